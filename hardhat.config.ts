@@ -1,0 +1,21 @@
+import { createRequire } from "node:module";
+import type { HardhatUserConfig } from "hardhat/config";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+
+const require = createRequire(import.meta.url);
+
+/** solc is pinned in package.json; Hardhat cannot download compilers on these machines. */
+export const SOLC_VERSION = "0.8.28";
+
+const config: HardhatUserConfig = {
+  plugins: [hardhatViem, hardhatIgnitionViem],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: { optimizer: { enabled: true, runs: 200 } },
+  },
+  paths: { sources: "./contracts", tests: "./test", artifacts: "./artifacts", cache: "./cache" },
+};
+
+export default config;
