@@ -1,0 +1,84 @@
+pragma circom 2.1.9;
+
+include "../node_modules/circomlib/circuits/bitify.circom";
+include "../node_modules/circomlib/circuits/poseidon.circom";
+include "ProtocolConstants.circom";
+include "QuadMerkleUpdate.circom";
+
+// One account's part of a fill (rule F8): its base balance, then its quote balance, then one order
+// slot change; then its leaf H(ax, ay, nonce, balanceRoot, orderRoot) moves from rootIn to rootOut.
+// The new balances are range checked to AMOUNT_BITS, which is rule F7: a balance that cannot pay
+// wraps around the field and fails the check.
+template AccountUpdate(accountDepth, balanceDepth, orderDepth) {
+    signal input rootIn;
+    signal input accountBits[2 * accountDepth];
+    signal input accountPath[accountDepth][3];
+    signal input ax;
+    signal input ay;
+    signal input nonce;
+
+    signal input baseBits[2 * balanceDepth];
+    signal input quoteBits[2 * balanceDepth];
+    signal input baseBalance;
+    signal input quoteBalance;
+    signal input baseDelta;
+    signal input quoteDelta;
+    signal input basePath[balanceDepth][3];
+    signal input quotePath[balanceDepth][3];
+
+    signal input slotBits[2 * orderDepth];
+    signal input slotOldLeaf;
+    signal input slotNewLeaf;
+    signal input slotPath[orderDepth][3];
+
+    signal output rootOut;
+
+    signal newBase <== baseBalance + baseDelta;
+    signal newQuote <== quoteBalance + quoteDelta;
+    component baseRange = Num2Bits(AMOUNT_BITS());
+    baseRange.in <== newBase;
+    component quoteRange = Num2Bits(AMOUNT_BITS());
+    quoteRange.in <== newQuote;
+
+    // Balance root before: computed from the base leaf's path.
+    component balanceBefore = QuadMerkleRoot(balanceDepth);
+    balanceBefore.leaf <== baseBalance;
+    balanceBefore.indexBits <== baseBits;
+    balanceBefore.siblings <== basePath;
+
+    component baseUpdate = QuadMerkleUpdate(balanceDepth);
+    baseUpdate.oldRoot <== balanceBefore.root;
+    baseUpdate.oldLeaf <== baseBalance;
+    baseUpdate.newLeaf <== newBase;
+    baseUpdate.indexBits <== baseBits;
+    baseUpdate.siblings <== basePath;
+
+    component quoteUpdate = QuadMerkleUpdate(balanceDepth);
+    quoteUpdate.oldRoot <== baseUpdate.newRoot;
+    quoteUpdate.oldLeaf <== quoteBalance;
+    quoteUpdate.newLeaf <== newQuote;
+    quoteUpdate.indexBits <== quoteBits;
+    quoteUpdate.siblings <== quotePath;
+
+    component ordersBefore = QuadMerkleRoot(orderDepth);
+    ordersBefore.leaf <== slotOldLeaf;
+    ordersBefore.indexBits <== slotBits;
+    ordersBefore.siblings <== slotPath;
+    component ordersAfter = QuadMerkleRoot(orderDepth);
+    ordersAfter.leaf <== slotNewLeaf;
+    ordersAfter.indexBits <== slotBits;
+    ordersAfter.siblings <== slotPath;
+
+    component leafBefore = Poseidon(5);
+    leafBefore.inputs <== [ax, ay, nonce, balanceBefore.root, ordersBefore.root];
+    component leafAfter = Poseidon(5);
+    leafAfter.inputs <== [ax, ay, nonce, quoteUpdate.newRoot, ordersAfter.root];
+
+    component accountUpdate = QuadMerkleUpdate(accountDepth);
+    accountUpdate.oldRoot <== rootIn;
+    accountUpdate.oldLeaf <== leafBefore.out;
+    accountUpdate.newLeaf <== leafAfter.out;
+    accountUpdate.indexBits <== accountBits;
+    accountUpdate.siblings <== accountPath;
+    rootOut <== accountUpdate.newRoot;
+}

@@ -1,0 +1,150 @@
+pragma circom 2.1.9;
+
+include "../node_modules/circomlib/circuits/bitify.circom";
+include "../node_modules/circomlib/circuits/comparators.circom";
+include "ProtocolConstants.circom";
+include "OrderVerifier.circom";
+include "OrderSlotUpdate.circom";
+include "AccountUpdate.circom";
+
+// One fill between a taker order (index 0) and a maker order (index 1), rules F1-F9 of
+// docs/protocol.md §4, moving the state from rootIn to rootOut. A fill with baseAmount = 0 is
+// padding: it is disabled, changes nothing and its pubdata record is all zero.
+// Outputs the fill's pubdata record as FILL_PUBDATA_BYTES*8 bits, most significant first.
+template FillSettlement(accountDepth, balanceDepth, orderDepth) {
+    signal input rootIn;
+    signal input orders[2][7];
+    signal input signatures[2][3];
+    signal input baseAmount;
+    signal input keys[2][2];
+    signal input nonces[2];
+    signal input accountPaths[2][accountDepth][3];
+    // [party][0 = base, 1 = quote]: balances before the fill
+    signal input balances[2][2];
+    signal input balancePaths[2][2][balanceDepth][3];
+    // [party][0 = slot storage id, 1 = slot filled]: the order slot before the fill
+    signal input slots[2][2];
+    signal input slotPaths[2][orderDepth][3];
+
+    signal output rootOut;
+    signal output pubdata[FILL_PUBDATA_BYTES() * 8];
+
+    var ACCOUNT = 0; var STORAGE = 1; var BASE = 2; var QUOTE = 3; var SIDE = 4; var AMOUNT = 5; var PRICE = 6;
+
+    // F5: the fill amount, and enabled = (baseAmount != 0).
+    component fillBits = Num2Bits(AMOUNT_BITS());
+    fillBits.in <== baseAmount;
+    component isPadding = IsZero();
+    isPadding.in <== baseAmount;
+    signal enabled <== 1 - isPadding.out;
+
+    // F1: fields in range and signatures by the accounts' keys.
+    component verify[2];
+    for (var p = 0; p < 2; p++) {
+        verify[p] = OrderVerifier();
+        verify[p].enabled <== enabled;
+        verify[p].order <== orders[p];
+        verify[p].signature <== signatures[p];
+        verify[p].ax <== keys[p][0];
+        verify[p].ay <== keys[p][1];
+        // Accounts and slots lie inside their trees.
+        for (var k = 2 * accountDepth; k < ACCOUNT_ID_BITS(); k++) verify[p].accountBits[k] === 0;
+    }
+    // The balance paths use the taker's tokens; F2 makes them the maker's too.
+    for (var k = 2 * balanceDepth; k < TOKEN_ID_BITS(); k++) {
+        verify[0].baseBits[k] === 0;
+        verify[0].quoteBits[k] === 0;
+    }
+
+    // F2: same pair, two different tokens.
+    (orders[0][BASE] - orders[1][BASE]) * enabled === 0;
+    (orders[0][QUOTE] - orders[1][QUOTE]) * enabled === 0;
+    component samePair = IsEqual();
+    samePair.in[0] <== orders[0][BASE];
+    samePair.in[1] <== orders[0][QUOTE];
+    samePair.out * enabled === 0;
+
+    // F3: opposite sides.
+    (orders[0][SIDE] + orders[1][SIDE] - 1) * enabled === 0;
+
+    // F4: buyer.price >= seller.price; s = 1 when the taker sells.
+    signal s <== orders[0][SIDE];
+    signal buyerPrice <== orders[0][PRICE] + s * (orders[1][PRICE] - orders[0][PRICE]);
+    signal sellerPrice <== orders[0][PRICE] + orders[1][PRICE] - buyerPrice;
+    component crossed = LessEqThan(AMOUNT_BITS());
+    crossed.in[0] <== sellerPrice;
+    crossed.in[1] <== buyerPrice;
+    (1 - crossed.out) * enabled === 0;
+
+    // F5: quoteAmount at the maker's price, in range.
+    signal quoteAmount <== baseAmount * orders[1][PRICE];
+    component quoteBits = Num2Bits(AMOUNT_BITS());
+    quoteBits.in <== quoteAmount;
+
+    // Balance changes of the taker (the maker's are the opposite).
+    signal sBase <== s * baseAmount;
+    signal sQuote <== s * quoteAmount;
+    signal takerBaseDelta <== baseAmount - 2 * sBase;
+    signal takerQuoteDelta <== 2 * sQuote - quoteAmount;
+
+    // F6: order slots.
+    component slot[2];
+    for (var p = 0; p < 2; p++) {
+        slot[p] = OrderSlotUpdate();
+        slot[p].enabled <== enabled;
+        slot[p].slotStorageId <== slots[p][0];
+        slot[p].slotFilled <== slots[p][1];
+        slot[p].storageId <== orders[p][STORAGE];
+        slot[p].amount <== orders[p][AMOUNT];
+        slot[p].fill <== baseAmount;
+    }
+
+    // F7, F8: taker, then maker.
+    component account[2];
+    for (var p = 0; p < 2; p++) {
+        account[p] = AccountUpdate(accountDepth, balanceDepth, orderDepth);
+        account[p].rootIn <== p == 0 ? rootIn : account[0].rootOut;
+        for (var k = 0; k < 2 * accountDepth; k++) account[p].accountBits[k] <== verify[p].accountBits[k];
+        account[p].accountPath <== accountPaths[p];
+        account[p].ax <== keys[p][0];
+        account[p].ay <== keys[p][1];
+        account[p].nonce <== nonces[p];
+        for (var k = 0; k < 2 * balanceDepth; k++) {
+            account[p].baseBits[k] <== verify[0].baseBits[k];
+            account[p].quoteBits[k] <== verify[0].quoteBits[k];
+        }
+        account[p].baseBalance <== balances[p][0];
+        account[p].quoteBalance <== balances[p][1];
+        account[p].baseDelta <== p == 0 ? takerBaseDelta : -takerBaseDelta;
+        account[p].quoteDelta <== p == 0 ? takerQuoteDelta : -takerQuoteDelta;
+        account[p].basePath <== balancePaths[p][0];
+        account[p].quotePath <== balancePaths[p][1];
+        for (var k = 0; k < 2 * orderDepth; k++) account[p].slotBits[k] <== verify[p].storageBits[k];
+        account[p].slotOldLeaf <== slot[p].oldLeaf;
+        account[p].slotNewLeaf <== slot[p].newLeaf;
+        account[p].slotPath <== slotPaths[p];
+    }
+    rootOut <== account[1].rootOut;
+
+    // F9: the pubdata record. Padding must carry zero fields (baseAmount and quoteAmount are 0).
+    for (var p = 0; p < 2; p++) {
+        orders[p][ACCOUNT] * isPadding.out === 0;
+        orders[p][STORAGE] * isPadding.out === 0;
+    }
+    orders[0][BASE] * isPadding.out === 0;
+    orders[0][QUOTE] * isPadding.out === 0;
+    s * isPadding.out === 0;
+
+    var o = 0;
+    for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].accountBits[k]; o++; }
+    for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[1].accountBits[k]; o++; }
+    for (var k = STORAGE_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].storageBits[k]; o++; }
+    for (var k = STORAGE_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[1].storageBits[k]; o++; }
+    for (var k = TOKEN_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].baseBits[k]; o++; }
+    for (var k = TOKEN_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].quoteBits[k]; o++; }
+    for (var k = 0; k < 7; k++) { pubdata[o] <== 0; o++; }
+    pubdata[o] <== s; o++;
+    for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== fillBits.out[k]; o++; }
+    for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== quoteBits.out[k]; o++; }
+    assert(o == FILL_PUBDATA_BYTES() * 8);
+}

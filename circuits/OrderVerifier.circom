@@ -1,0 +1,62 @@
+pragma circom 2.1.9;
+
+include "../node_modules/circomlib/circuits/bitify.circom";
+include "../node_modules/circomlib/circuits/eddsaposeidon.circom";
+include "ProtocolConstants.circom";
+include "OrderHash.circom";
+
+// Range checks an order's fields (docs/protocol.md §3), outputs their bits (least significant
+// first), and when enabled checks its EdDSA-Poseidon signature against the key (ax, ay) (rule F1).
+// When disabled the verifier is fed the base point instead of the key, so that padding needs no key.
+template OrderVerifier() {
+    signal input enabled;
+    // accountId, storageId, baseToken, quoteToken, side, amount, price
+    signal input order[7];
+    // R8x, R8y, S
+    signal input signature[3];
+    signal input ax;
+    signal input ay;
+
+    signal output accountBits[ACCOUNT_ID_BITS()];
+    signal output storageBits[STORAGE_ID_BITS()];
+    signal output baseBits[TOKEN_ID_BITS()];
+    signal output quoteBits[TOKEN_ID_BITS()];
+
+    component account = Num2Bits(ACCOUNT_ID_BITS());
+    account.in <== order[0];
+    accountBits <== account.out;
+    component storage = Num2Bits(STORAGE_ID_BITS());
+    storage.in <== order[1];
+    storageBits <== storage.out;
+    component base = Num2Bits(TOKEN_ID_BITS());
+    base.in <== order[2];
+    baseBits <== base.out;
+    component quote = Num2Bits(TOKEN_ID_BITS());
+    quote.in <== order[3];
+    quoteBits <== quote.out;
+    order[4] * (order[4] - 1) === 0;
+    component amount = Num2Bits(AMOUNT_BITS());
+    amount.in <== order[5];
+    component price = Num2Bits(AMOUNT_BITS());
+    price.in <== order[6];
+
+    component hash = OrderHash();
+    hash.accountId <== order[0];
+    hash.storageId <== order[1];
+    hash.baseToken <== order[2];
+    hash.quoteToken <== order[3];
+    hash.side <== order[4];
+    hash.amount <== order[5];
+    hash.price <== order[6];
+
+    var B8x = 5299619240641551281634865583518297030282874472190772894086521144482721001553;
+    var B8y = 16950150798460657717958625567821834550301663161624707787222815936182638968203;
+    component sig = EdDSAPoseidonVerifier();
+    sig.enabled <== enabled;
+    sig.Ax <== B8x + enabled * (ax - B8x);
+    sig.Ay <== B8y + enabled * (ay - B8y);
+    sig.R8x <== signature[0];
+    sig.R8y <== signature[1];
+    sig.S <== signature[2];
+    sig.M <== hash.out;
+}

@@ -1,0 +1,46 @@
+pragma circom 2.1.9;
+
+include "../node_modules/circomlib/circuits/poseidon.circom";
+include "ProtocolConstants.circom";
+
+// The single public input (docs/protocol.md §6): pubdata cut into PUBDATA_CHUNK_BYTES-byte
+// big-endian chunks, zero-padded to FIRST_HASH_CHUNKS + k*CHUNKS_PER_HASH chunks, absorbed by a
+// Poseidon(8) chain that starts with (oldRoot, newRoot, batchNumber).
+template PublicInputHash(nBytes) {
+    signal input oldRoot;
+    signal input newRoot;
+    signal input batchNumber;
+    // pubdata bits, most significant first
+    signal input bits[nBytes * 8];
+    signal output out;
+
+    var CHUNK_BITS = PUBDATA_CHUNK_BYTES() * 8;
+    var nChunks = (nBytes + PUBDATA_CHUNK_BYTES() - 1) \ PUBDATA_CHUNK_BYTES();
+    var FIRST = FIRST_HASH_CHUNKS();
+    var nHashes = 1;
+    if (nChunks > FIRST) nHashes += (nChunks - FIRST + CHUNKS_PER_HASH() - 1) \ CHUNKS_PER_HASH();
+    var nPadded = FIRST + (nHashes - 1) * CHUNKS_PER_HASH();
+
+    signal chunks[nPadded];
+    for (var c = 0; c < nPadded; c++) {
+        var acc = 0;
+        for (var j = 0; j < CHUNK_BITS; j++) {
+            var b = c * CHUNK_BITS + j;
+            if (b < nBytes * 8) acc += bits[b] * (1 << (CHUNK_BITS - 1 - j));
+        }
+        chunks[c] <== acc;
+    }
+
+    component h[nHashes];
+    h[0] = Poseidon(8);
+    h[0].inputs[0] <== oldRoot;
+    h[0].inputs[1] <== newRoot;
+    h[0].inputs[2] <== batchNumber;
+    for (var c = 0; c < FIRST; c++) h[0].inputs[3 + c] <== chunks[c];
+    for (var i = 1; i < nHashes; i++) {
+        h[i] = Poseidon(8);
+        h[i].inputs[0] <== h[i - 1].out;
+        for (var c = 0; c < CHUNKS_PER_HASH(); c++) h[i].inputs[1 + c] <== chunks[FIRST + (i - 1) * CHUNKS_PER_HASH() + c];
+    }
+    out <== h[nHashes - 1].out;
+}

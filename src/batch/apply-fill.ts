@@ -1,0 +1,169 @@
+import { MAX_AMOUNT, SNARK_FIELD, Side } from "../constants.js";
+import { type Signature, verifySignature } from "../crypto/eddsa.js";
+import { type Order, orderHash } from "../crypto/order-hash.js";
+import { ProofbookError } from "../errors.js";
+import { encodeSlot } from "../state/account.js";
+import type { RollupState } from "../state/rollup-state.js";
+import { type Fill, fillQuoteAmount } from "./fill.js";
+import type { FillRecord } from "./pubdata.js";
+
+/** A fill breaks one of the rules F1-F7 of docs/protocol.md §4. Raised before the state changes. */
+export class FillRuleError extends ProofbookError {
+  constructor(
+    readonly rule: "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7",
+    readonly party: "taker" | "maker" | "fill",
+    detail: string,
+  ) {
+    super(`fill rule ${rule} (${party}): ${detail}`);
+  }
+}
+
+type S = string;
+/** The circuit input of one fill slot; field elements as decimal strings. */
+export interface FillWitness {
+  orders: S[][];
+  signatures: S[][];
+  baseAmount: S;
+  keys: S[][];
+  nonces: S[];
+  accountPaths: S[][][];
+  balances: S[][];
+  balancePaths: S[][][][];
+  slots: S[][];
+  slotPaths: S[][][];
+}
+
+const B8: Signature = {
+  r8x: 5299619240641551281634865583518297030282874472190772894086521144482721001553n,
+  r8y: 16950150798460657717958625567821834550301663161624707787222815936182638968203n,
+  s: 0n,
+};
+const ZERO_ORDER: Order = { accountId: 0, storageId: 0, baseToken: 0, quoteToken: 0, side: Side.Buy, amount: 0n, price: 0n };
+
+/** The padding fill: zero orders on account 0, baseAmount 0. It changes nothing. */
+export const PADDING_FILL: Fill = {
+  taker: { order: ZERO_ORDER, signature: B8 },
+  maker: { order: ZERO_ORDER, signature: B8 },
+  baseAmount: 0n,
+};
+
+const str = (v: bigint | number): string => v.toString();
+const strPath = (p: bigint[][]): S[][] => p.map((l) => l.map(str));
+const field = (v: bigint): bigint => ((v % SNARK_FIELD) + SNARK_FIELD) % SNARK_FIELD;
+
+export interface ApplyOptions {
+  /**
+   * Check rules F1-F7 first (default). Tests turn this off to build a witness that breaks exactly
+   * one rule while every other part (roots, pubdata, public input) stays consistent.
+   */
+  check?: boolean;
+}
+
+/** Checks rules F1-F7 against the current state, throwing FillRuleError on the first broken one. */
+export function checkFill(state: RollupState, fill: Fill): void {
+  const { taker, maker, baseAmount } = fill;
+  const t = taker.order;
+  const m = maker.order;
+  for (const [party, signed] of [["taker", taker], ["maker", maker]] as const) {
+    const key = state.account(signed.order.accountId).publicKey;
+    if (!verifySignature(orderHash(signed.order), signed.signature, key)) throw new FillRuleError("F1", party, "signature does not verify against the account key");
+  }
+  if (t.baseToken !== m.baseToken || t.quoteToken !== m.quoteToken) throw new FillRuleError("F2", "fill", "orders name different token pairs");
+  if (t.baseToken === t.quoteToken) throw new FillRuleError("F2", "fill", "base and quote token are the same");
+  if (t.side + m.side !== 1) throw new FillRuleError("F3", "fill", "orders are on the same side");
+  const [buyer, seller] = t.side === Side.Buy ? [t, m] : [m, t];
+  if (buyer.price < seller.price) throw new FillRuleError("F4", "fill", `buy price ${buyer.price} is below sell price ${seller.price}`);
+  const quote = fillQuoteAmount(fill);
+  if (baseAmount <= 0n || baseAmount > MAX_AMOUNT) throw new FillRuleError("F5", "fill", `baseAmount ${baseAmount} out of range`);
+  if (quote > MAX_AMOUNT) throw new FillRuleError("F5", "fill", `quoteAmount ${quote} out of range`);
+  for (const [party, o] of [["taker", t], ["maker", m]] as const) {
+    const slot = state.account(o.accountId).slot(o.storageId);
+    if (slot.storageId > o.storageId) throw new FillRuleError("F6", party, `slot taken over by storage id ${slot.storageId}`);
+    const previous = slot.storageId === o.storageId ? slot.filled : 0n;
+    if (previous + baseAmount > o.amount) throw new FillRuleError("F6", party, `overfill: ${previous} + ${baseAmount} > ${o.amount}`);
+  }
+  const pays = (o: Order, token: number, amount: bigint, party: "taker" | "maker") => {
+    const bal = state.balance(o.accountId, token);
+    if (bal < amount) throw new FillRuleError("F7", party, `balance ${bal} of token ${token} cannot pay ${amount}`);
+  };
+  const party = (o: Order) => (o === t ? "taker" : "maker");
+  pays(buyer, t.quoteToken, quote, party(buyer));
+  pays(seller, t.baseToken, baseAmount, party(seller));
+  if (state.balance(buyer.accountId, t.baseToken) + baseAmount > MAX_AMOUNT) throw new FillRuleError("F7", party(buyer), "base balance would overflow");
+  if (state.balance(seller.accountId, t.quoteToken) + quote > MAX_AMOUNT) throw new FillRuleError("F7", party(seller), "quote balance would overflow");
+}
+
+/**
+ * Applies one fill (or padding) to `state` exactly as FillSettlement.circom does, and returns the
+ * circuit input for it and its pubdata record.
+ */
+export function applyFill(state: RollupState, fill: Fill, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
+  if (options.check ?? true) {
+    if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
+    checkFill(state, fill);
+  }
+  const { taker, maker, baseAmount } = fill;
+  const enabled = baseAmount !== 0n;
+  const quote = fillQuoteAmount(fill);
+  const sign = taker.order.side === Side.Buy ? 1n : -1n;
+  const deltas = [
+    [sign * baseAmount, -sign * quote],
+    [-sign * baseAmount, sign * quote],
+  ] as const;
+  const { baseToken, quoteToken } = taker.order;
+
+  const witness: FillWitness = {
+    orders: [],
+    signatures: [],
+    baseAmount: str(baseAmount),
+    keys: [],
+    nonces: [],
+    accountPaths: [],
+    balances: [],
+    balancePaths: [],
+    slots: [],
+    slotPaths: [],
+  };
+  [taker, maker].forEach((signed, p) => {
+    const o = signed.order;
+    witness.orders.push([o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.amount, o.price].map(str));
+    witness.signatures.push([signed.signature.r8x, signed.signature.r8y, signed.signature.s].map(str));
+    const acc = state.account(o.accountId).clone();
+    witness.keys.push([str(acc.publicKey.ax), str(acc.publicKey.ay)]);
+    witness.nonces.push(str(acc.nonce));
+    witness.accountPaths.push(strPath(state.tree.path(o.accountId)));
+
+    const [baseDelta, quoteDelta] = deltas[p]!;
+    const baseOld = acc.balances.get(baseToken);
+    const basePath = acc.balances.path(baseToken);
+    acc.balances.set(baseToken, field(baseOld + baseDelta));
+    const quoteOld = acc.balances.get(quoteToken);
+    const quotePath = acc.balances.path(quoteToken);
+    acc.balances.set(quoteToken, field(quoteOld + quoteDelta));
+    witness.balances.push([str(baseOld), str(quoteOld)]);
+    witness.balancePaths.push([strPath(basePath), strPath(quotePath)]);
+
+    const slotIndex = acc.slotIndex(o.storageId);
+    const slot = acc.slot(o.storageId);
+    witness.slots.push([str(slot.storageId), str(slot.filled)]);
+    witness.slotPaths.push(strPath(acc.orders.path(slotIndex)));
+    if (enabled) {
+      const previous = slot.storageId === o.storageId ? slot.filled : 0n;
+      acc.orders.set(slotIndex, encodeSlot({ storageId: o.storageId, filled: previous + baseAmount }));
+    }
+    state.putAccount(o.accountId, acc);
+  });
+
+  const record: FillRecord = {
+    takerAccountId: taker.order.accountId,
+    makerAccountId: maker.order.accountId,
+    takerStorageId: taker.order.storageId,
+    makerStorageId: maker.order.storageId,
+    baseToken,
+    quoteToken,
+    takerSide: taker.order.side,
+    baseAmount,
+    quoteAmount: quote,
+  };
+  return { witness, record };
+}

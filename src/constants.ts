@@ -1,0 +1,43 @@
+/**
+ * Protocol constants: the single source. The circuit copy (circuits/ProtocolConstants.circom) and
+ * the Solidity copy (contracts/generated/ProtocolConstants.sol) are generated from this file by
+ * `renderCircomConstants` / `renderSolidityConstants` (src/prover/constants-codegen.ts).
+ */
+
+/** BN254 scalar field modulus. */
+export const SNARK_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+export const ACCOUNT_ID_BITS = 32;
+export const STORAGE_ID_BITS = 32;
+export const TOKEN_ID_BITS = 16;
+export const AMOUNT_BITS = 96;
+export const BATCH_NUMBER_BITS = 32;
+
+/** Bytes of one fill record in the pubdata (docs/protocol.md §6). */
+export const FILL_PUBDATA_BYTES = 45;
+/** Pubdata is cut into chunks of this many bytes, each one field element. */
+export const PUBDATA_CHUNK_BYTES = 31;
+/** Chunks absorbed by the first Poseidon(8) call, after (oldRoot, newRoot, batchNumber). */
+export const FIRST_HASH_CHUNKS = 5;
+/** Chunks absorbed by each later Poseidon(8) call, after the running hash. */
+export const CHUNKS_PER_HASH = 7;
+
+export const MAX_AMOUNT = (1n << BigInt(AMOUNT_BITS)) - 1n;
+
+export enum Side {
+  Buy = 0,
+  Sell = 1,
+}
+
+/** Constants exported to the circuit and Solidity generators, by name. */
+export const GENERATED_CONSTANTS = {
+  ACCOUNT_ID_BITS,
+  STORAGE_ID_BITS,
+  TOKEN_ID_BITS,
+  AMOUNT_BITS,
+  BATCH_NUMBER_BITS,
+  FILL_PUBDATA_BYTES,
+  PUBDATA_CHUNK_BYTES,
+  FIRST_HASH_CHUNKS,
+  CHUNKS_PER_HASH,
+} as const;

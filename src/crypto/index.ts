@@ -1,0 +1,12 @@
+import { initEddsa } from "./eddsa.js";
+import { initPoseidon } from "./poseidon.js";
+
+export * from "./eddsa.js";
+export * from "./order-hash.js";
+export * from "./poseidon.js";
+export * from "./signed-order.js";
+
+/** Loads the WASM-backed Poseidon and EdDSA implementations. Call once at start-up. */
+export async function initCrypto(): Promise<void> {
+  await Promise.all([initPoseidon(), initEddsa()]);
+}

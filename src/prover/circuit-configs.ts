@@ -1,0 +1,34 @@
+import type { StateDims } from "../state/account.js";
+import { ValidationError } from "../errors.js";
+
+/** One instance of the batch circuit: fills per batch and tree depths. */
+export interface CircuitConfig extends StateDims {
+  /** Name of the circuits/main/<name>.circom instance and of its artifacts. */
+  name: string;
+  nFills: number;
+}
+
+/** The configurations in use. `test` is the smallest meaningful one; `demo` drives the demo and the bench. */
+export const CIRCUIT_CONFIGS = {
+  test: { name: "batch_test", nFills: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
+  demo: { name: "batch_demo", nFills: 2, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+} as const satisfies Record<string, CircuitConfig>;
+
+export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;
+
+export function circuitConfig(name: string): CircuitConfig {
+  const config = (CIRCUIT_CONFIGS as Record<string, CircuitConfig>)[name];
+  if (!config) throw new ValidationError("circuit", `must be one of ${Object.keys(CIRCUIT_CONFIGS).join(", ")}`, name);
+  return config;
+}
+
+/** circuits/main/<name>.circom: only the parameterised main component. */
+export function renderMain(config: CircuitConfig): string {
+  return `pragma circom 2.1.9;
+
+// Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
+include "../Batch.circom";
+
+component main {public [publicInput]} = Batch(${config.nFills}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
+`;
+}

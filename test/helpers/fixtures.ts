@@ -1,0 +1,30 @@
+import { Side } from "../../src/constants.js";
+import { initCrypto } from "../../src/crypto/index.js";
+import type { Order } from "../../src/crypto/order-hash.js";
+import { signOrder } from "../../src/crypto/signed-order.js";
+import type { Fill } from "../../src/batch/fill.js";
+import { DEMO_BASE_TOKEN, DEMO_QUOTE_TOKEN, demoGenesis, type GenesisTrader } from "../../src/state/genesis.js";
+import type { StateDims } from "../../src/state/account.js";
+
+export { DEMO_BASE_TOKEN as BASE, DEMO_QUOTE_TOKEN as QUOTE };
+
+export async function scenario(dims: StateDims) {
+  await initCrypto();
+  const { state, traders } = demoGenesis(dims);
+  const order = (trader: GenesisTrader, fields: Partial<Order> & Pick<Order, "side">): Order => ({
+    accountId: trader.accountId,
+    storageId: 0,
+    baseToken: DEMO_BASE_TOKEN,
+    quoteToken: DEMO_QUOTE_TOKEN,
+    amount: 100n,
+    price: 50n,
+    ...fields,
+  });
+  /** A valid fill: traders[0] buys from resting seller traders[1]. */
+  const buyFill = (overrides: { taker?: Partial<Order>; maker?: Partial<Order>; baseAmount?: bigint } = {}): Fill => {
+    const t = order(traders[0]!, { side: Side.Buy, price: 55n, ...overrides.taker });
+    const m = order(traders[1]!, { side: Side.Sell, ...overrides.maker });
+    return { taker: signOrder(t, traders[0]!.key), maker: signOrder(m, traders[1]!.key), baseAmount: overrides.baseAmount ?? 40n };
+  };
+  return { state, traders, order, buyFill };
+}
