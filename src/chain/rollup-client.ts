@@ -1,0 +1,101 @@
+import type { NetworkConnection } from "hardhat/types/network";
+import { type Address, decodeEventLog, type Hex, toHex } from "viem";
+import { rollupModule } from "../../ignition/modules/Rollup.js";
+import { ProofbookError } from "../errors.js";
+import type { CircuitArtifacts } from "../prover/artifacts.js";
+import type { ProvedBatch } from "../prover/prover-pool.js";
+import { proofCalldata } from "./proof-calldata.js";
+
+/** An L1 transaction reverted or did not do what it should. */
+export class ChainError extends ProofbookError {}
+
+export interface SubmitReceipt {
+  batchNumber: number;
+  txHash: Hex;
+  gasUsed: bigint;
+  calldataBytes: number;
+  newRoot: bigint;
+}
+
+export interface BatchSubmittedEvent {
+  batchNumber: bigint;
+  oldRoot: bigint;
+  newRoot: bigint;
+  publicInput: bigint;
+  txHash: Hex;
+}
+
+type Connection = NetworkConnection<"generic">;
+
+/** Deploys and drives Rollup.sol through viem (Hardhat's viem plugin and Ignition). */
+export class RollupClient {
+  private constructor(
+    private readonly connection: Connection,
+    readonly address: Address,
+  ) {}
+
+  /** Deploys verifier, hasher and Rollup with the Ignition module. */
+  static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, contract: "Rollup" | "RollupHarness" = "Rollup"): Promise<RollupClient> {
+    const module = rollupModule(artifacts.verifierContract, contract);
+    const { rollup } = await connection.ignition.deploy(module, {
+      parameters: { [module.id]: { genesisRoot, fillsPerBatch: BigInt(artifacts.config.nFills) } },
+    });
+    return new RollupClient(connection, rollup.address);
+  }
+
+  static at(connection: Connection, address: Address): RollupClient {
+    return new RollupClient(connection, address);
+  }
+
+  contract() {
+    return this.connection.viem.getContractAt("Rollup", this.address);
+  }
+
+  async stateRoot(): Promise<bigint> {
+    return await (await this.contract()).read.stateRoot();
+  }
+
+  async batchCount(): Promise<bigint> {
+    return await (await this.contract()).read.batchCount();
+  }
+
+  /** Submits a proved batch and waits for its receipt. Throws ChainError if it reverts. */
+  async submit(proved: ProvedBatch): Promise<SubmitReceipt> {
+    const { batch } = proved;
+    const rollup = await this.contract();
+    const publicClient = await this.connection.viem.getPublicClient();
+    let txHash: Hex;
+    try {
+      txHash = await rollup.write.submitBatch([batch.oldRoot, batch.newRoot, toHex(batch.pubdata), proofCalldata(proved.proof)]);
+    } catch (e) {
+      throw new ChainError(`batch ${batch.batchNumber} was rejected: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+    }
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
+    if (receipt.status !== "success") throw new ChainError(`batch ${batch.batchNumber}: transaction ${txHash} reverted`);
+    const tx = await publicClient.getTransaction({ hash: txHash });
+    const events = await this.events(txHash);
+    const event = events[0];
+    if (!event || Number(event.batchNumber) !== batch.batchNumber || event.newRoot !== batch.newRoot) {
+      throw new ChainError(`batch ${batch.batchNumber}: no matching BatchSubmitted event in ${txHash}`);
+    }
+    return { batchNumber: batch.batchNumber, txHash, gasUsed: receipt.gasUsed, calldataBytes: (tx.input.length - 2) / 2, newRoot: event.newRoot };
+  }
+
+  /** BatchSubmitted events, of one transaction or of the whole chain. */
+  async events(txHash?: Hex): Promise<BatchSubmittedEvent[]> {
+    const rollup = await this.contract();
+    const publicClient = await this.connection.viem.getPublicClient();
+    const logs = txHash
+      ? (await publicClient.getTransactionReceipt({ hash: txHash })).logs
+      : await publicClient.getLogs({ address: this.address, fromBlock: 0n });
+    const out: BatchSubmittedEvent[] = [];
+    for (const log of logs) {
+      if (log.address.toLowerCase() !== this.address.toLowerCase()) continue;
+      const decoded = decodeEventLog({ abi: rollup.abi, data: log.data, topics: log.topics, strict: false });
+      if (decoded.eventName !== "BatchSubmitted") continue;
+      const a = decoded.args as { batchNumber: bigint; oldRoot: bigint; newRoot: bigint; publicInput: bigint };
+      out.push({ ...a, txHash: log.transactionHash! });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,47 @@
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { buildCircuit, type CircuitArtifacts, ROOT, writeCircuitSources } from "../prover/artifacts.js";
+import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
+import { renderSolidityConstants } from "../prover/constants-codegen.js";
+
+export const GENERATED_CONTRACTS = join(ROOT, "contracts", "generated");
+
+export interface BuildOptions {
+  circuits?: string[];
+  ptau?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Everything a run needs, from sources: generated circuit and Solidity sources, compiled circuits,
+ * the Groth16 setup (cached), the generated verifiers, and the compiled contracts.
+ */
+export async function build(options: BuildOptions = {}): Promise<CircuitArtifacts[]> {
+  const log = options.log ?? ((m: string) => console.log(`[build] ${m}`));
+  const configs = (options.circuits ?? Object.keys(CIRCUIT_CONFIGS)).map(circuitConfig);
+  await writeCircuitSources(Object.values(CIRCUIT_CONFIGS));
+  await mkdir(GENERATED_CONTRACTS, { recursive: true });
+  await writeFile(join(GENERATED_CONTRACTS, "ProtocolConstants.sol"), renderSolidityConstants());
+  const built: CircuitArtifacts[] = [];
+  for (const config of configs) {
+    const a = await buildCircuit(config, { ptau: options.ptau, progress: log });
+    if (a.insecureDevSetup) log(`WARNING: ${config.name} uses the INSECURE dev setup (public tau): dev and tests only`);
+    await copyFile(a.verifierSol, join(GENERATED_CONTRACTS, `${a.verifierContract}.sol`));
+    log(`${config.name}: ${a.constraints} constraints, domain 2^${a.power}, artifacts in ${a.dir}`);
+    built.push(a);
+  }
+  log("compiling contracts ...");
+  const hardhat = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+  const { stdout } = await promisify(execFile)(process.execPath, [hardhat, "build", "--quiet"], { cwd: ROOT });
+  if (stdout.trim()) log(stdout.trim());
+  return built;
+}
+
+/** Artifacts of a configuration that `build` produced (builds it if needed). */
+export async function artifactsFor(name: string, log?: (m: string) => void): Promise<CircuitArtifacts> {
+  const [a] = await build({ circuits: [name], log });
+  return a!;
+}
+

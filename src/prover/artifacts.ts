@@ -1,0 +1,176 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import * as snarkjs from "snarkjs";
+import { type CircuitConfig, renderMain } from "./circuit-configs.js";
+import { renderCircomConstants } from "./constants-codegen.js";
+import { writeDevPtau, type Progress } from "./dev-ptau.js";
+import { CircuitBuildError, SetupError } from "./errors.js";
+
+const require = createRequire(import.meta.url);
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const CIRCUITS_DIR = join(ROOT, "circuits");
+export const CACHE_DIR = process.env.PROOFBOOK_CACHE ? resolve(process.env.PROOFBOOK_CACHE) : join(ROOT, ".cache");
+
+/** Where a built and set-up circuit lives, and what it measured. */
+export interface CircuitArtifacts {
+  config: CircuitConfig;
+  dir: string;
+  r1cs: string;
+  wasm: string;
+  zkey: string;
+  vkey: string;
+  verifierSol: string;
+  constraints: number;
+  /** log2 of the Groth16 domain. */
+  power: number;
+  insecureDevSetup: boolean;
+  /** Solidity name of the generated verifier contract. */
+  verifierContract: string;
+}
+
+/** `batch_demo` -> `BatchDemoVerifier` */
+export function verifierContractName(config: CircuitConfig): string {
+  return `${config.name.split("_").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("")}Verifier`;
+}
+
+/** Hash of everything the r1cs depends on: the circuit sources, circomlib, the compiler, the flags. */
+export async function circuitHash(config: CircuitConfig): Promise<string> {
+  const h = createHash("sha256");
+  h.update(JSON.stringify(config));
+  h.update(renderMain(config));
+  h.update(renderCircomConstants());
+  const files = (await readdir(CIRCUITS_DIR)).filter((f) => f.endsWith(".circom") && f !== "ProtocolConstants.circom").sort();
+  for (const f of files) h.update(f).update(await readFile(join(CIRCUITS_DIR, f)));
+  h.update(require("circomlib/package.json").version).update(require("circom2/package.json").version).update("--O2");
+  return h.digest("hex").slice(0, 16);
+}
+
+/** Writes the generated circuit sources (constants and main instances) if they changed. */
+export async function writeCircuitSources(configs: readonly CircuitConfig[]): Promise<void> {
+  await writeIfChanged(join(CIRCUITS_DIR, "ProtocolConstants.circom"), renderCircomConstants());
+  for (const c of configs) await writeIfChanged(join(CIRCUITS_DIR, "main", `${c.name}.circom`), renderMain(c));
+}
+
+async function writeIfChanged(file: string, text: string): Promise<void> {
+  if (existsSync(file) && (await readFile(file, "utf8")) === text) return;
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+function circuitDir(config: CircuitConfig, hash: string): string {
+  return join(CACHE_DIR, "circuits", `${config.name}-${hash}`);
+}
+
+/** Compiles the circuit with circom --O2 unless the cache has it. Returns its directory. */
+export async function compileCircuit(config: CircuitConfig, progress: Progress = () => {}): Promise<string> {
+  const dir = circuitDir(config, await circuitHash(config));
+  if (existsSync(join(dir, `${config.name}.r1cs`))) return dir;
+  const tmp = `${dir}.${process.pid}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  progress(`compiling ${config.name} with circom --O2 ...`);
+  const t0 = performance.now();
+  const cli = require.resolve("circom2/cli.js");
+  try {
+    await promisify(execFile)(process.execPath, [cli, join(CIRCUITS_DIR, "main", `${config.name}.circom`), "--r1cs", "--wasm", "--O2", "-o", tmp], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (e) {
+    const err = e as { stderr?: string; stdout?: string };
+    throw new CircuitBuildError(`circom failed for ${config.name}:\n${err.stderr ?? ""}${err.stdout ?? ""}`, { cause: e });
+  }
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  progress(`compiled ${config.name} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
+/** log2 of the Groth16 domain snarkjs uses for an r1cs (as in snarkjs zkey new). */
+export function domainPower(nConstraints: number, nPublic: number): number {
+  return Math.ceil(Math.log2(nConstraints + nPublic + 1));
+}
+
+export interface SetupOptions {
+  /** A prepared Powers-of-Tau file from a public ceremony. Without it: the INSECURE dev ptau. */
+  ptau?: string;
+  progress?: Progress;
+}
+
+/** A dev ptau of at least 2^power from the cache, generating it if needed. */
+export async function devPtau(power: number, progress: Progress = () => {}): Promise<string> {
+  const dir = join(CACHE_DIR, "ptau");
+  await mkdir(dir, { recursive: true });
+  for (let p = power; p <= 20; p++) {
+    const f = join(dir, `insecure-dev-${p}.ptau`);
+    if (existsSync(f)) return f;
+  }
+  const file = join(dir, `insecure-dev-${power}.ptau`);
+  progress(`generating the INSECURE dev ptau 2^${power} (public tau; for dev only) ...`);
+  await writeDevPtau(file, power, progress);
+  return file;
+}
+
+/** Compiles (cached) and runs the Groth16 setup (cached per circuit and ptau). */
+export async function buildCircuit(config: CircuitConfig, options: SetupOptions = {}): Promise<CircuitArtifacts> {
+  const progress = options.progress ?? (() => {});
+  const dir = await compileCircuit(config, progress);
+  const r1cs = join(dir, `${config.name}.r1cs`);
+  const info = await snarkjs.r1cs.info(r1cs);
+  const nPublic = info.nOutputs + info.nPubInputs;
+  const power = domainPower(info.nConstraints, nPublic);
+  const insecureDevSetup = !options.ptau;
+  let setupId: string;
+  let ptau: string;
+  if (options.ptau) {
+    if (!existsSync(options.ptau)) throw new SetupError(`--ptau ${options.ptau}: no such file`);
+    ptau = resolve(options.ptau);
+    setupId = `ceremony-${createHash("sha256").update(await readFile(ptau)).digest("hex").slice(0, 16)}`;
+  } else {
+    ptau = await devPtau(power, progress);
+    setupId = "insecure-dev";
+  }
+  const setupDir = join(dir, setupId);
+  const zkey = join(setupDir, `${config.name}.zkey`);
+  const vkey = join(setupDir, "verification_key.json");
+  const verifierSol = join(setupDir, `${verifierContractName(config)}.sol`);
+  if (!existsSync(verifierSol)) {
+    await mkdir(setupDir, { recursive: true });
+    progress(`groth16 setup of ${config.name} (${info.nConstraints} constraints, domain 2^${power}) ...`);
+    const t0 = performance.now();
+    const initial = `${zkey}.initial`;
+    const ok = await snarkjs.zKey.newZKey(r1cs, ptau, insecureDevSetup ? zkey : initial);
+    if (ok === -1) throw new SetupError(`snarkjs zkey new failed for ${config.name} with ${ptau}`);
+    if (!insecureDevSetup) {
+      // One fresh phase-2 contribution with OS entropy; its toxic waste dies with this process.
+      const { randomBytes } = await import("node:crypto");
+      await snarkjs.zKey.contribute(initial, zkey, "proofbook setup", randomBytes(64).toString("hex"));
+      await rm(initial);
+    }
+    await writeFile(vkey, JSON.stringify(await snarkjs.zKey.exportVerificationKey(zkey), null, 2));
+    const template = await readFile(require.resolve("snarkjs/templates/verifier_groth16.sol.ejs"), "utf8");
+    let sol = await snarkjs.zKey.exportSolidityVerifier(zkey, { groth16: template });
+    sol = sol.replace("contract Groth16Verifier", `contract ${verifierContractName(config)}`);
+    if (insecureDevSetup) sol = sol.replace("pragma solidity", "// INSECURE DEV SETUP: generated from a public tau. Anyone can forge proofs for this verifier.\npragma solidity");
+    await writeFile(verifierSol, sol);
+    progress(`setup of ${config.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return {
+    config,
+    dir,
+    r1cs,
+    wasm: join(dir, `${config.name}_js`, `${config.name}.wasm`),
+    zkey,
+    vkey,
+    verifierSol,
+    constraints: info.nConstraints,
+    power,
+    insecureDevSetup,
+    verifierContract: verifierContractName(config),
+  };
+}

@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import * as snarkjs from "snarkjs";
+import type { SealedBatch } from "../batch/batch-builder.js";
+import type { CircuitArtifacts } from "./artifacts.js";
+import { InsecureSetupError, ProofError } from "./errors.js";
+import type { ProveResult, ProveTask } from "./prove-worker.js";
+
+export interface ProvedBatch extends ProveResult {
+  batch: SealedBatch;
+}
+
+export interface ProverPoolOptions {
+  /** Worker threads; default: one per core. */
+  workers?: number;
+  /** Accept artifacts from the INSECURE dev setup (demo and tests only). */
+  allowInsecureDevSetup?: boolean;
+}
+
+/**
+ * Proves sealed batches in parallel worker threads. Thread budget: with several workers each
+ * runs snarkjs single-threaded; a single worker lets snarkjs use every core. Every proof is
+ * verified off-chain, against the batch's expected public input, before it is returned.
+ */
+export class ProverPool {
+  readonly workers: number;
+  private readonly pool: Piscina<ProveTask, ProveResult>;
+  private vkey: Promise<unknown>;
+
+  constructor(
+    readonly artifacts: CircuitArtifacts,
+    options: ProverPoolOptions = {},
+  ) {
+    if (artifacts.insecureDevSetup && !(options.allowInsecureDevSetup ?? process.env.PROOFBOOK_DEV_SETUP === "1")) {
+      throw new InsecureSetupError(artifacts.config.name);
+    }
+    const cores = availableParallelism();
+    this.workers = Math.max(1, Math.min(options.workers ?? cores, cores));
+    this.pool = new Piscina<ProveTask, ProveResult>({
+      filename: new URL("./prove-worker.ts", import.meta.url).href,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      idleTimeout: 60_000,
+    });
+    this.vkey = readFile(artifacts.vkey, "utf8").then((s) => JSON.parse(s) as unknown);
+  }
+
+  async prove(batch: SealedBatch): Promise<ProvedBatch> {
+    if (batch.circuit !== this.artifacts.config.name) throw new ProofError(`batch ${batch.batchNumber} was sealed for ${batch.circuit}, this pool proves ${this.artifacts.config.name}`);
+    let result: ProveResult;
+    try {
+      result = await this.pool.run({ input: batch.circuitInput, wasm: this.artifacts.wasm, zkey: this.artifacts.zkey, singleThread: this.workers > 1 });
+    } catch (e) {
+      throw new ProofError(`batch ${batch.batchNumber}: ${(e as Error).message}`, { cause: e });
+    }
+    if (result.publicSignals.length !== 1 || result.publicSignals[0] !== batch.publicInput.toString()) {
+      throw new ProofError(`batch ${batch.batchNumber}: proof is for public input ${result.publicSignals.join(",")}, expected ${batch.publicInput}`);
+    }
+    if (!(await snarkjs.groth16.verify(await this.vkey, result.publicSignals, result.proof))) {
+      throw new ProofError(`batch ${batch.batchNumber}: proof does not verify off-chain`);
+    }
+    return { ...result, batch };
+  }
+
+  /** Stops the workers and the main thread's snarkjs curve. */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+    const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+    await g.curve_bn128?.terminate();
+  }
+}
