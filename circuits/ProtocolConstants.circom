@@ -9,5 +9,6 @@ function AMOUNT_BITS() { return 96; }
 function BATCH_NUMBER_BITS() { return 32; }
 function FILL_PUBDATA_BYTES() { return 45; }
 function PUBDATA_CHUNK_BYTES() { return 31; }
-function FIRST_HASH_CHUNKS() { return 5; }
-function CHUNKS_PER_HASH() { return 7; }
+function HASH_INPUTS() { return 6; }
+function FIRST_HASH_CHUNKS() { return 3; }
+function CHUNKS_PER_HASH() { return 5; }

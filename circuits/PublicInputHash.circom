@@ -5,7 +5,7 @@ include "ProtocolConstants.circom";
 
 // The single public input (docs/protocol.md §6): pubdata cut into PUBDATA_CHUNK_BYTES-byte
 // big-endian chunks, zero-padded to FIRST_HASH_CHUNKS + k*CHUNKS_PER_HASH chunks, absorbed by a
-// Poseidon(8) chain that starts with (oldRoot, newRoot, batchNumber).
+// Poseidon(HASH_INPUTS) chain that starts with (oldRoot, newRoot, batchNumber).
 template PublicInputHash(nBytes) {
     signal input oldRoot;
     signal input newRoot;
@@ -32,13 +32,13 @@ template PublicInputHash(nBytes) {
     }
 
     component h[nHashes];
-    h[0] = Poseidon(8);
+    h[0] = Poseidon(HASH_INPUTS());
     h[0].inputs[0] <== oldRoot;
     h[0].inputs[1] <== newRoot;
     h[0].inputs[2] <== batchNumber;
     for (var c = 0; c < FIRST; c++) h[0].inputs[3 + c] <== chunks[c];
     for (var i = 1; i < nHashes; i++) {
-        h[i] = Poseidon(8);
+        h[i] = Poseidon(HASH_INPUTS());
         h[i].inputs[0] <== h[i - 1].out;
         for (var c = 0; c < CHUNKS_PER_HASH(); c++) h[i].inputs[1 + c] <== chunks[FIRST + (i - 1) * CHUNKS_PER_HASH() + c];
     }

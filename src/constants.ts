@@ -17,10 +17,15 @@ export const BATCH_NUMBER_BITS = 32;
 export const FILL_PUBDATA_BYTES = 45;
 /** Pubdata is cut into chunks of this many bytes, each one field element. */
 export const PUBDATA_CHUNK_BYTES = 31;
-/** Chunks absorbed by the first Poseidon(8) call, after (oldRoot, newRoot, batchNumber). */
-export const FIRST_HASH_CHUNKS = 5;
-/** Chunks absorbed by each later Poseidon(8) call, after the running hash. */
-export const CHUNKS_PER_HASH = 7;
+/**
+ * Inputs of each Poseidon call in the public-input chain. 6 is the widest Poseidon circomlibjs can
+ * generate EVM bytecode for (wider ones exceed the EVM's DUP16 reach).
+ */
+export const HASH_INPUTS = 6;
+/** Chunks absorbed by the first call, after (oldRoot, newRoot, batchNumber). */
+export const FIRST_HASH_CHUNKS = HASH_INPUTS - 3;
+/** Chunks absorbed by each later call, after the running hash. */
+export const CHUNKS_PER_HASH = HASH_INPUTS - 1;
 
 export const MAX_AMOUNT = (1n << BigInt(AMOUNT_BITS)) - 1n;
 
@@ -38,6 +43,7 @@ export const GENERATED_CONSTANTS = {
   BATCH_NUMBER_BITS,
   FILL_PUBDATA_BYTES,
   PUBDATA_CHUNK_BYTES,
+  HASH_INPUTS,
   FIRST_HASH_CHUNKS,
   CHUNKS_PER_HASH,
 } as const;

@@ -3,11 +3,11 @@ pragma solidity 0.8.28;
 
 import {Rollup} from "../Rollup.sol";
 import {IGroth16Verifier} from "../interfaces/IGroth16Verifier.sol";
-import {IPoseidon8} from "../interfaces/IPoseidon8.sol";
+import {IPoseidon} from "../interfaces/IPoseidon.sol";
 
 /// @notice Test-only: exposes the proof check to feed it public inputs the hash never yields.
 contract RollupHarness is Rollup {
-    constructor(IGroth16Verifier verifier_, IPoseidon8 hasher_, uint256 genesisRoot, uint256 fillsPerBatch_)
+    constructor(IGroth16Verifier verifier_, IPoseidon hasher_, uint256 genesisRoot, uint256 fillsPerBatch_)
         Rollup(verifier_, hasher_, genesisRoot, fillsPerBatch_)
     {}
 

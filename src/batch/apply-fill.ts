@@ -93,77 +93,85 @@ export function checkFill(state: RollupState, fill: Fill): void {
   if (state.balance(seller.accountId, t.quoteToken) + quote > MAX_AMOUNT) throw new FillRuleError("F7", party(seller), "quote balance would overflow");
 }
 
+/** Merkle witnesses of one fill's state change: [taker, maker]. */
+export type RecordWitness = Pick<FillWitness, "keys" | "nonces" | "accountPaths" | "balances" | "balancePaths" | "slots" | "slotPaths">;
+
 /**
- * Applies one fill (or padding) to `state` exactly as FillSettlement.circom does, and returns the
- * circuit input for it and its pubdata record.
+ * Applies a fill record (docs/protocol.md §6) to `state` exactly as FillSettlement.circom does, and
+ * returns the Merkle witnesses. A record with baseAmount 0 is padding and changes nothing. This is
+ * the only place the state changes for a fill: the batcher calls it after checking the rules, and
+ * a verifier rebuilding the state from L1 pubdata calls it directly.
  */
-export function applyFill(state: RollupState, fill: Fill, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
-  if (options.check ?? true) {
-    if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
-    checkFill(state, fill);
-  }
-  const { taker, maker, baseAmount } = fill;
+export function applyRecord(state: RollupState, record: FillRecord): RecordWitness {
+  const { baseToken, quoteToken, baseAmount, quoteAmount } = record;
   const enabled = baseAmount !== 0n;
-  const quote = fillQuoteAmount(fill);
-  const sign = taker.order.side === Side.Buy ? 1n : -1n;
-  const deltas = [
-    [sign * baseAmount, -sign * quote],
-    [-sign * baseAmount, sign * quote],
-  ] as const;
-  const { baseToken, quoteToken } = taker.order;
+  const sign = record.takerSide === Side.Buy ? 1n : -1n;
+  const parties = [
+    { accountId: record.takerAccountId, storageId: record.takerStorageId, baseDelta: sign * baseAmount, quoteDelta: -sign * quoteAmount },
+    { accountId: record.makerAccountId, storageId: record.makerStorageId, baseDelta: -sign * baseAmount, quoteDelta: sign * quoteAmount },
+  ];
+  const w: RecordWitness = { keys: [], nonces: [], accountPaths: [], balances: [], balancePaths: [], slots: [], slotPaths: [] };
+  for (const { accountId, storageId, baseDelta, quoteDelta } of parties) {
+    const acc = state.account(accountId).clone();
+    w.keys.push([str(acc.publicKey.ax), str(acc.publicKey.ay)]);
+    w.nonces.push(str(acc.nonce));
+    w.accountPaths.push(strPath(state.tree.path(accountId)));
 
-  const witness: FillWitness = {
-    orders: [],
-    signatures: [],
-    baseAmount: str(baseAmount),
-    keys: [],
-    nonces: [],
-    accountPaths: [],
-    balances: [],
-    balancePaths: [],
-    slots: [],
-    slotPaths: [],
-  };
-  [taker, maker].forEach((signed, p) => {
-    const o = signed.order;
-    witness.orders.push([o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.amount, o.price].map(str));
-    witness.signatures.push([signed.signature.r8x, signed.signature.r8y, signed.signature.s].map(str));
-    const acc = state.account(o.accountId).clone();
-    witness.keys.push([str(acc.publicKey.ax), str(acc.publicKey.ay)]);
-    witness.nonces.push(str(acc.nonce));
-    witness.accountPaths.push(strPath(state.tree.path(o.accountId)));
-
-    const [baseDelta, quoteDelta] = deltas[p]!;
     const baseOld = acc.balances.get(baseToken);
     const basePath = acc.balances.path(baseToken);
     acc.balances.set(baseToken, field(baseOld + baseDelta));
     const quoteOld = acc.balances.get(quoteToken);
     const quotePath = acc.balances.path(quoteToken);
     acc.balances.set(quoteToken, field(quoteOld + quoteDelta));
-    witness.balances.push([str(baseOld), str(quoteOld)]);
-    witness.balancePaths.push([strPath(basePath), strPath(quotePath)]);
+    w.balances.push([str(baseOld), str(quoteOld)]);
+    w.balancePaths.push([strPath(basePath), strPath(quotePath)]);
 
-    const slotIndex = acc.slotIndex(o.storageId);
-    const slot = acc.slot(o.storageId);
-    witness.slots.push([str(slot.storageId), str(slot.filled)]);
-    witness.slotPaths.push(strPath(acc.orders.path(slotIndex)));
+    const slotIndex = acc.slotIndex(storageId);
+    const slot = acc.slot(storageId);
+    w.slots.push([str(slot.storageId), str(slot.filled)]);
+    w.slotPaths.push(strPath(acc.orders.path(slotIndex)));
     if (enabled) {
-      const previous = slot.storageId === o.storageId ? slot.filled : 0n;
-      acc.orders.set(slotIndex, encodeSlot({ storageId: o.storageId, filled: previous + baseAmount }));
+      const previous = slot.storageId === storageId ? slot.filled : 0n;
+      acc.orders.set(slotIndex, encodeSlot({ storageId, filled: previous + baseAmount }));
     }
-    state.putAccount(o.accountId, acc);
-  });
+    state.putAccount(accountId, acc);
+  }
+  return w;
+}
 
-  const record: FillRecord = {
+/** The pubdata record of a fill. */
+export function fillRecord(fill: Fill): FillRecord {
+  const { taker, maker } = fill;
+  return {
     takerAccountId: taker.order.accountId,
     makerAccountId: maker.order.accountId,
     takerStorageId: taker.order.storageId,
     makerStorageId: maker.order.storageId,
-    baseToken,
-    quoteToken,
+    baseToken: taker.order.baseToken,
+    quoteToken: taker.order.quoteToken,
     takerSide: taker.order.side,
-    baseAmount,
-    quoteAmount: quote,
+    baseAmount: fill.baseAmount,
+    quoteAmount: fillQuoteAmount(fill),
+  };
+}
+
+/**
+ * Checks a fill (rules F1-F7, unless `options.check` is false), applies it to `state`, and returns
+ * its circuit input and pubdata record.
+ */
+export function applyFill(state: RollupState, fill: Fill, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
+  if (options.check ?? true) {
+    if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
+    checkFill(state, fill);
+  }
+  const record = fillRecord(fill);
+  const merkle = applyRecord(state, record);
+  const signed = [fill.taker, fill.maker];
+  const witness: FillWitness = {
+    orders: signed.map(({ order: o }) => [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.amount, o.price].map(str)),
+    signatures: signed.map(({ signature: s }) => [s.r8x, s.r8y, s.s].map(str)),
+    baseAmount: str(fill.baseAmount),
+    ...merkle,
   };
   return { witness, record };
 }

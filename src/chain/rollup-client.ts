@@ -37,10 +37,11 @@ export class RollupClient {
   /** Deploys verifier, hasher and Rollup with the Ignition module. */
   static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, contract: "Rollup" | "RollupHarness" = "Rollup"): Promise<RollupClient> {
     const module = rollupModule(artifacts.verifierContract, contract);
-    const { rollup } = await connection.ignition.deploy(module, {
+    const deployed = await connection.ignition.deploy(module, {
       parameters: { [module.id]: { genesisRoot, fillsPerBatch: BigInt(artifacts.config.nFills) } },
     });
-    return new RollupClient(connection, rollup.address);
+    // The module names its contracts at run time, so Ignition cannot type them.
+    return new RollupClient(connection, (deployed.rollup as unknown as { address: Address }).address);
   }
 
   static at(connection: Connection, address: Address): RollupClient {
@@ -93,7 +94,7 @@ export class RollupClient {
       if (log.address.toLowerCase() !== this.address.toLowerCase()) continue;
       const decoded = decodeEventLog({ abi: rollup.abi, data: log.data, topics: log.topics, strict: false });
       if (decoded.eventName !== "BatchSubmitted") continue;
-      const a = decoded.args as { batchNumber: bigint; oldRoot: bigint; newRoot: bigint; publicInput: bigint };
+      const a = decoded.args as unknown as { batchNumber: bigint; oldRoot: bigint; newRoot: bigint; publicInput: bigint };
       out.push({ ...a, txHash: log.transactionHash! });
     }
     return out;

@@ -15,6 +15,8 @@ import { CircuitBuildError, SetupError } from "./errors.js";
 const require = createRequire(import.meta.url);
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CIRCUITS_DIR = join(ROOT, "circuits");
+/** snarkjs' package folder (its templates are not in its "exports"). */
+const SNARKJS_DIR = resolve(dirname(require.resolve("snarkjs")), "..");
 export const CACHE_DIR = process.env.PROOFBOOK_CACHE ? resolve(process.env.PROOFBOOK_CACHE) : join(ROOT, ".cache");
 
 /** Where a built and set-up circuit lives, and what it measured. */
@@ -153,7 +155,7 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
       await rm(initial);
     }
     await writeFile(vkey, JSON.stringify(await snarkjs.zKey.exportVerificationKey(zkey), null, 2));
-    const template = await readFile(require.resolve("snarkjs/templates/verifier_groth16.sol.ejs"), "utf8");
+    const template = await readFile(join(SNARKJS_DIR, "templates", "verifier_groth16.sol.ejs"), "utf8");
     let sol = await snarkjs.zKey.exportSolidityVerifier(zkey, { groth16: template });
     sol = sol.replace("contract Groth16Verifier", `contract ${verifierContractName(config)}`);
     if (insecureDevSetup) sol = sol.replace("pragma solidity", "// INSECURE DEV SETUP: generated from a public tau. Anyone can forge proofs for this verifier.\npragma solidity");

@@ -8,16 +8,14 @@ export function renderCircomConstants(): string {
   return `pragma circom 2.1.9;\n\n// ${HEADER}\n\n${fns.join("\n")}\n`;
 }
 
-/** contracts/generated/ProtocolConstants.sol: a library of constants. */
+/** contracts/generated/ProtocolConstants.sol: file-level constants (usable as array lengths). */
 export function renderSolidityConstants(): string {
-  const lines = Object.entries(GENERATED_CONSTANTS).map(([name, value]) => `    uint256 internal constant ${name} = ${value};`);
+  const lines = Object.entries(GENERATED_CONSTANTS).map(([name, value]) => `uint256 constant ${name} = ${value};`);
   return `// SPDX-License-Identifier: MIT
 // ${HEADER}
 pragma solidity 0.8.28;
 
-library ProtocolConstants {
-    uint256 internal constant SNARK_FIELD = ${SNARK_FIELD};
+uint256 constant SNARK_FIELD = ${SNARK_FIELD};
 ${lines.join("\n")}
-}
 `;
 }

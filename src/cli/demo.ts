@@ -1,0 +1,57 @@
+import { build } from "./build.js";
+import { parseArgs } from "./args.js";
+import { runSettlement } from "../sequencer/run-settlement.js";
+import type { SettledBatch } from "../sequencer/settlement-pipeline.js";
+
+const short = (v: bigint) => {
+  const h = `0x${v.toString(16).padStart(64, "0")}`;
+  return `${h.slice(0, 10)}…${h.slice(-6)}`;
+};
+
+/** npm run demo: the main job on embedded defaults. Returns the process exit code. */
+export async function demo(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string" });
+  const log = (m: string) => console.log(m);
+  console.log("proofbook demo: signed orders -> matched fills -> Groth16-proven batches -> verified L1 root updates\n");
+  console.log("!! INSECURE DEV SETUP: the trusted setup uses a public tau. Never use these keys beyond dev. !!\n");
+  const [artifacts] = await build({ circuits: [typeof args.circuit === "string" ? args.circuit : "demo"], log: (m) => log(`[build] ${m}`) });
+  const a = artifacts!;
+  const header = ["batch", "fills", "constraints", "witness ms", "prove ms", "L1 gas", "calldata B", "new root"];
+  const rows: string[][] = [];
+  const onSettled = (s: SettledBatch) => {
+    const row = [
+      String(s.proved.batch.batchNumber),
+      `${s.proved.batch.fills}/${a.config.nFills}`,
+      String(a.constraints),
+      s.proved.witnessMs.toFixed(0),
+      s.proved.proveMs.toFixed(0),
+      s.receipt.gasUsed.toString(),
+      String(s.receipt.calldataBytes),
+      short(s.receipt.newRoot),
+    ];
+    rows.push(row);
+    log(`[chain] batch ${row[0]} verified on L1: gas ${row[5]}, new root ${row[7]}`);
+  };
+  const result = await runSettlement({
+    artifacts: a,
+    batches: Number(args.batches ?? 3),
+    seed: Number(args.seed ?? 1),
+    workers: args.workers ? Number(args.workers) : undefined,
+    allowInsecureDevSetup: true,
+    log: (m) => log(`[pipeline] ${m}`),
+    onSettled,
+  });
+  console.log(`\norders accepted ${result.orders.accepted}, rejected ${result.orders.rejected}\n`);
+  printTable(header, rows);
+  const ok = result.onChainRoot === result.localRoot && result.onChainBatches === BigInt(rows.length);
+  console.log(`\non-chain root ${short(result.onChainRoot)} after ${result.onChainBatches} batches; local root ${short(result.localRoot)}: ${ok ? "MATCH" : "MISMATCH"}`);
+  return ok ? 0 : 1;
+}
+
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+}

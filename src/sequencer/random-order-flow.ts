@@ -1,0 +1,51 @@
+import { Side } from "../constants.js";
+import type { Order } from "../crypto/order-hash.js";
+import { type SignedOrder, signOrder } from "../crypto/signed-order.js";
+import type { GenesisTrader } from "../state/genesis.js";
+
+/** A small deterministic PRNG (mulberry32), so a seed reproduces a run exactly. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Random signed limit orders around a mid price, for the demo and the bench: buys a little below or
+ * above the mid, sells a little above or below it, so that roughly half of them cross.
+ */
+export class RandomOrderFlow {
+  private readonly random: () => number;
+  private readonly nextStorageId = new Map<number, number>();
+
+  constructor(
+    private readonly traders: readonly GenesisTrader[],
+    private readonly market: { baseToken: number; quoteToken: number; mid: bigint; spread: number; maxAmount: number },
+    seed: number,
+  ) {
+    this.random = prng(seed);
+  }
+
+  next(): SignedOrder {
+    const trader = this.traders[Math.floor(this.random() * this.traders.length)]!;
+    const side = this.random() < 0.5 ? Side.Buy : Side.Sell;
+    const offset = BigInt(Math.floor(this.random() * (2 * this.market.spread + 1)) - this.market.spread);
+    const storageId = this.nextStorageId.get(trader.accountId) ?? 0;
+    this.nextStorageId.set(trader.accountId, storageId + 1);
+    const order: Order = {
+      accountId: trader.accountId,
+      storageId,
+      baseToken: this.market.baseToken,
+      quoteToken: this.market.quoteToken,
+      side,
+      amount: BigInt(1 + Math.floor(this.random() * this.market.maxAmount)),
+      price: this.market.mid + (side === Side.Buy ? offset : -offset),
+    };
+    return signOrder(order, trader.key);
+  }
+}

@@ -1,0 +1,115 @@
+import { expect } from "chai";
+import { applyFill, FillRuleError } from "../../src/batch/apply-fill.js";
+import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { decodePubdata, encodeFillRecord, decodeFillRecord, pubdataChunks, PADDING_RECORD, type FillRecord } from "../../src/batch/pubdata.js";
+import { publicInputHash } from "../../src/batch/public-input.js";
+import { Side } from "../../src/constants.js";
+import { initCrypto } from "../../src/crypto/index.js";
+import { poseidon } from "../../src/crypto/poseidon.js";
+import { signOrder } from "../../src/crypto/signed-order.js";
+import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import { applyPubdata } from "../../src/state/rebuild.js";
+import { demoGenesis } from "../../src/state/genesis.js";
+import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+
+const cfg = CIRCUIT_CONFIGS.demo;
+
+describe("batch: fills, pubdata and the public input", () => {
+  before(initCrypto);
+
+  it("encodes a fill record in 45 big-endian bytes and decodes it back", () => {
+    const r: FillRecord = { takerAccountId: 0x01020304, makerAccountId: 5, takerStorageId: 6, makerStorageId: 7, baseToken: 0x0809, quoteToken: 10, takerSide: Side.Sell, baseAmount: 11n, quoteAmount: (1n << 96n) - 1n };
+    const bytes = encodeFillRecord(r);
+    expect(bytes).to.have.length(45);
+    expect([...bytes.subarray(0, 4)]).to.deep.equal([1, 2, 3, 4]);
+    expect([...bytes.subarray(16, 21)]).to.deep.equal([8, 9, 0, 10, 1]);
+    expect(decodeFillRecord(bytes)).to.deep.equal(r);
+    expect([...encodeFillRecord(PADDING_RECORD)].every((b) => b === 0)).to.equal(true);
+  });
+
+  it("cuts pubdata into 31-byte chunks padded to 3 + 5k", () => {
+    const pubdata = new Uint8Array(90).map((_, i) => i + 1);
+    const chunks = pubdataChunks(pubdata);
+    expect(chunks).to.have.length(3);
+    expect(chunks[0]).to.equal(BigInt(`0x${Buffer.from(pubdata.subarray(0, 31)).toString("hex")}`));
+    expect(chunks[2]).to.equal(BigInt(`0x${Buffer.from(pubdata.subarray(62, 90)).toString("hex")}000000`));
+    expect(pubdataChunks(new Uint8Array(94))).to.have.length(8);
+  });
+
+  it("chains the public input as documented", () => {
+    const pubdata = new Uint8Array(100).fill(7);
+    const c = pubdataChunks(pubdata);
+    const h1 = poseidon([1n, 2n, 3n, c[0]!, c[1]!, c[2]!]);
+    expect(publicInputHash(1n, 2n, 3, pubdata)).to.equal(poseidon([h1, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!]));
+  });
+
+  it("seals a batch: applies fills, pads, and the pubdata alone rebuilds the new root", async () => {
+    const { state, buyFill } = await scenario(cfg);
+    const genesis = state.clone();
+    const b = new BatchBuilder(cfg, state, 1);
+    b.add(buyFill());
+    const sealed = b.seal();
+    expect(sealed.fills).to.equal(1);
+    expect(sealed.records).to.have.length(cfg.nFills);
+    expect(sealed.oldRoot).to.equal(genesis.root);
+    expect(sealed.newRoot).to.equal(state.root);
+    expect(state.balance(1, BASE)).to.equal(1_000_000n + 40n);
+    expect(state.balance(1, QUOTE)).to.equal(100_000_000n - 40n * 50n);
+    expect(state.balance(2, QUOTE)).to.equal(100_000_000n + 40n * 50n);
+    expect(state.account(2).slot(0)).to.deep.equal({ storageId: 0, filled: 40n });
+    expect(sealed.publicInput).to.equal(publicInputHash(sealed.oldRoot, sealed.newRoot, 1, sealed.pubdata));
+    expect(decodePubdata(sealed.pubdata)[1]).to.deep.equal(PADDING_RECORD);
+    expect(applyPubdata(genesis, sealed.pubdata)).to.equal(sealed.newRoot);
+  });
+
+  describe("rejects each broken rule with a FillRuleError and leaves the state unchanged", () => {
+    const cases: [string, string, (s: Awaited<ReturnType<typeof scenario>>) => Parameters<typeof applyFill>[1]][] = [
+      ["F1", "bad signature", ({ buyFill }) => {
+        const f = buyFill();
+        return { ...f, taker: { ...f.taker, signature: { ...f.taker.signature, s: f.taker.signature.s + 1n } } };
+      }],
+      ["F1", "signature by another key", ({ buyFill, traders, order }) => ({ ...buyFill(), maker: signOrder(order(traders[1]!, { side: Side.Sell }), traders[2]!.key) })],
+      ["F2", "wrong token pair", ({ buyFill }) => buyFill({ maker: { quoteToken: 3 } })],
+      ["F3", "same side", ({ buyFill }) => buyFill({ maker: { side: Side.Buy } })],
+      ["F4", "price beyond the taker's limit", ({ buyFill }) => buyFill({ taker: { price: 49n } })],
+      ["F5", "zero amount", ({ buyFill }) => buyFill({ baseAmount: 0n })],
+      ["F6", "overfill", ({ buyFill }) => buyFill({ baseAmount: 101n })],
+      ["F7", "insufficient balance", ({ buyFill }) => buyFill({ taker: { price: 120n, amount: 900_000n }, maker: { price: 120n, amount: 900_000n }, baseAmount: 900_000n })],
+    ];
+    for (const [rule, name, make] of cases) {
+      it(`${rule}: ${name}`, async () => {
+        const s = await scenario(cfg);
+        const root = s.state.root;
+        expect(() => applyFill(s.state, make(s))).to.throw(FillRuleError).with.property("rule", rule);
+        expect(s.state.root).to.equal(root);
+      });
+    }
+
+    it("F6: an order replayed after its slot was taken over", async () => {
+      const s = await scenario(cfg);
+      // storage id 4^orderDepth lives in the same slot as storage id 0
+      applyFill(s.state, s.buyFill({ maker: { storageId: 4 ** cfg.orderDepth }, baseAmount: 10n }));
+      expect(() => applyFill(s.state, s.buyFill({ maker: { storageId: 0 }, baseAmount: 10n }))).to.throw(FillRuleError).with.property("rule", "F6");
+    });
+
+    it("F6: the same order cannot be filled beyond its amount across fills", async () => {
+      const s = await scenario(cfg);
+      applyFill(s.state, s.buyFill({ baseAmount: 60n }));
+      expect(() => applyFill(s.state, s.buyFill({ baseAmount: 41n }))).to.throw(FillRuleError).with.property("rule", "F6");
+      applyFill(s.state, s.buyFill({ baseAmount: 40n }));
+    });
+  });
+
+  it("refuses more fills than the circuit has slots", async () => {
+    const { state, buyFill } = await scenario(cfg);
+    const b = new BatchBuilder(cfg, state, 1);
+    b.add(buyFill({ baseAmount: 1n }));
+    b.add(buyFill({ baseAmount: 1n }));
+    expect(() => b.add(buyFill({ baseAmount: 1n }))).to.throw("at most");
+  });
+
+  it("genesis is deterministic", async () => {
+    await scenario(cfg);
+    expect(demoGenesis(cfg).state.root).to.equal(demoGenesis(cfg).state.root);
+  });
+});
