@@ -1,5 +1,5 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, decodeEventLog, type Hex, toHex } from "viem";
+import { type Address, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
 import { ProofbookError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
@@ -25,7 +25,7 @@ export interface BatchSubmittedEvent {
   txHash: Hex;
 }
 
-type Connection = NetworkConnection<"generic">;
+type Connection = NetworkConnection<string>;
 
 /** Deploys and drives Rollup.sol through viem (Hardhat's viem plugin and Ignition). */
 export class RollupClient {
@@ -98,5 +98,19 @@ export class RollupClient {
       out.push({ ...a, txHash: log.transactionHash! });
     }
     return out;
+  }
+
+  /** Each landed batch with the pubdata read back from its transaction's calldata, in order. */
+  async pubdataHistory(): Promise<(BatchSubmittedEvent & { pubdata: Uint8Array })[]> {
+    const rollup = await this.contract();
+    const publicClient = await this.connection.viem.getPublicClient();
+    const out: (BatchSubmittedEvent & { pubdata: Uint8Array })[] = [];
+    for (const event of await this.events()) {
+      const tx = await publicClient.getTransaction({ hash: event.txHash });
+      const call = decodeFunctionData({ abi: rollup.abi, data: tx.input });
+      if (call.functionName !== "submitBatch") throw new ChainError(`${event.txHash} is not a submitBatch call`);
+      out.push({ ...event, pubdata: hexToBytes(call.args[2]) });
+    }
+    return out.sort((a, b) => Number(a.batchNumber - b.batchNumber));
   }
 }

@@ -19,6 +19,8 @@ export interface SettlementRunOptions {
   allowInsecureDevSetup?: boolean;
   log?: (message: string) => void;
   onSettled?: (s: SettledBatch) => void;
+  /** A network connection to use (and leave open); by default a new in-process Hardhat network. */
+  connection?: Awaited<ReturnType<typeof network.connect>>;
 }
 
 export interface SettlementRunResult {
@@ -27,6 +29,8 @@ export interface SettlementRunResult {
   localRoot: bigint;
   onChainRoot: bigint;
   onChainBatches: bigint;
+  client: RollupClient;
+  genesisRoot: bigint;
 }
 
 /**
@@ -39,8 +43,9 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
   if (!Number.isInteger(batches) || batches < 1) throw new ValidationError("batches", "must be a positive integer", batches);
   await initCrypto();
   const { state, traders } = demoGenesis(artifacts.config, options.traders ?? 4);
-  const connection = await network.connect();
-  const client = await RollupClient.deploy(connection, artifacts, state.root);
+  const connection = options.connection ?? (await network.connect());
+  const genesisRoot = state.root;
+  const client = await RollupClient.deploy(connection, artifacts, genesisRoot);
   log(`deployed Rollup at ${client.address} with genesis root ${state.root}`);
 
   const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup });
@@ -75,9 +80,9 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
     if (sequencer.pendingFills > 0) enqueue(sequencer.seal());
     if (sealed < batches) throw new ProofbookError(`only ${sealed} of ${batches} batches could be filled from ${maxOrders} orders`);
     const settled = await pipeline.drain();
-    return { settled, orders, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount() };
+    return { settled, orders, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
   } finally {
     await prover.close();
-    await connection.close();
+    if (!options.connection) await connection.close();
   }
 }

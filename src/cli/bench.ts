@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../prover/artifacts.js";
+import { runSettlement } from "../sequencer/run-settlement.js";
+import { parseArgs } from "./args.js";
+import { build } from "./build.js";
+import { printTable } from "./demo.js";
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** npm run bench: the pipeline at the demo size, per-fill figures, JSON under bench/results/. */
+export async function bench(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { batches: "string", circuit: "string", workers: "string", seed: "string" });
+  const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
+  const batches = Number(args.batches ?? 4);
+  const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
+  const a = artifacts!;
+  console.log(`[bench] ${circuit}: ${batches} batches of ${a.config.nFills} fills (INSECURE dev setup: figures only)`);
+  const t0 = performance.now();
+  const result = await runSettlement({
+    artifacts: a,
+    batches,
+    seed: Number(args.seed ?? 42),
+    workers: args.workers ? Number(args.workers) : undefined,
+    allowInsecureDevSetup: true,
+    log: (m) => console.log(`[bench] ${m}`),
+  });
+  const wallMs = performance.now() - t0;
+  if (result.onChainRoot !== result.localRoot) throw new Error("bench run ended with an on-chain root that differs from the local root");
+  // Per-fill figures from full batches only: a padded last batch would flatter nothing and skew all.
+  const full = result.settled.filter((s) => s.proved.batch.fills === a.config.nFills);
+  const n = a.config.nFills;
+  const perFill = {
+    constraints: a.constraints / n,
+    witnessMs: mean(full.map((s) => s.proved.witnessMs)) / n,
+    proveMs: mean(full.map((s) => s.proved.proveMs)) / n,
+    l1Gas: mean(full.map((s) => Number(s.receipt.gasUsed))) / n,
+    calldataBytes: mean(full.map((s) => s.receipt.calldataBytes)) / n,
+  };
+  const fills = result.settled.reduce((s, b) => s + b.proved.batch.fills, 0);
+  const report = {
+    scenario: "pipeline",
+    date: new Date().toISOString(),
+    circuit: { ...a.config, constraints: a.constraints, domainPower: a.power },
+    machine: { cpus: cpus().length, parallelism: availableParallelism(), cpu: cpus()[0]?.model, node: process.version },
+    run: { batches: result.settled.length, fullBatches: full.length, fills, wallMs, fillsPerSecond: (fills / wallMs) * 1000, orders: result.orders },
+    perBatch: result.settled.map((s) => ({
+      batch: s.proved.batch.batchNumber,
+      fills: s.proved.batch.fills,
+      witnessMs: s.proved.witnessMs,
+      proveMs: s.proved.proveMs,
+      l1Gas: Number(s.receipt.gasUsed),
+      calldataBytes: s.receipt.calldataBytes,
+    })),
+    perFill,
+  };
+  const dir = join(ROOT, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `pipeline-${circuit}-${report.date.replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log("");
+  printTable(
+    ["circuit", "fills/batch", "constraints/fill", "witness ms/fill", "prove ms/fill", "L1 gas/fill", "calldata B/fill", "fills/s (wall)"],
+    [[a.config.name, String(n), perFill.constraints.toFixed(0), perFill.witnessMs.toFixed(1), perFill.proveMs.toFixed(0), perFill.l1Gas.toFixed(0), perFill.calldataBytes.toFixed(0), report.run.fillsPerSecond.toFixed(2)]],
+  );
+  console.log(`\nwrote ${file}`);
+  return 0;
+}

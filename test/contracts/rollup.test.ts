@@ -1,0 +1,135 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { encodeFunctionData, decodeFunctionResult, hexToBytes, toHex } from "viem";
+import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { publicInputHash } from "../../src/batch/public-input.js";
+import { proofCalldata } from "../../src/chain/proof-calldata.js";
+import { RollupClient } from "../../src/chain/rollup-client.js";
+import { SNARK_FIELD } from "../../src/constants.js";
+import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
+import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { scenario } from "../helpers/fixtures.js";
+
+type Connection = Awaited<ReturnType<typeof network.connect>>;
+
+async function expectRevert(p: Promise<unknown>, error: string): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    expect((e as Error).message).to.include(error);
+    return;
+  }
+  expect.fail(`expected a revert with ${error}`);
+}
+
+describe("contracts: Rollup", function () {
+  let artifacts: CircuitArtifacts;
+  let proved: ProvedBatch;
+  let genesisRoot: bigint;
+  let connection: Connection;
+
+  before(async function () {
+    artifacts = await testArtifacts();
+    const s = await scenario(artifacts.config);
+    genesisRoot = s.state.root;
+    const b = new BatchBuilder(artifacts.config, s.state, 1);
+    b.add(s.buyFill());
+    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
+    try {
+      proved = await pool.prove(b.seal());
+    } finally {
+      await pool.close();
+    }
+  });
+
+  beforeEach(async () => {
+    connection = await network.connect();
+  });
+  afterEach(async () => {
+    await connection.close();
+  });
+
+  async function deploy() {
+    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, "RollupHarness");
+    const rollup = await connection.viem.getContractAt("RollupHarness", client.address);
+    return { client, rollup };
+  }
+
+  const args = (over: Partial<{ oldRoot: bigint; newRoot: bigint; pubdata: Uint8Array; proof: readonly bigint[] }> = {}) => {
+    const b = proved.batch;
+    return [over.oldRoot ?? b.oldRoot, over.newRoot ?? b.newRoot, toHex(over.pubdata ?? b.pubdata), (over.proof ?? proofCalldata(proved.proof)) as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
+  };
+
+  it("recomputes the public input exactly as the TS model, for every pubdata length", async () => {
+    const { rollup } = await deploy();
+    for (const len of [0, 1, 30, 31, 32, 45, 90, 93, 155, 156, 250]) {
+      const pubdata = new Uint8Array(len).map((_, i) => (i * 131 + len) & 0xff);
+      expect(await rollup.read.publicInputHash([5n, 6n, 7n, toHex(pubdata)])).to.equal(publicInputHash(5n, 6n, 7, pubdata));
+    }
+  });
+
+  it("ignores non-zero bytes in the ABI padding after the pubdata", async () => {
+    const { rollup } = await deploy();
+    const pubdata = new Uint8Array(45).fill(0xab);
+    const data = encodeFunctionData({ abi: rollup.abi, functionName: "publicInputHash", args: [1n, 2n, 3n, toHex(pubdata)] });
+    const bytes = hexToBytes(data);
+    bytes.fill(0xff, bytes.length - 19); // the 19 padding bytes after 45 bytes of data
+    const publicClient = await connection.viem.getPublicClient();
+    const result = await publicClient.call({ to: rollup.address, data: toHex(bytes) });
+    expect(decodeFunctionResult({ abi: rollup.abi, functionName: "publicInputHash", data: result.data! })).to.equal(publicInputHash(1n, 2n, 3, pubdata));
+  });
+
+  it("moves the root for a valid proof, counts the batch and emits BatchSubmitted", async () => {
+    const { client } = await deploy();
+    const receipt = await client.submit(proved);
+    expect(receipt.newRoot).to.equal(proved.batch.newRoot);
+    expect(await client.stateRoot()).to.equal(proved.batch.newRoot);
+    expect(await client.batchCount()).to.equal(1n);
+    const [event] = await client.events();
+    expect(event).to.include({ batchNumber: 1n, oldRoot: genesisRoot, newRoot: proved.batch.newRoot, publicInput: proved.batch.publicInput });
+  });
+
+  it("rejects a wrong old root (StateRootMismatch), and the same batch a second time", async () => {
+    const { client, rollup } = await deploy();
+    await expectRevert(rollup.write.submitBatch(args({ oldRoot: genesisRoot + 1n })), "StateRootMismatch");
+    await client.submit(proved);
+    await expectRevert(rollup.write.submitBatch(args()), "StateRootMismatch");
+    expect(await client.batchCount()).to.equal(1n);
+  });
+
+  it("rejects a tampered proof (InvalidProof)", async () => {
+    const { rollup } = await deploy();
+    const proof = [...proofCalldata(proved.proof)];
+    proof[6] = proof[6]! + 1n;
+    await expectRevert(rollup.write.submitBatch(args({ proof })), "InvalidProof");
+    const swapped = [...proofCalldata(proved.proof)];
+    [swapped[0], swapped[6]] = [swapped[6]!, swapped[0]!];
+    await expectRevert(rollup.write.submitBatch(args({ proof: swapped })), "InvalidProof");
+  });
+
+  it("rejects tampered calldata: pubdata or new root (InvalidProof)", async () => {
+    const { rollup } = await deploy();
+    const pubdata = new Uint8Array(proved.batch.pubdata);
+    pubdata[44] ^= 1;
+    await expectRevert(rollup.write.submitBatch(args({ pubdata })), "InvalidProof");
+    await expectRevert(rollup.write.submitBatch(args({ newRoot: proved.batch.newRoot + 1n })), "InvalidProof");
+  });
+
+  it("rejects pubdata of the wrong length (PubdataLengthMismatch)", async () => {
+    const { rollup } = await deploy();
+    await expectRevert(rollup.write.submitBatch(args({ pubdata: new Uint8Array([...proved.batch.pubdata, 0]) })), "PubdataLengthMismatch");
+  });
+
+  it("rejects a new root outside the field (RootNotInField)", async () => {
+    const { rollup } = await deploy();
+    await expectRevert(rollup.write.submitBatch(args({ newRoot: proved.batch.newRoot + SNARK_FIELD })), "RootNotInField");
+  });
+
+  it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {
+    const { rollup } = await deploy();
+    await rollup.read.verifyProofFor([proved.batch.publicInput, proofCalldata(proved.proof)]);
+    await expectRevert(rollup.read.verifyProofFor([proved.batch.publicInput + SNARK_FIELD, proofCalldata(proved.proof)]), "PublicInputNotInField");
+    await expectRevert(rollup.read.verifyProofFor([SNARK_FIELD, proofCalldata(proved.proof)]), "PublicInputNotInField");
+  });
+});
