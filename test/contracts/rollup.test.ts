@@ -111,7 +111,7 @@ describe("contracts: Rollup", function () {
   it("rejects tampered calldata: pubdata or new root (InvalidProof)", async () => {
     const { rollup } = await deploy();
     const pubdata = new Uint8Array(proved.batch.pubdata);
-    pubdata[44] ^= 1;
+    pubdata[44] = pubdata[44]! ^ 1;
     await expectRevert(rollup.write.submitBatch(args({ pubdata })), "InvalidProof");
     await expectRevert(rollup.write.submitBatch(args({ newRoot: proved.batch.newRoot + 1n })), "InvalidProof");
   });
