@@ -6,6 +6,7 @@ import { runSettlement } from "../sequencer/run-settlement.js";
 import { parseArgs } from "./args.js";
 import { build } from "./build.js";
 import { printTable } from "./demo.js";
+import { merkleArity } from "./merkle-arity.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -38,6 +39,9 @@ export async function bench(argv: readonly string[]): Promise<number> {
     l1Gas: mean(full.map((s) => Number(s.receipt.gasUsed))) / n,
     calldataBytes: mean(full.map((s) => s.receipt.calldataBytes)) / n,
   };
+  console.log("[bench] merkle-arity: constraints of one Merkle path, 4-ary against binary ...");
+  const arity = [];
+  for (const levels of [2, 8, 12]) arity.push(await merkleArity(levels));
   const fills = result.settled.reduce((s, b) => s + b.proved.batch.fills, 0);
   const report = {
     scenario: "pipeline",
@@ -54,6 +58,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
       calldataBytes: s.receipt.calldataBytes,
     })),
     perFill,
+    merkleArity: arity,
   };
   const dir = join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
@@ -63,6 +68,11 @@ export async function bench(argv: readonly string[]): Promise<number> {
   printTable(
     ["circuit", "fills/batch", "constraints/fill", "witness ms/fill", "prove ms/fill", "L1 gas/fill", "calldata B/fill", "fills/s (wall)"],
     [[a.config.name, String(n), perFill.constraints.toFixed(0), perFill.witnessMs.toFixed(1), perFill.proveMs.toFixed(0), perFill.l1Gas.toFixed(0), perFill.calldataBytes.toFixed(0), report.run.fillsPerSecond.toFixed(2)]],
+  );
+  console.log("");
+  printTable(
+    ["leaves", "4-ary path constraints", "binary path constraints", "4-ary / binary"],
+    arity.map((r) => [String(r.leaves), String(r.quad), String(r.binary), (r.quad / r.binary).toFixed(2)]),
   );
   console.log(`\nwrote ${file}`);
   return 0;

@@ -50,7 +50,10 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
 
   const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup });
   log(`prover pool: ${prover.workers} worker thread(s)`);
-  const pipeline = new SettlementPipeline(prover, client, options.onSettled);
+  const pipeline = new SettlementPipeline(prover, client, {
+    onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
+    onSettled: options.onSettled,
+  });
   const sequencer = new Sequencer(artifacts.config, state, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN });
   const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50 }, options.seed ?? 1);
   const orders = { accepted: 0, rejected: 0 };

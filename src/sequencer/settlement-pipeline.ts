@@ -20,7 +20,7 @@ export class SettlementPipeline {
   constructor(
     private readonly prover: ProverPool,
     private readonly chain: RollupClient,
-    private readonly onSettled: (s: SettledBatch) => void = () => {},
+    private readonly hooks: { onProved?: (p: ProvedBatch) => void; onSettled?: (s: SettledBatch) => void } = {},
   ) {}
 
   /** Starts proving `batch` now; its submission waits for the previous one. */
@@ -29,14 +29,17 @@ export class SettlementPipeline {
       throw new RangeError(`batch ${batch.batchNumber} enqueued after batch ${this.lastBatch}: batches must be enqueued in order`);
     }
     this.lastBatch = batch.batchNumber;
-    const proving = this.prover.prove(batch);
+    const proving = this.prover.prove(batch).then((p) => {
+      this.hooks.onProved?.(p);
+      return p;
+    });
     const previous = this.tail;
     const done = (async () => {
       await previous;
       const proved = await proving;
       const receipt = await this.chain.submit(proved);
       const s = { proved, receipt };
-      this.onSettled(s);
+      this.hooks.onSettled?.(s);
       return s;
     })();
     // Keep the chain going only on success; later batches see the failure through `previous`.

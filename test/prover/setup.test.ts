@@ -1,0 +1,65 @@
+import { expect } from "chai";
+import { readFile } from "node:fs/promises";
+import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { buildCircuit, devPtau, type CircuitArtifacts } from "../../src/prover/artifacts.js";
+import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import { InsecureSetupError, SetupError } from "../../src/prover/errors.js";
+import { ProverPool } from "../../src/prover/prover-pool.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { scenario } from "../helpers/fixtures.js";
+
+interface Vkey {
+  vk_delta_2: string[][];
+  vk_alpha_1: string[];
+}
+
+describe("prover: setup and the worker pool", function () {
+  let dev: CircuitArtifacts;
+
+  before(async () => {
+    dev = await testArtifacts();
+  });
+
+  it("labels dev artifacts insecure and refuses them unless dev use is allowed", () => {
+    expect(dev.insecureDevSetup).to.equal(true);
+    const saved = process.env.PROOFBOOK_DEV_SETUP;
+    delete process.env.PROOFBOOK_DEV_SETUP;
+    try {
+      expect(() => new ProverPool(dev)).to.throw(InsecureSetupError, "INSECURE");
+    } finally {
+      if (saved !== undefined) process.env.PROOFBOOK_DEV_SETUP = saved;
+    }
+  });
+
+  it("reports a missing --ptau file with a typed error", async () => {
+    try {
+      await buildCircuit(CIRCUIT_CONFIGS.test, { ptau: "/nonexistent/ceremony.ptau" });
+      expect.fail("accepted a missing ptau");
+    } catch (e) {
+      expect(e).to.be.instanceOf(SetupError);
+    }
+  });
+
+  it("with --ptau FILE, adds a random phase-2 contribution and still proves and verifies", async () => {
+    // Stands in for a ceremony file: any prepared ptau of the right size.
+    const ptau = await devPtau(dev.power);
+    const real = await buildCircuit(CIRCUIT_CONFIGS.test, { ptau, progress: (m) => console.log(`      ${m}`) });
+    expect(real.insecureDevSetup).to.equal(false);
+    expect(real.zkey).to.not.equal(dev.zkey);
+    const [a, b] = await Promise.all([readFile(dev.vkey, "utf8"), readFile(real.vkey, "utf8")].map(async (p) => JSON.parse(await p) as Vkey));
+    expect(b!.vk_alpha_1).to.deep.equal(a!.vk_alpha_1); // same phase 1
+    expect(b!.vk_delta_2).to.not.deep.equal(a!.vk_delta_2); // fresh phase 2
+    expect(await readFile(real.verifierSol, "utf8")).to.not.include("INSECURE");
+
+    const s = await scenario(real.config);
+    const builder = new BatchBuilder(real.config, s.state, 1);
+    builder.add(s.buyFill());
+    const pool = new ProverPool(real, { workers: 1 });
+    try {
+      const proved = await pool.prove(builder.seal());
+      expect(proved.publicSignals).to.deep.equal([proved.batch.publicInput.toString()]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
