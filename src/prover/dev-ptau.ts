@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { rename } from "node:fs/promises";
 import { createBinFile, endWriteSection, startWriteSection } from "@iden3/binfileutils";
-import { buildBn128, type Curve, type GroupLike } from "ffjavascript";
+import { availableParallelism } from "node:os";
+import { buildBn128, type Curve } from "ffjavascript";
+import { Piscina } from "piscina";
 import { SNARK_FIELD } from "../constants.js";
+import type { MultiplyTask } from "./fixed-base-worker.js";
 
 /**
  * INSECURE dev Powers of Tau. tau, alpha and beta are derived from public strings, so anyone can
@@ -12,7 +15,8 @@ import { SNARK_FIELD } from "../constants.js";
  * The file has exactly the layout of `snarkjs powersoftau new` + `prepare phase2` (sections 1-7,
  * 12-15), but since the secrets are known every point is (scalar)·generator: the Lagrange sections
  * are computed on scalars with the same transform snarkjs applies to points, then each scalar is
- * multiplied by a fixed base through a precomputed window table.
+ * multiplied by the generator through a precomputed window table (src/prover/fixed-base.ts), in
+ * worker threads, one per core.
  */
 export const DEV_SECRETS = {
   tau: derive("tau"),
@@ -27,42 +31,28 @@ function derive(name: string): bigint {
 
 export type Progress = (message: string) => void;
 
-const WINDOW_BITS = 12;
-
-/** Multiples of one point for arbitrary scalars: 22 additions per multiplication with 12-bit windows. */
-class FixedBase {
-  private readonly table: Uint8Array[][] = [];
-
+/** Multiplies the generator of a group by many scalars, split across worker threads. */
+class GeneratorMultiples {
   constructor(
-    private readonly G: GroupLike,
-    base: Uint8Array,
-  ) {
-    let windowBase = base;
-    for (let w = 0; w * WINDOW_BITS < 254; w++) {
-      const row: Uint8Array[] = [G.zero, windowBase];
-      for (let d = 2; d < 1 << WINDOW_BITS; d++) row.push(G.add(row[d - 1]!, windowBase));
-      this.table.push(row);
-      windowBase = G.add(row[(1 << WINDOW_BITS) - 1]!, windowBase);
-    }
-  }
+    private readonly pool: Piscina<MultiplyTask, Uint8Array>,
+    private readonly curve: Curve,
+    private readonly group: "G1" | "G2",
+  ) {}
 
-  mul(scalar: bigint): Uint8Array {
-    let acc = this.G.zero;
-    const mask = BigInt((1 << WINDOW_BITS) - 1);
-    let s = scalar;
-    for (let w = 0; s > 0n; w++, s >>= BigInt(WINDOW_BITS)) {
-      const d = Number(s & mask);
-      if (d !== 0) acc = this.G.add(acc, this.table[w]![d]!);
-    }
-    return acc;
-  }
-
-  /** Affine (LEM) points scalar_i · base, as the ptau sections store them. */
+  /** Affine (LEM) points scalar_i · generator, as the ptau sections store them. */
   async batch(scalars: readonly bigint[]): Promise<Uint8Array> {
-    const n8 = this.G.F.n8;
-    const jac = new Uint8Array(scalars.length * n8 * 3);
-    scalars.forEach((s, i) => jac.set(this.mul(s), i * n8 * 3));
-    return await this.G.batchToAffine(jac);
+    const G = this.curve[this.group];
+    const size = G.F.n8 * 3;
+    const chunk = Math.max(256, Math.ceil(scalars.length / (4 * this.pool.options.maxThreads)));
+    const parts: Promise<Uint8Array>[] = [];
+    for (let i = 0; i < scalars.length; i += chunk) parts.push(this.pool.run({ group: this.group, scalars: scalars.slice(i, i + chunk) }));
+    const jac = new Uint8Array(scalars.length * size);
+    let offset = 0;
+    for (const part of await Promise.all(parts)) {
+      jac.set(part, offset);
+      offset += part.length;
+    }
+    return await G.batchToAffine(jac);
   }
 }
 
@@ -94,11 +84,13 @@ export async function writeDevPtau(
   progress: Progress = () => {},
   secrets: { tau: bigint; alpha: bigint; beta: bigint } = DEV_SECRETS,
 ): Promise<void> {
-  const curve = await buildBn128();
+  const curve = await buildBn128(true);
+  const threads = availableParallelism();
+  const pool = new Piscina<MultiplyTask, Uint8Array>({ filename: new URL("./fixed-base-worker.ts", import.meta.url).href, minThreads: threads, maxThreads: threads });
   try {
     const { tau, alpha, beta } = secrets;
-    const g1 = new FixedBase(curve.G1, curve.G1.g);
-    const g2 = new FixedBase(curve.G2, curve.G2.g);
+    const g1 = new GeneratorMultiples(pool, curve, "G1");
+    const g2 = new GeneratorMultiples(pool, curve, "G2");
     const n = 2 ** power;
     const tmp = `${file}.${process.pid}.tmp`;
     const fd = await createBinFile(tmp, "ptau", 1, 11);
@@ -145,6 +137,7 @@ export async function writeDevPtau(
     await fd.close();
     await rename(tmp, file);
   } finally {
+    await pool.destroy();
     await curve.terminate();
   }
 }

@@ -1,15 +1,8 @@
 // A piscina worker: computes the witness of one batch and its Groth16 proof.
-import threads from "node:worker_threads";
 import type { Groth16Proof } from "snarkjs";
+import { importInWorker } from "./import-in-worker.js";
 
-// snarkjs -> ffjavascript -> web-worker@1.2.0 assumes that any non-main thread is one of its own
-// children and crashes on load inside a piscina worker (upstream: developit/web-worker#57). While
-// snarkjs loads, this thread is the main thread as far as web-worker is concerned; threads that
-// web-worker itself starts still carry its workerData and behave as its children.
-const isMain = Object.getOwnPropertyDescriptor(threads, "isMainThread")!;
-Object.defineProperty(threads, "isMainThread", { ...isMain, value: true });
-const snarkjs = await import("snarkjs");
-Object.defineProperty(threads, "isMainThread", isMain);
+const snarkjs = await importInWorker(() => import("snarkjs"));
 
 export interface ProveTask {
   input: Record<string, unknown>;
