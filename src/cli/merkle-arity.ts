@@ -1,21 +1,22 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import * as snarkjs from "snarkjs";
-import { CIRCUITS_DIR, ROOT } from "../prover/artifacts.js";
+import { CACHE_DIR, CIRCUITS_DIR, ROOT } from "../prover/artifacts.js";
 
 const require = createRequire(import.meta.url);
 
 /** Constraints of a Merkle path over `4^quadLevels` leaves: 4-ary (ours) against binary. */
 export async function merkleArity(quadLevels: number): Promise<{ leaves: number; quad: number; binary: number }> {
-  const dir = await mkdtemp(join(tmpdir(), "proofbook-arity-"));
+  // circom (WASI) resolves includes relative to the including file: keep the mains in the repo's cache.
+  await mkdir(CACHE_DIR, { recursive: true });
+  const dir = await mkdtemp(join(CACHE_DIR, "arity-"));
   try {
     const count = async (name: string, include: string, main: string) => {
       const file = join(dir, `${name}.circom`);
-      await writeFile(file, `pragma circom 2.1.9;\ninclude "${include}";\ncomponent main = ${main};\n`);
+      await writeFile(file, `pragma circom 2.1.9;\ninclude "${relative(dir, include)}";\ncomponent main = ${main};\n`);
       await promisify(execFile)(process.execPath, [require.resolve("circom2/cli.js"), file, "--r1cs", "--O2", "-o", dir]);
       return (await snarkjs.r1cs.info(join(dir, `${name}.r1cs`))).nConstraints;
     };
