@@ -1,7 +1,7 @@
 import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
 import type { Fill } from "../batch/fill.js";
 import { Side } from "../constants.js";
-import { validateOrder } from "../crypto/order-hash.js";
+import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
 import { OrderBook } from "../engine/order-book.js";
 import { ValidationError } from "../errors.js";
@@ -46,31 +46,32 @@ export class Sequencer {
   submit(signed: SignedOrder): SubmitResult {
     const o = signed.order;
     validateOrder(o);
+    if (o.baseToken !== this.book.baseToken || o.quoteToken !== this.book.quoteToken) {
+      throw new ValidationError("order.baseToken/quoteToken", `must be this market's pair ${this.book.baseToken}/${this.book.quoteToken}`);
+    }
     if (!this.state.hasAccount(o.accountId)) throw new ValidationError("order.accountId", "has no account", o.accountId);
     assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
     const id = `${o.accountId}:${o.storageId}`;
     if (this.book.has(id)) throw new ValidationError("order.storageId", "is already open", o.storageId);
-    const account = this.state.account(o.accountId);
-    const slotKey = `${o.accountId}:${account.slotIndex(o.storageId)}`;
+    const slotKey = this.slotKey(o);
     if (this.slotOwners.has(slotKey)) throw new ValidationError("order.storageId", "its slot holds another open order", o.storageId);
-    const slot = account.slot(o.storageId);
+    const slot = this.state.account(o.accountId).slot(o.storageId);
     if (slot.storageId > o.storageId) throw new ValidationError("order.storageId", `is below the slot's storage id ${slot.storageId} (cancelled or replayed)`, o.storageId);
     const remaining = o.amount - (slot.storageId === o.storageId ? slot.filled : 0n);
     if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled", o.amount);
-    const [token, cost] = o.side === Side.Buy ? [o.quoteToken, remaining * o.price] : [o.baseToken, remaining];
+    const [token, cost] = reservation(o, remaining);
     const available = this.state.balance(o.accountId, token) - this.reservedOf(o.accountId, token);
     if (cost > available) throw new ValidationError("order.amount", `needs ${cost} of token ${token}, ${available} available`, o.amount);
 
-    this.reserve(o.accountId, token, cost);
+    this.reserve(o, remaining);
     this.slotOwners.set(slotKey, id);
     const fills: Fill[] = [];
     const sealed: SealedBatch[] = [];
     for (const m of this.book.submit(id, signed, remaining)) {
       const fill: Fill = { taker: m.taker.signed, maker: m.maker.signed, baseAmount: m.baseAmount };
       for (const side of [m.taker, m.maker]) {
-        const so = side.signed.order;
-        this.reserve(so.accountId, so.side === Side.Buy ? so.quoteToken : so.baseToken, -(so.side === Side.Buy ? m.baseAmount * so.price : m.baseAmount));
-        if (side.remaining === 0n) this.slotOwners.delete(`${so.accountId}:${this.state.account(so.accountId).slotIndex(so.storageId)}`);
+        this.reserve(side.signed.order, -m.baseAmount);
+        if (side.remaining === 0n) this.slotOwners.delete(this.slotKey(side.signed.order));
       }
       this.builder.add(fill);
       fills.push(fill);
@@ -83,9 +84,8 @@ export class Sequencer {
   cancel(accountId: number, storageId: number): boolean {
     const order = this.book.cancel(`${accountId}:${storageId}`);
     if (!order) return false;
-    const o = order.signed.order;
-    this.reserve(accountId, o.side === Side.Buy ? o.quoteToken : o.baseToken, -(o.side === Side.Buy ? order.remaining * o.price : order.remaining));
-    this.slotOwners.delete(`${accountId}:${this.state.account(accountId).slotIndex(storageId)}`);
+    this.reserve(order.signed.order, -order.remaining);
+    this.slotOwners.delete(this.slotKey(order.signed.order));
     return true;
   }
 
@@ -100,7 +100,18 @@ export class Sequencer {
     return this.reserved.get(`${accountId}:${token}`) ?? 0n;
   }
 
-  private reserve(accountId: number, token: number, delta: bigint): void {
-    this.reserved.set(`${accountId}:${token}`, this.reservedOf(accountId, token) + delta);
+  /** Reserves (or, for a negative `baseAmount`, releases) what `baseAmount` of `order` can cost. */
+  private reserve(order: Order, baseAmount: bigint): void {
+    const [token, amount] = reservation(order, baseAmount);
+    this.reserved.set(`${order.accountId}:${token}`, this.reservedOf(order.accountId, token) + amount);
   }
+
+  private slotKey(order: Order): string {
+    return `${order.accountId}:${this.state.account(order.accountId).slotIndex(order.storageId)}`;
+  }
+}
+
+/** What `baseAmount` of an order can cost at most: quote at its limit price for a buy, base for a sell. */
+function reservation(order: Order, baseAmount: bigint): [token: number, amount: bigint] {
+  return order.side === Side.Buy ? [order.quoteToken, baseAmount * order.price] : [order.baseToken, baseAmount];
 }

@@ -37,12 +37,15 @@ describe("sequencer: admission, matching and batch cutting", () => {
       [() => seq.submit(signOrder({ ...order(traders[0]!, { side: Side.Buy }), accountId: 9 }, traders[0]!.key)), "order.accountId"],
       [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Buy, amount: 10_000_000n }), traders[0]!.key)), "order.amount"],
       [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, amount: 2_000_000n }), traders[0]!.key)), "order.amount"],
+      [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, quoteToken: 3, amount: 1_000_000n }), traders[0]!.key)), "order.baseToken/quoteToken"],
     ];
     for (const [submit, field] of cases) {
       expect(submit).to.throw(ValidationError).with.property("field", field);
     }
     expect(state.root).to.equal(root);
     expect(seq.book.bestBid()).to.equal(undefined);
+    // Nothing was reserved by the refused orders: the whole base balance can still be offered.
+    seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, amount: 1_000_000n, price: 500n }), traders[0]!.key));
   });
 
   it("reserves balance for open orders and releases it on cancel", async () => {
