@@ -133,8 +133,8 @@ export function applyRecord(state: RollupState, record: FillRecord): RecordWitne
     if (enabled) {
       const previous = slot.storageId === storageId ? slot.filled : 0n;
       acc.orders.set(slotIndex, encodeSlot({ storageId, filled: previous + baseAmount }));
+      state.putAccount(accountId, acc);
     }
-    state.putAccount(accountId, acc);
   }
   return w;
 }

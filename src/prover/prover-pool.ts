@@ -26,7 +26,7 @@ export interface ProverPoolOptions {
 export class ProverPool {
   readonly workers: number;
   private readonly pool: Piscina<ProveTask, ProveResult>;
-  private vkey: Promise<unknown>;
+  private vkey?: Promise<unknown>;
 
   constructor(
     readonly artifacts: CircuitArtifacts,
@@ -43,7 +43,6 @@ export class ProverPool {
       maxThreads: this.workers,
       idleTimeout: 60_000,
     });
-    this.vkey = readFile(artifacts.vkey, "utf8").then((s) => JSON.parse(s) as unknown);
   }
 
   async prove(batch: SealedBatch): Promise<ProvedBatch> {
@@ -57,7 +56,15 @@ export class ProverPool {
     if (result.publicSignals.length !== 1 || result.publicSignals[0] !== batch.publicInput.toString()) {
       throw new ProofError(`batch ${batch.batchNumber}: proof is for public input ${result.publicSignals.join(",")}, expected ${batch.publicInput}`);
     }
-    if (!(await snarkjs.groth16.verify(await this.vkey, result.publicSignals, result.proof))) {
+    this.vkey ??= readFile(this.artifacts.vkey, "utf8").then((s) => JSON.parse(s) as unknown);
+    let vkey: unknown;
+    try {
+      vkey = await this.vkey;
+    } catch (e) {
+      this.vkey = undefined;
+      throw new ProofError(`cannot read the verification key ${this.artifacts.vkey}: ${(e as Error).message}`, { cause: e });
+    }
+    if (!(await snarkjs.groth16.verify(vkey, result.publicSignals, result.proof))) {
       throw new ProofError(`batch ${batch.batchNumber}: proof does not verify off-chain`);
     }
     return { ...result, batch };

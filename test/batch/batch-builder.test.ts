@@ -100,6 +100,14 @@ describe("batch: fills, pubdata and the public input", () => {
     });
   });
 
+  it("padding changes nothing, not even which accounts exist", async () => {
+    const { state } = await scenario(cfg);
+    const root = state.root;
+    const sealed = new BatchBuilder(cfg, state, 1).seal();
+    expect(sealed.newRoot).to.equal(root);
+    expect(state.hasAccount(0)).to.equal(false);
+  });
+
   it("refuses more fills than the circuit has slots", async () => {
     const { state, buyFill } = await scenario(cfg);
     const b = new BatchBuilder(cfg, state, 1);
