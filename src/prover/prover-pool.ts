@@ -16,6 +16,15 @@ export interface ProverPoolOptions {
   workers?: number;
   /** Accept artifacts from the INSECURE dev setup (demo and tests only). */
   allowInsecureDevSetup?: boolean;
+  /**
+   * Times a batch is proven again from the same input after a failure that is not the witness
+   * rejecting it (a worker that crashed or ran out of memory); default 2.
+   */
+  retries?: number;
+  /** Progress and retry messages. */
+  log?: (message: string) => void;
+  /** The worker module; tests substitute one that crashes. Default: ./prove-worker.ts. */
+  workerFile?: URL;
 }
 
 /**
@@ -25,6 +34,8 @@ export interface ProverPoolOptions {
  */
 export class ProverPool {
   readonly workers: number;
+  readonly retries: number;
+  private readonly log: (message: string) => void;
   private readonly pool: Piscina<ProveTask, ProveResult>;
   private vkey?: Promise<unknown>;
 
@@ -37,8 +48,10 @@ export class ProverPool {
     }
     const cores = availableParallelism();
     this.workers = Math.max(1, Math.min(options.workers ?? cores, cores));
+    this.retries = options.retries ?? 2;
+    this.log = options.log ?? (() => {});
     this.pool = new Piscina<ProveTask, ProveResult>({
-      filename: new URL("./prove-worker.ts", import.meta.url).href,
+      filename: (options.workerFile ?? new URL("./prove-worker.ts", import.meta.url)).href,
       minThreads: this.workers,
       maxThreads: this.workers,
       idleTimeout: 60_000,
@@ -47,11 +60,17 @@ export class ProverPool {
 
   async prove(batch: SealedBatch): Promise<ProvedBatch> {
     if (batch.circuit !== this.artifacts.config.name) throw new ProofError(`batch ${batch.batchNumber} was sealed for ${batch.circuit}, this pool proves ${this.artifacts.config.name}`);
-    let result: ProveResult;
-    try {
-      result = await this.pool.run({ input: batch.circuitInput, wasm: this.artifacts.wasm, zkey: this.artifacts.zkey, singleThread: this.workers > 1 });
-    } catch (e) {
-      throw new ProofError(`batch ${batch.batchNumber}: ${(e as Error).message}`, { cause: e });
+    const task: ProveTask = { input: batch.circuitInput, wasm: this.artifacts.wasm, zkey: this.artifacts.zkey, singleThread: this.workers > 1 };
+    let result: ProveResult | undefined;
+    for (let attempt = 0; !result; attempt++) {
+      try {
+        result = await this.pool.run(task);
+      } catch (e) {
+        const message = (e as Error).message;
+        // The witness rejecting a batch is deterministic: proving it again cannot help.
+        if (message.startsWith("witness:") || attempt >= this.retries) throw new ProofError(`batch ${batch.batchNumber}: ${message}`, { cause: e });
+        this.log(`batch ${batch.batchNumber}: prover failed (${message}); proving again from the same input (${attempt + 1}/${this.retries})`);
+      }
     }
     if (result.publicSignals.length !== 1 || result.publicSignals[0] !== batch.publicInput.toString()) {
       throw new ProofError(`batch ${batch.batchNumber}: proof is for public input ${result.publicSignals.join(",")}, expected ${batch.publicInput}`);

@@ -48,7 +48,7 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
   const client = await RollupClient.deploy(connection, artifacts, genesisRoot);
   log(`deployed Rollup at ${client.address} with genesis root ${state.root}`);
 
-  const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup });
+  const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
   log(`prover pool: ${prover.workers} worker thread(s)`);
   const pipeline = new SettlementPipeline(prover, client, {
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),

@@ -1,0 +1,72 @@
+import { expect } from "chai";
+import { existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
+import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
+import { ProofError } from "../../src/prover/errors.js";
+import { ProverPool } from "../../src/prover/prover-pool.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { scenario } from "../helpers/fixtures.js";
+
+describe("prover: the worker pool survives a crashed worker", function () {
+  let artifacts: CircuitArtifacts;
+  let batch: SealedBatch;
+  const marker = join(tmpdir(), `proofbook-crash-${process.pid}`);
+  const workerFile = new URL("../helpers/crash-once-worker.ts", import.meta.url);
+
+  before(async () => {
+    artifacts = await testArtifacts();
+    const s = await scenario(artifacts.config);
+    const b = new BatchBuilder(artifacts.config, s.state, 1);
+    b.add(s.buyFill());
+    batch = b.seal();
+    process.env.CRASH_ONCE_MARKER = marker;
+  });
+  after(() => {
+    delete process.env.CRASH_ONCE_MARKER;
+  });
+
+  it("proves the batch again from the same input after its worker thread died", async () => {
+    writeFileSync(marker, "");
+    const messages: string[] = [];
+    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true, workerFile, log: (m) => messages.push(m) });
+    try {
+      const proved = await pool.prove(batch);
+      expect(existsSync(marker), "the worker never crashed").to.equal(false);
+      expect(proved.publicSignals).to.deep.equal([batch.publicInput.toString()]);
+      expect(messages).to.have.length(1);
+      expect(messages[0]).to.include("proving again from the same input (1/2)");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("gives up after its retries with a typed error", async () => {
+    writeFileSync(marker, "");
+    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true, workerFile, retries: 0 });
+    try {
+      await pool.prove(batch);
+      expect.fail("a crashed worker went unnoticed");
+    } catch (e) {
+      expect(e).to.be.instanceOf(ProofError);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("does not retry a batch the witness rejects: that failure is deterministic", async () => {
+    const messages: string[] = [];
+    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true, log: (m) => messages.push(m) });
+    try {
+      await pool.prove({ ...batch, circuitInput: { ...batch.circuitInput, newRoot: (batch.newRoot + 1n).toString() } });
+      expect.fail("accepted a tampered batch");
+    } catch (e) {
+      expect(e).to.be.instanceOf(ProofError);
+      expect((e as Error).message).to.include("witness:");
+      expect(messages).to.deep.equal([]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
