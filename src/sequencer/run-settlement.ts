@@ -9,6 +9,8 @@ import { RandomOrderFlow } from "./random-order-flow.js";
 import { Sequencer } from "./sequencer.js";
 import { type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
 
+type Connection = Awaited<ReturnType<typeof network.connect>>;
+
 export interface SettlementRunOptions {
   artifacts: CircuitArtifacts;
   /** Batches to prove and submit (the last one may be partly padding). */
@@ -20,7 +22,7 @@ export interface SettlementRunOptions {
   log?: (message: string) => void;
   onSettled?: (s: SettledBatch) => void;
   /** A network connection to use (and leave open); by default a new in-process Hardhat network. */
-  connection?: Awaited<ReturnType<typeof network.connect>>;
+  connection?: Connection;
 }
 
 export interface SettlementRunResult {
@@ -42,13 +44,23 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
   const log = options.log ?? (() => {});
   if (!Number.isInteger(batches) || batches < 1) throw new ValidationError("batches", "must be a positive integer", batches);
   await initCrypto();
-  const { state, traders } = demoGenesis(artifacts.config, options.traders ?? 4);
+  // The pool first: it refuses dev artifacts before anything else is opened.
+  const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
   const connection = options.connection ?? (await network.connect());
+  try {
+    return await settle(options, prover, connection, log);
+  } finally {
+    await prover.close();
+    if (!options.connection) await connection.close();
+  }
+}
+
+async function settle(options: SettlementRunOptions, prover: ProverPool, connection: Connection, log: (m: string) => void): Promise<SettlementRunResult> {
+  const { artifacts, batches } = options;
+  const { state, traders } = demoGenesis(artifacts.config, options.traders ?? 4);
   const genesisRoot = state.root;
   const client = await RollupClient.deploy(connection, artifacts, genesisRoot);
-  log(`deployed Rollup at ${client.address} with genesis root ${state.root}`);
-
-  const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
+  log(`deployed Rollup at ${client.address} with genesis root ${genesisRoot}`);
   log(`prover pool: ${prover.workers} worker thread(s)`);
   const pipeline = new SettlementPipeline(prover, client, {
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
@@ -65,27 +77,22 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
     sealed++;
   };
   const maxOrders = 200 * batches;
-  try {
-    for (let i = 0; sealed < batches && i < maxOrders; i++) {
-      let result;
-      try {
-        result = sequencer.submit(flow.next());
-      } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        orders.rejected++;
-        continue;
-      }
-      orders.accepted++;
-      // Every sealed batch is proven and submitted, even past the target: nothing is dropped.
-      result.sealed.forEach(enqueue);
+  for (let i = 0; sealed < batches && i < maxOrders; i++) {
+    let result;
+    try {
+      result = sequencer.submit(flow.next());
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      orders.rejected++;
+      continue;
     }
-    // Fills already applied to the state but not yet in a batch: seal them too.
-    if (sequencer.pendingFills > 0) enqueue(sequencer.seal());
-    if (sealed < batches) throw new ProofbookError(`only ${sealed} of ${batches} batches could be filled from ${maxOrders} orders`);
-    const settled = await pipeline.drain();
-    return { settled, orders, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
-  } finally {
-    await prover.close();
-    if (!options.connection) await connection.close();
+    orders.accepted++;
+    // Every sealed batch is proven and submitted, even past the target: nothing is dropped.
+    result.sealed.forEach(enqueue);
   }
+  // Fills already applied to the state but not yet in a batch: seal them too.
+  if (sequencer.pendingFills > 0) enqueue(sequencer.seal());
+  if (sealed < batches) throw new ProofbookError(`only ${sealed} of ${batches} batches could be filled from ${maxOrders} orders`);
+  const settled = await pipeline.drain();
+  return { settled, orders, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
 }
