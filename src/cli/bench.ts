@@ -7,6 +7,7 @@ import { parseArgs } from "./args.js";
 import { build } from "./build.js";
 import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
+import { publicInputGas } from "./public-input-gas.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -42,6 +43,8 @@ export async function bench(argv: readonly string[]): Promise<number> {
   console.log("[bench] merkle-arity: constraints of one Merkle path, 4-ary against binary ...");
   const arity = [];
   for (const levels of [2, 8, 12]) arity.push(await merkleArity(levels));
+  console.log("[bench] public-input-gas: L1 gas of the Poseidon chain by pubdata size ...");
+  const hashGas = await publicInputGas(a, [0, 45, 90, 180, 360, 720]);
   const fills = result.settled.reduce((s, b) => s + b.proved.batch.fills, 0);
   const report = {
     scenario: "pipeline",
@@ -59,6 +62,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
     })),
     perFill,
     merkleArity: arity,
+    publicInputGas: hashGas,
   };
   const dir = join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
@@ -73,6 +77,11 @@ export async function bench(argv: readonly string[]): Promise<number> {
   printTable(
     ["leaves", "4-ary path constraints", "binary path constraints", "4-ary / binary"],
     arity.map((r) => [String(r.leaves), String(r.quad), String(r.binary), (r.quad / r.binary).toFixed(2)]),
+  );
+  console.log("");
+  printTable(
+    ["pubdata bytes", "Poseidon(6) calls", "publicInputHash call gas (incl. 21k tx base)"],
+    hashGas.map((r) => [String(r.pubdataBytes), String(r.poseidonCalls), String(r.gas)]),
   );
   console.log(`\nwrote ${file}`);
   return 0;
