@@ -5,13 +5,13 @@ import * as snarkjs from "snarkjs";
 import { PADDING_FILL } from "../../src/batch/apply-fill.js";
 import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
 import type { Fill } from "../../src/batch/fill.js";
-import { encodeFillRecord } from "../../src/batch/pubdata.js";
+import { encodeFillRecord, type FillRecord } from "../../src/batch/pubdata.js";
 import { publicInputHash } from "../../src/batch/public-input.js";
-import { Side } from "../../src/constants.js";
+import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { compileCircuit } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
-import { scenario, signUnchecked } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, signUnchecked } from "../helpers/fixtures.js";
 import { failureStack, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
@@ -40,6 +40,13 @@ describe("circuit: Batch (test size)", function () {
    * Expects the witness to be rejected by the constraint at `template`'s line containing `snippet`
    * (the innermost frame of this project); `inner` names the circomlib check that failed under it.
    */
+  /** The public input of `batch` with its first fill record patched. */
+  function publicInputFor(batch: SealedBatch, patch: Partial<FillRecord>): bigint {
+    const records = batch.records.map((r, i) => (i === 0 ? { ...r, ...patch } : r));
+    const pubdata = new Uint8Array(records.flatMap((r) => [...encodeFillRecord(r)]));
+    return publicInputHash(batch.oldRoot, batch.newRoot, batch.batchNumber, pubdata);
+  }
+
   async function expectRejectedAt(batch: SealedBatch | Record<string, unknown>, template: string, snippet: string, inner?: string) {
     const input = "circuitInput" in batch ? (batch as SealedBatch).circuitInput : batch;
     const message = await witnessError(wasm, input);
@@ -139,6 +146,59 @@ describe("circuit: Batch (test size)", function () {
       await expectRejectedAt(batch, "AccountUpdate", "quoteRange.in <== newQuote", "Num2Bits");
     });
 
+    it("F7: a receiving balance that would overflow 96 bits", async () => {
+      const batch = await sealed(
+        (s) => s.buyFill(),
+        (s) => s.state.setGenesisBalance(s.traders[1]!.accountId, QUOTE, MAX_AMOUNT - 10n),
+      );
+      await expectRejectedAt(batch, "AccountUpdate", "quoteRange.in <== newQuote", "Num2Bits");
+    });
+
+    it("an order side that is not 0 or 1", async () => {
+      const batch = await sealed(({ buyFill, traders, order }) => ({
+        ...buyFill(),
+        taker: signUnchecked({ ...order(traders[0]!, { side: Side.Buy, price: 55n }), side: 2 as Side }, traders[0]!.key),
+      }));
+      await expectRejectedAt(batch, "OrderVerifier", "order[4] * (order[4] - 1) === 0");
+    });
+
+    it("an account id that aliases a leaf through bits above the tree", async () => {
+      // Account 1 + 4^ACCOUNT_DEPTH has the same path digits as account 1, signed by account 1's key.
+      const batch = await sealed((s) => s.buyFill());
+      const alias = 1 + 4 ** cfg.accountDepth;
+      const { traders, order } = await scenario(cfg);
+      const taker = signUnchecked({ ...order(traders[0]!, { side: Side.Buy, price: 55n }), accountId: alias }, traders[0]!.key);
+      const input = structuredClone(batch.circuitInput) as { orders: string[][][]; signatures: string[][][] };
+      input.orders[0]![0]![0] = String(alias);
+      input.signatures[0]![0] = [taker.signature.r8x, taker.signature.r8y, taker.signature.s].map(String);
+      // A cheating prover also publishes the aliased id and a matching public input.
+      const forged = { ...input, publicInput: publicInputFor(batch, { takerAccountId: alias }).toString() };
+      await expectRejectedAt(forged, "FillSettlement", "verify[p].accountBits[k] === 0");
+    });
+
+    it("a token id that aliases a balance leaf through bits above the tree", async () => {
+      // Token BASE + 4^BALANCE_DEPTH has the same path digits as BASE; both orders re-signed with it.
+      const batch = await sealed((s) => s.buyFill());
+      const alias = BASE + 4 ** cfg.balanceDepth;
+      const { traders, order } = await scenario(cfg);
+      const signed = [
+        signUnchecked({ ...order(traders[0]!, { side: Side.Buy, price: 55n }), baseToken: alias }, traders[0]!.key),
+        signUnchecked({ ...order(traders[1]!, { side: Side.Sell }), baseToken: alias }, traders[1]!.key),
+      ];
+      const input = structuredClone(batch.circuitInput) as { orders: string[][][]; signatures: string[][][] };
+      signed.forEach((o, p) => {
+        input.orders[0]![p]![2] = String(alias);
+        input.signatures[0]![p] = [o.signature.r8x, o.signature.r8y, o.signature.s].map(String);
+      });
+      const forged = { ...input, publicInput: publicInputFor(batch, { baseToken: alias }).toString() };
+      await expectRejectedAt(forged, "FillSettlement", "verify[0].baseBits[k] === 0");
+    });
+
+    it("a batch number beyond 32 bits", async () => {
+      const batch = await sealed((s) => s.buyFill());
+      await expectRejectedAt({ ...batch.circuitInput, batchNumber: String(2 ** 32 + 1) }, "Batch", "batchNumberRange.in <== batchNumber", "Num2Bits");
+    });
+
     it("F8: a tampered new root", async () => {
       const batch = await sealed((s) => s.buyFill());
       await expectRejectedAt({ ...batch.circuitInput, newRoot: (batch.newRoot + 1n).toString() }, "Batch", "=== newRoot");
@@ -153,9 +213,7 @@ describe("circuit: Batch (test size)", function () {
 
     it("F9: a public input over tampered pubdata", async () => {
       const batch = await sealed((s) => s.buyFill());
-      const record = { ...batch.records[0]!, quoteAmount: batch.records[0]!.quoteAmount + 1n };
-      const pubdata = new Uint8Array([...encodeFillRecord(record)]);
-      const forged = publicInputHash(batch.oldRoot, batch.newRoot, batch.batchNumber, pubdata);
+      const forged = publicInputFor(batch, { quoteAmount: batch.records[0]!.quoteAmount + 1n });
       await expectRejectedAt({ ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "=== publicInput");
     });
 
