@@ -1,6 +1,6 @@
 import { MAX_AMOUNT, SNARK_FIELD, Side } from "../constants.js";
 import { type Signature, verifySignature } from "../crypto/eddsa.js";
-import { type Order, orderHash } from "../crypto/order-hash.js";
+import { type Order, orderHash, validateOrder } from "../crypto/order-hash.js";
 import { ProofbookError } from "../errors.js";
 import { encodeSlot } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
@@ -51,7 +51,15 @@ const str = (v: bigint | number): string => v.toString();
 const strPath = (p: bigint[][]): S[][] => p.map((l) => l.map(str));
 const field = (v: bigint): bigint => ((v % SNARK_FIELD) + SNARK_FIELD) % SNARK_FIELD;
 
-export interface ApplyOptions {
+export interface CheckOptions {
+  /**
+   * Both orders' signatures were already verified against their accounts' keys (the sequencer does
+   * so when it admits an order, and keys never change): skip re-verifying them for every fill.
+   */
+  signaturesVerified?: boolean;
+}
+
+export interface ApplyOptions extends CheckOptions {
   /**
    * Check rules F1-F7 first (default). Tests turn this off to build a witness that breaks exactly
    * one rule while every other part (roots, pubdata, public input) stays consistent.
@@ -59,17 +67,23 @@ export interface ApplyOptions {
   check?: boolean;
 }
 
-/** Checks rules F1-F7 against the current state, throwing FillRuleError on the first broken one. */
-export function checkFill(state: RollupState, fill: Fill): void {
+/**
+ * Checks rules F1-F7 against the current state, throwing FillRuleError on the first broken one
+ * (a malformed order, including base = quote, is a ValidationError from validateOrder).
+ */
+export function checkFill(state: RollupState, fill: Fill, options: CheckOptions = {}): void {
   const { taker, maker, baseAmount } = fill;
   const t = taker.order;
   const m = maker.order;
-  for (const [party, signed] of [["taker", taker], ["maker", maker]] as const) {
-    const key = state.account(signed.order.accountId).publicKey;
-    if (!verifySignature(orderHash(signed.order), signed.signature, key)) throw new FillRuleError("F1", party, "signature does not verify against the account key");
+  validateOrder(t);
+  validateOrder(m);
+  if (!options.signaturesVerified) {
+    for (const [party, signed] of [["taker", taker], ["maker", maker]] as const) {
+      const key = state.account(signed.order.accountId).publicKey;
+      if (!verifySignature(orderHash(signed.order), signed.signature, key)) throw new FillRuleError("F1", party, "signature does not verify against the account key");
+    }
   }
   if (t.baseToken !== m.baseToken || t.quoteToken !== m.quoteToken) throw new FillRuleError("F2", "fill", "orders name different token pairs");
-  if (t.baseToken === t.quoteToken) throw new FillRuleError("F2", "fill", "base and quote token are the same");
   if (t.side + m.side !== 1) throw new FillRuleError("F3", "fill", "orders are on the same side");
   const [buyer, seller] = t.side === Side.Buy ? [t, m] : [m, t];
   if (buyer.price < seller.price) throw new FillRuleError("F4", "fill", `buy price ${buyer.price} is below sell price ${seller.price}`);
@@ -104,6 +118,8 @@ export type RecordWitness = Pick<FillWitness, "keys" | "nonces" | "accountPaths"
  */
 export function applyRecord(state: RollupState, record: FillRecord): RecordWitness {
   const { baseToken, quoteToken, baseAmount, quoteAmount } = record;
+  // Every index is checked (these reads throw ValidationError) before anything changes.
+  for (const id of [record.takerAccountId, record.makerAccountId]) for (const token of [baseToken, quoteToken]) state.balance(id, token);
   const enabled = baseAmount !== 0n;
   const sign = record.takerSide === Side.Buy ? 1n : -1n;
   const parties = [
@@ -112,17 +128,18 @@ export function applyRecord(state: RollupState, record: FillRecord): RecordWitne
   ];
   const w: RecordWitness = { keys: [], nonces: [], accountPaths: [], balances: [], balancePaths: [], slots: [], slotPaths: [] };
   for (const { accountId, storageId, baseDelta, quoteDelta } of parties) {
-    const acc = state.account(accountId).clone();
+    // Updated in place and stored again; padding (disabled) only reads.
+    const acc = state.account(accountId);
     w.keys.push([str(acc.publicKey.ax), str(acc.publicKey.ay)]);
     w.nonces.push(str(acc.nonce));
     w.accountPaths.push(strPath(state.tree.path(accountId)));
 
     const baseOld = acc.balances.get(baseToken);
     const basePath = acc.balances.path(baseToken);
-    acc.balances.set(baseToken, field(baseOld + baseDelta));
+    if (enabled) acc.balances.set(baseToken, field(baseOld + baseDelta));
     const quoteOld = acc.balances.get(quoteToken);
     const quotePath = acc.balances.path(quoteToken);
-    acc.balances.set(quoteToken, field(quoteOld + quoteDelta));
+    if (enabled) acc.balances.set(quoteToken, field(quoteOld + quoteDelta));
     w.balances.push([str(baseOld), str(quoteOld)]);
     w.balancePaths.push([strPath(basePath), strPath(quotePath)]);
 
@@ -162,7 +179,7 @@ export function fillRecord(fill: Fill): FillRecord {
 export function applyFill(state: RollupState, fill: Fill, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
   if (options.check ?? true) {
     if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
-    checkFill(state, fill);
+    checkFill(state, fill, options);
   }
   const record = fillRecord(fill);
   const merkle = applyRecord(state, record);

@@ -73,7 +73,8 @@ export class Sequencer {
         this.reserve(side.signed.order, -m.baseAmount);
         if (side.remaining === 0n) this.slotOwners.delete(this.slotKey(side.signed.order));
       }
-      this.builder.add(fill);
+      // Both orders were verified against their accounts' keys when admitted.
+      this.builder.add(fill, { signaturesVerified: true });
       fills.push(fill);
       if (this.builder.full) sealed.push(this.seal());
     }

@@ -22,7 +22,10 @@ export class RollupState {
     return this.tree.root;
   }
 
-  /** The account at `id` (the empty account if none was created there). Do not mutate it. */
+  /**
+   * The account at `id` (a fresh empty account if none was created there). After changing its
+   * trees, store it with `putAccount`, which updates its leaf.
+   */
   account(id: number): Account {
     this.checkAccountId(id);
     return this.accounts.get(id) ?? Account.empty(this.dims);

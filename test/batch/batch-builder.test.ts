@@ -1,16 +1,17 @@
 import { expect } from "chai";
-import { applyFill, FillRuleError } from "../../src/batch/apply-fill.js";
+import { applyFill, applyRecord, fillRecord, FillRuleError } from "../../src/batch/apply-fill.js";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { decodePubdata, encodeFillRecord, decodeFillRecord, pubdataChunks, PADDING_RECORD, type FillRecord } from "../../src/batch/pubdata.js";
 import { publicInputHash } from "../../src/batch/public-input.js";
-import { Side } from "../../src/constants.js";
+import { MAX_AMOUNT, Side } from "../../src/constants.js";
+import { ValidationError } from "../../src/errors.js";
 import { initCrypto } from "../../src/crypto/index.js";
 import { poseidon } from "../../src/crypto/poseidon.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { applyPubdata } from "../../src/state/rebuild.js";
 import { demoGenesis } from "../../src/state/genesis.js";
-import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, signUnchecked } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
@@ -74,16 +75,43 @@ describe("batch: fills, pubdata and the public input", () => {
       ["F4", "price beyond the taker's limit", ({ buyFill }) => buyFill({ taker: { price: 49n } })],
       ["F5", "zero amount", ({ buyFill }) => buyFill({ baseAmount: 0n })],
       ["F6", "overfill", ({ buyFill }) => buyFill({ baseAmount: 101n })],
+      ["F5", "quote amount beyond 96 bits", ({ buyFill }) => buyFill({ taker: { price: 1n << 60n, amount: 1n << 40n }, maker: { price: 1n << 60n, amount: 1n << 40n }, baseAmount: 1n << 40n })],
       ["F7", "insufficient balance", ({ buyFill }) => buyFill({ taker: { price: 120n, amount: 900_000n }, maker: { price: 120n, amount: 900_000n }, baseAmount: 900_000n })],
+      ["F7", "receiving balance beyond 96 bits", ({ buyFill, state, traders }) => {
+        state.setGenesisBalance(traders[1]!.accountId, QUOTE, MAX_AMOUNT - 10n);
+        return buyFill();
+      }],
     ];
     for (const [rule, name, make] of cases) {
       it(`${rule}: ${name}`, async () => {
         const s = await scenario(cfg);
+        const fill = make(s);
         const root = s.state.root;
-        expect(() => applyFill(s.state, make(s))).to.throw(FillRuleError).with.property("rule", rule);
+        expect(() => applyFill(s.state, fill)).to.throw(FillRuleError).with.property("rule", rule);
         expect(s.state.root).to.equal(root);
       });
     }
+
+    it("base and quote the same token: a malformed order (ValidationError)", async () => {
+      const s = await scenario(cfg);
+      const same = { quoteToken: BASE };
+      const fill = {
+        ...s.buyFill(),
+        taker: signUnchecked({ ...s.order(s.traders[0]!, { side: Side.Buy, price: 55n }), ...same }, s.traders[0]!.key),
+        maker: signUnchecked({ ...s.order(s.traders[1]!, { side: Side.Sell }), ...same }, s.traders[1]!.key),
+      };
+      const root = s.state.root;
+      expect(() => applyFill(s.state, fill)).to.throw(ValidationError, "order.quoteToken");
+      expect(s.state.root).to.equal(root);
+    });
+
+    it("a record outside the trees changes nothing, even when its taker is valid", async () => {
+      const s = await scenario(cfg);
+      const root = s.state.root;
+      const record = { ...fillRecord(s.buyFill()), makerAccountId: 4 ** cfg.accountDepth };
+      expect(() => applyRecord(s.state, record)).to.throw(ValidationError, "accountId");
+      expect(s.state.root).to.equal(root);
+    });
 
     it("F6: an order replayed after its slot was taken over", async () => {
       const s = await scenario(cfg);

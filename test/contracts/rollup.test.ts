@@ -126,6 +126,11 @@ describe("contracts: Rollup", function () {
     await expectRevert(rollup.write.submitBatch(args({ newRoot: proved.batch.newRoot + SNARK_FIELD })), "RootNotInField");
   });
 
+  it("refuses a genesis root outside the field (RootNotInField)", async () => {
+    const zero = "0x0000000000000000000000000000000000000000";
+    await expectRevert(connection.viem.deployContract("Rollup", [zero, zero, SNARK_FIELD, 1n]), "RootNotInField");
+  });
+
   it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {
     const { rollup } = await deploy();
     await rollup.read.verifyProofFor([proved.batch.publicInput, proofCalldata(proved.proof)]);
