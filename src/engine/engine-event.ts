@@ -1,0 +1,77 @@
+import type { Side } from "../constants.js";
+import type { OrderKind, TimeInForce } from "./engine-input.js";
+import type { RejectReason } from "./reject-reason.js";
+
+/** Every event carries the `seq` of the input that caused it (docs/protocol.md §5.3). */
+export type EngineEvent = AcceptedEvent | RejectedEvent | FillEvent | CancelledEvent | ExpiredEvent | TriggeredEvent | ReplacedEvent;
+
+export interface AcceptedEvent {
+  type: "accepted";
+  seq: number;
+  id: string;
+  owner: number;
+  market: number;
+  side: Side;
+  kind: OrderKind;
+  timeInForce: TimeInForce;
+  price: bigint;
+  quantity: bigint;
+}
+
+export interface RejectedEvent {
+  type: "rejected";
+  seq: number;
+  /** The id the input named (may be the invalid value itself). */
+  id: string;
+  reason: RejectReason;
+  field: string;
+  message: string;
+}
+
+/** `quantity` base units traded at the maker's `price`. */
+export interface FillEvent {
+  type: "fill";
+  seq: number;
+  market: number;
+  takerId: string;
+  makerId: string;
+  takerSide: Side;
+  price: bigint;
+  quantity: bigint;
+}
+
+export type CancelReason = "requested" | "unfilled" | "self-trade";
+
+export interface CancelledEvent {
+  type: "cancelled";
+  seq: number;
+  id: string;
+  reason: CancelReason;
+  /** The quantity that was still open. */
+  remaining: bigint;
+}
+
+export interface ExpiredEvent {
+  type: "expired";
+  seq: number;
+  id: string;
+  remaining: bigint;
+}
+
+export interface TriggeredEvent {
+  type: "triggered";
+  seq: number;
+  id: string;
+  /** The last trade price that triggered the stop. */
+  lastPrice: bigint;
+}
+
+export interface ReplacedEvent {
+  type: "replaced";
+  seq: number;
+  id: string;
+  price: bigint;
+  quantity: bigint;
+  /** False when the order went to the back of the queue (new price or larger quantity). */
+  priorityKept: boolean;
+}

@@ -1,0 +1,122 @@
+import { Side } from "../constants.js";
+import { prng } from "../prng.js";
+import type { EngineInput, PlaceOrder } from "./engine-input.js";
+import type { MarketConfig } from "./market.js";
+
+/** Relative weights of the operations in a random workload. */
+export interface WorkloadMix {
+  /** GTC limit orders around the mid; `crossing` of them are priced through it. */
+  limit: number;
+  ioc: number;
+  fok: number;
+  postOnly: number;
+  market: number;
+  stopLimit: number;
+  cancel: number;
+  replace: number;
+  clock: number;
+}
+
+export interface WorkloadOptions {
+  markets: readonly MarketConfig[];
+  operations: number;
+  seed: number;
+  mix?: Partial<WorkloadMix>;
+  /** Share of limit orders priced through the mid (0..1). */
+  crossing?: number;
+  owners?: number;
+  /** Mid price in ticks; prices spread this many ticks either side. */
+  midTicks?: number;
+  spreadTicks?: number;
+  /** Largest order size in lots. */
+  maxLots?: number;
+  /** Share of GTC orders that carry an expiry. */
+  expiring?: number;
+}
+
+const RECENT = 1_000;
+
+/** GTC placements (limit, post-only, stop-limit) balance cancels, so the book neither grows nor drains. */
+export const DEFAULT_MIX: WorkloadMix = { limit: 38, ioc: 3, fok: 2, postOnly: 5, market: 5, stopLimit: 2, cancel: 45, replace: 2, clock: 1 };
+
+/**
+ * A seeded journal of engine inputs: limit orders around a drifting mid (some crossing), IOC, FOK,
+ * post-only, market and stop-limit orders, cancels and cancel-replaces of recent orders (some
+ * already filled, which the engine rejects), and clock ticks that expire orders. The same options
+ * give the same journal.
+ */
+export function randomWorkload(options: WorkloadOptions): EngineInput[] {
+  const random = prng(options.seed);
+  const mix = { ...DEFAULT_MIX, ...options.mix };
+  const weights = Object.entries(mix) as [keyof WorkloadMix, number][];
+  const totalWeight = weights.reduce((s, [, w]) => s + w, 0);
+  const owners = options.owners ?? 1000;
+  const spread = options.spreadTicks ?? 50;
+  const maxLots = options.maxLots ?? 100;
+  const crossing = options.crossing ?? 0.1;
+  const expiring = options.expiring ?? 0.05;
+  const mids = options.markets.map(() => options.midTicks ?? 100_000);
+  const live: { id: string; owner: number; market: number }[] = [];
+  let oldest = 0;
+  const int = (n: number) => Math.floor(random() * n);
+  const out: EngineInput[] = [];
+  let time = 1_000;
+  for (let seq = 1; seq <= options.operations; seq++) {
+    time += int(3);
+    let pick = random() * totalWeight;
+    let op: keyof WorkloadMix = "limit";
+    for (const [name, w] of weights) {
+      if ((pick -= w) < 0) {
+        op = name;
+        break;
+      }
+    }
+    if ((op === "cancel" || op === "replace") && oldest === live.length) op = "limit";
+    if (op === "clock") {
+      out.push({ type: "clock", seq, time });
+      continue;
+    }
+    if (op === "cancel" || op === "replace") {
+      // A cancel names the oldest GTC order not yet cancelled (it may have filled meanwhile); a
+      // replace amends a recent one.
+      const target = op === "cancel" ? live[oldest++]! : live[live.length - 1 - int(Math.min(live.length - oldest, RECENT))]!;
+      if (op === "cancel") {
+        out.push({ type: "cancel", seq, time, id: target.id, owner: target.owner });
+      } else {
+        const m = options.markets[target.market]!;
+        const ticks = mids[target.market]! + int(2 * spread + 1) - spread;
+        out.push({ type: "replace", seq, time, id: target.id, owner: target.owner, price: BigInt(ticks) * m.tickSize, quantity: BigInt(1 + int(maxLots)) * m.lotSize });
+      }
+      continue;
+    }
+    const mi = int(options.markets.length);
+    const m = options.markets[mi]!;
+    // The mid wanders within `spread` ticks of where it started.
+    const start = options.midTicks ?? 100_000;
+    mids[mi] = Math.min(start + spread, Math.max(start - spread, mids[mi]! + int(3) - 1));
+    const side = random() < 0.5 ? Side.Buy : Side.Sell;
+    const away = op === "limit" && random() < crossing ? -1 - int(spread / 5) : 1 + int(spread);
+    const ticks = side === Side.Buy ? mids[mi]! - away : mids[mi]! + away;
+    const worst = side === Side.Buy ? mids[mi]! + spread : mids[mi]! - spread;
+    const owner = int(owners);
+    const order: PlaceOrder & { seq: number; time: number } = {
+      type: "place",
+      seq,
+      time,
+      id: `o${seq}`,
+      owner,
+      market: m.id,
+      side,
+      kind: op === "market" ? "market" : op === "stopLimit" ? "stop-limit" : "limit",
+      timeInForce: op === "ioc" || op === "market" ? "IOC" : op === "fok" ? "FOK" : "GTC",
+      price: BigInt(op === "market" ? worst : ticks) * m.tickSize,
+      quantity: BigInt(1 + int(maxLots)) * m.lotSize,
+    };
+    if (op === "postOnly") order.postOnly = true;
+    if (op === "stopLimit") order.stopPrice = BigInt(side === Side.Buy ? mids[mi]! + 1 + int(5) : mids[mi]! - 1 - int(5)) * m.tickSize;
+    if (order.timeInForce === "GTC" && random() < expiring) order.expiresAt = time + 1 + int(200);
+    if (order.timeInForce === "GTC") live.push({ id: order.id, owner, market: mi });
+    out.push(order);
+  }
+  return out;
+}
