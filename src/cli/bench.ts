@@ -3,19 +3,72 @@ import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
+import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
 import { build } from "./build.js";
+import { engineBench } from "./engine-bench.js";
 import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
 import { publicInputGas } from "./public-input-gas.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-/** npm run bench: the pipeline at the demo size, per-fill figures, JSON under bench/results/. */
+const SCENARIOS = ["engine", "pipeline"] as const;
+
+/**
+ * npm run bench [-- --scenario engine|pipeline]: every scenario by default, each writing JSON under
+ * bench/results/ and printing a table.
+ */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { batches: "string", circuit: "string", workers: "string", seed: "string" });
+  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string" });
+  const scenario = args.scenario ?? "all";
+  if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
+  if (scenario === "all" || scenario === "engine") await benchEngine(args);
+  if (scenario === "all" || scenario === "pipeline") await benchPipeline(args);
+  return 0;
+}
+
+const int = (value: string | true | undefined, fallback: number, flag: string) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ValidationError(flag, "must be a positive integer", value);
+  return n;
+};
+
+async function writeReport(name: string, report: { date: string }): Promise<string> {
+  const dir = join(ROOT, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${name}-${report.date.replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+const machine = () => ({ cpus: cpus().length, parallelism: availableParallelism(), cpu: cpus()[0]?.model, node: process.version });
+
+/** The matching engine alone: a seeded mixed workload of at least a million operations on one thread. */
+async function benchEngine(args: Partial<Record<string, string | true>>): Promise<void> {
+  const result = engineBench({
+    operations: int(args.ops, 1_000_000, "--ops"),
+    seed: int(args.seed, 42, "--seed"),
+    markets: int(args.markets, 4, "--markets"),
+    depth: int(args.depth, 20_000, "--depth"),
+    runs: int(args.runs, 7, "--runs"),
+    log: (m) => console.log(`[bench] engine: ${m}`),
+  });
+  const report = { scenario: "engine", date: new Date().toISOString(), machine: machine(), ...result };
+  const file = await writeReport("engine", report);
+  console.log("");
+  printTable(
+    ["operations", "markets", "ops/s (median)", "fills", "open orders (mean)", "p50 µs", "p99 µs", "p99.9 µs", "timer µs"],
+    [[String(result.operations), String(result.markets), String(result.medianOpsPerSecond), String(result.fills), String(result.openOrders.mean), String(result.latencyMicros.p50), String(result.latencyMicros.p99), String(result.latencyMicros.p999), String(result.latencyMicros.timerOverhead)]],
+  );
+  console.log(`\nwrote ${file}\n`);
+}
+
+/** The whole pipeline at the demo size: per-fill figures. */
+async function benchPipeline(args: Partial<Record<string, string | true>>): Promise<void> {
   const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
-  const batches = Number(args.batches ?? 4);
+  const batches = int(args.batches, 4, "--batches");
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
   const a = artifacts!;
   console.log(`[bench] ${circuit}: ${batches} batches of ${a.config.nFills} fills (INSECURE dev setup: figures only)`);
@@ -23,8 +76,8 @@ export async function bench(argv: readonly string[]): Promise<number> {
   const result = await runSettlement({
     artifacts: a,
     batches,
-    seed: Number(args.seed ?? 42),
-    workers: args.workers ? Number(args.workers) : undefined,
+    seed: int(args.seed, 42, "--seed"),
+    workers: args.workers === undefined ? undefined : int(args.workers, 1, "--workers"),
     allowInsecureDevSetup: true,
     log: (m) => console.log(`[bench] ${m}`),
   });
@@ -50,7 +103,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
     scenario: "pipeline",
     date: new Date().toISOString(),
     circuit: { ...a.config, constraints: a.constraints, domainPower: a.power },
-    machine: { cpus: cpus().length, parallelism: availableParallelism(), cpu: cpus()[0]?.model, node: process.version },
+    machine: machine(),
     run: { batches: result.settled.length, fullBatches: full.length, fills, wallMs, fillsPerSecond: (fills / wallMs) * 1000, orders: result.orders },
     perBatch: result.settled.map((s) => ({
       batch: s.proved.batch.batchNumber,
@@ -64,10 +117,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
     merkleArity: arity,
     publicInputGas: hashGas,
   };
-  const dir = join(ROOT, "bench", "results");
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `pipeline-${circuit}-${report.date.replace(/[:.]/g, "-")}.json`);
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = await writeReport(`pipeline-${circuit}`, report);
   console.log("");
   printTable(
     ["circuit", "fills/batch", "constraints/fill", "witness ms/fill", "prove ms/fill", "L1 gas/fill", "calldata B/fill", "fills/s (wall)"],
@@ -84,5 +134,4 @@ export async function bench(argv: readonly string[]): Promise<number> {
     hashGas.map((r) => [String(r.pubdataBytes), String(r.poseidonCalls), String(r.gas)]),
   );
   console.log(`\nwrote ${file}`);
-  return 0;
 }

@@ -33,7 +33,7 @@ export function checkQuantity(quantity: unknown, price: bigint, market: MarketCo
  * engine adds `post-only-would-take`, which depends on the book.
  */
 export function checkPlace(input: PlaceOrder, market: MarketConfig | undefined, idIsOpen: boolean, time: number): Rejection | undefined {
-  if (typeof input.id !== "string" || input.id.length === 0) return reject("invalid-id", "id", "id must be a non-empty string");
+  if (!Number.isSafeInteger(input.id) || input.id < 0) return reject("invalid-id", "id", "id must be a non-negative integer");
   if (idIsOpen) return reject("duplicate-id", "id", `an open order already has id ${input.id}`);
   if (!Number.isSafeInteger(input.owner) || input.owner < 0) return reject("invalid-owner", "owner", "owner must be a non-negative integer");
   if (!market) return reject("unknown-market", "market", `there is no market ${String(input.market)}`);

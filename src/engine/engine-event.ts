@@ -8,7 +8,7 @@ export type EngineEvent = AcceptedEvent | RejectedEvent | FillEvent | CancelledE
 export interface AcceptedEvent {
   type: "accepted";
   seq: number;
-  id: string;
+  id: number;
   owner: number;
   market: number;
   side: Side;
@@ -22,7 +22,7 @@ export interface RejectedEvent {
   type: "rejected";
   seq: number;
   /** The id the input named (may be the invalid value itself). */
-  id: string;
+  id: number;
   reason: RejectReason;
   field: string;
   message: string;
@@ -33,8 +33,8 @@ export interface FillEvent {
   type: "fill";
   seq: number;
   market: number;
-  takerId: string;
-  makerId: string;
+  takerId: number;
+  makerId: number;
   takerSide: Side;
   price: bigint;
   quantity: bigint;
@@ -45,7 +45,7 @@ export type CancelReason = "requested" | "unfilled" | "self-trade";
 export interface CancelledEvent {
   type: "cancelled";
   seq: number;
-  id: string;
+  id: number;
   reason: CancelReason;
   /** The quantity that was still open. */
   remaining: bigint;
@@ -54,14 +54,14 @@ export interface CancelledEvent {
 export interface ExpiredEvent {
   type: "expired";
   seq: number;
-  id: string;
+  id: number;
   remaining: bigint;
 }
 
 export interface TriggeredEvent {
   type: "triggered";
   seq: number;
-  id: string;
+  id: number;
   /** The last trade price that triggered the stop. */
   lastPrice: bigint;
 }
@@ -69,7 +69,7 @@ export interface TriggeredEvent {
 export interface ReplacedEvent {
   type: "replaced";
   seq: number;
-  id: string;
+  id: number;
   price: bigint;
   quantity: bigint;
   /** False when the order went to the back of the queue (new price or larger quantity). */

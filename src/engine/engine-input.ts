@@ -6,8 +6,11 @@ export type TimeInForce = "GTC" | "IOC" | "FOK";
 /** A new order (docs/protocol.md §5.2). Prices and quantities are in protocol units. */
 export interface PlaceOrder {
   type: "place";
-  /** Unique among open orders of the engine. */
-  id: string;
+  /**
+   * The order's number: a non-negative safe integer, unique among the engine's open orders (the
+   * sequencer numbers orders consecutively; ids below 2^31 take V8's fastest path).
+   */
+  id: number;
   /** The trading account; self-trade prevention compares owners. */
   owner: number;
   market: number;
@@ -26,14 +29,14 @@ export interface PlaceOrder {
 
 export interface CancelOrder {
   type: "cancel";
-  id: string;
+  id: number;
   owner: number;
 }
 
 /** Cancel-replace of a resting order: new limit price and new open quantity. */
 export interface ReplaceOrder {
   type: "replace";
-  id: string;
+  id: number;
   owner: number;
   price: bigint;
   quantity: bigint;

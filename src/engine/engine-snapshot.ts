@@ -30,7 +30,7 @@ export interface MarketSnapshot {
 }
 
 export interface OrderSnapshot {
-  id: string;
+  id: number;
   owner: number;
   side: Side;
   kind: OrderKind;

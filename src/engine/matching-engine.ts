@@ -27,7 +27,7 @@ export interface TopOfBook {
 
 /** An open order as `order(id)` reports it. */
 export interface OrderView {
-  id: string;
+  id: number;
   owner: number;
   market: number;
   side: Side;
@@ -49,7 +49,7 @@ export interface MatchingEngineOptions {
  */
 export class MatchingEngine {
   private readonly books = new Map<number, MarketBook>();
-  private readonly byId = new Map<string, OpenOrder>();
+  private readonly byId = new Map<number, OpenOrder>();
   private readonly expiries = new ExpiryQueue();
   private readonly emit: (event: EngineEvent) => void;
   private seq = 0;
@@ -67,6 +67,11 @@ export class MatchingEngine {
   /** Seq of the last input applied (0 before the first). */
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** Orders resting or waiting, over all markets. */
+  get openOrders(): number {
+    return this.byId.size;
   }
 
   get time(): number {
@@ -104,7 +109,7 @@ export class MatchingEngine {
     return (side === Side.Buy ? book.bids : book.asks).top(levels).map((l) => this.view(book, l));
   }
 
-  order(id: string): OrderView | undefined {
+  order(id: number): OrderView | undefined {
     const o = this.byId.get(id);
     if (!o) return undefined;
     const lot = this.books.get(o.market)!.config.lotSize;
@@ -373,7 +378,7 @@ export class MatchingEngine {
     return undefined;
   }
 
-  private reject(id: string, r: Rejection): void {
+  private reject(id: number, r: Rejection): void {
     this.emit({ type: "rejected", seq: this.seq, id, reason: r.reason, field: r.field, message: r.message });
   }
 }

@@ -19,7 +19,7 @@ export class OpenOrder {
   open = false;
 
   constructor(
-    readonly id: string,
+    readonly id: number,
     readonly owner: number,
     readonly market: number,
     readonly side: Side,

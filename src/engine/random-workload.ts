@@ -32,6 +32,11 @@ export interface WorkloadOptions {
   maxLots?: number;
   /** Share of GTC orders that carry an expiry. */
   expiring?: number;
+  /**
+   * Cancels only come once this many GTC orders are outstanding (placed, not yet named by a
+   * cancel), so the book fills up to about this depth and then stays there.
+   */
+  depth?: number;
 }
 
 const RECENT = 1_000;
@@ -46,6 +51,11 @@ export const DEFAULT_MIX: WorkloadMix = { limit: 38, ioc: 3, fok: 2, postOnly: 5
  * give the same journal.
  */
 export function randomWorkload(options: WorkloadOptions): EngineInput[] {
+  return [...workloadInputs(options)];
+}
+
+/** The inputs of `randomWorkload`, generated one at a time (as a network decoder would hand them over). */
+export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput> {
   const random = prng(options.seed);
   const mix = { ...DEFAULT_MIX, ...options.mix };
   const weights = Object.entries(mix) as [keyof WorkloadMix, number][];
@@ -56,10 +66,10 @@ export function randomWorkload(options: WorkloadOptions): EngineInput[] {
   const crossing = options.crossing ?? 0.1;
   const expiring = options.expiring ?? 0.05;
   const mids = options.markets.map(() => options.midTicks ?? 100_000);
-  const live: { id: string; owner: number; market: number }[] = [];
+  const live: { id: number; owner: number; market: number }[] = [];
   let oldest = 0;
+  const depth = options.depth ?? 0;
   const int = (n: number) => Math.floor(random() * n);
-  const out: EngineInput[] = [];
   let time = 1_000;
   for (let seq = 1; seq <= options.operations; seq++) {
     time += int(3);
@@ -71,9 +81,9 @@ export function randomWorkload(options: WorkloadOptions): EngineInput[] {
         break;
       }
     }
-    if ((op === "cancel" || op === "replace") && oldest === live.length) op = "limit";
+    if ((op === "cancel" && live.length - oldest <= depth) || (op === "replace" && oldest === live.length)) op = "limit";
     if (op === "clock") {
-      out.push({ type: "clock", seq, time });
+      yield { type: "clock", seq, time };
       continue;
     }
     if (op === "cancel" || op === "replace") {
@@ -81,11 +91,11 @@ export function randomWorkload(options: WorkloadOptions): EngineInput[] {
       // replace amends a recent one.
       const target = op === "cancel" ? live[oldest++]! : live[live.length - 1 - int(Math.min(live.length - oldest, RECENT))]!;
       if (op === "cancel") {
-        out.push({ type: "cancel", seq, time, id: target.id, owner: target.owner });
+        yield { type: "cancel", seq, time, id: target.id, owner: target.owner };
       } else {
         const m = options.markets[target.market]!;
         const ticks = mids[target.market]! + int(2 * spread + 1) - spread;
-        out.push({ type: "replace", seq, time, id: target.id, owner: target.owner, price: BigInt(ticks) * m.tickSize, quantity: BigInt(1 + int(maxLots)) * m.lotSize });
+        yield { type: "replace", seq, time, id: target.id, owner: target.owner, price: BigInt(ticks) * m.tickSize, quantity: BigInt(1 + int(maxLots)) * m.lotSize };
       }
       continue;
     }
@@ -103,7 +113,7 @@ export function randomWorkload(options: WorkloadOptions): EngineInput[] {
       type: "place",
       seq,
       time,
-      id: `o${seq}`,
+      id: seq,
       owner,
       market: m.id,
       side,
@@ -116,7 +126,6 @@ export function randomWorkload(options: WorkloadOptions): EngineInput[] {
     if (op === "stopLimit") order.stopPrice = BigInt(side === Side.Buy ? mids[mi]! + 1 + int(5) : mids[mi]! - 1 - int(5)) * m.tickSize;
     if (order.timeInForce === "GTC" && random() < expiring) order.expiresAt = time + 1 + int(200);
     if (order.timeInForce === "GTC") live.push({ id: order.id, owner, market: mi });
-    out.push(order);
+    yield order;
   }
-  return out;
 }

@@ -39,7 +39,7 @@ export class EngineHarness {
 
   /** A GTC limit order of owner 1 in market 1 unless overridden; returns its events. */
   place(side: Side, price: bigint, quantity: bigint, extra: Partial<PlaceOrder> = {}): EngineEvent[] {
-    return this.run({ type: "place", id: `o${++this.next}`, owner: 1, market: MARKET.id, side, kind: "limit", timeInForce: "GTC", price, quantity, ...extra });
+    return this.run({ type: "place", id: ++this.next, owner: 1, market: MARKET.id, side, kind: "limit", timeInForce: "GTC", price, quantity, ...extra });
   }
 
   buy(price: bigint, quantity: bigint, extra: Partial<PlaceOrder> = {}): EngineEvent[] {
@@ -50,29 +50,25 @@ export class EngineHarness {
     return this.place(Side.Sell, price, quantity, extra);
   }
 
-  /** The id the next `place` will use. */
-  get nextId(): string {
-    return `o${this.next + 1}`;
-  }
 
-  /** Events reduced to type and the fields a test usually asserts. */
+  /** Events reduced to type and the fields a test usually asserts; order n reads `on`. */
   static brief(events: EngineEvent[]): string[] {
     return events.map((e) => {
       switch (e.type) {
         case "fill":
-          return `fill ${e.takerId}<-${e.makerId} ${e.quantity}@${e.price}`;
+          return `fill o${e.takerId}<-o${e.makerId} ${e.quantity}@${e.price}`;
         case "cancelled":
-          return `cancelled ${e.id} ${e.reason} ${e.remaining}`;
+          return `cancelled o${e.id} ${e.reason} ${e.remaining}`;
         case "rejected":
           return `rejected ${e.reason} ${e.field}`;
         case "expired":
-          return `expired ${e.id} ${e.remaining}`;
+          return `expired o${e.id} ${e.remaining}`;
         case "triggered":
-          return `triggered ${e.id} ${e.lastPrice}`;
+          return `triggered o${e.id} ${e.lastPrice}`;
         case "replaced":
-          return `replaced ${e.id} ${e.quantity}@${e.price} ${e.priorityKept ? "kept" : "lost"}`;
+          return `replaced o${e.id} ${e.quantity}@${e.price} ${e.priorityKept ? "kept" : "lost"}`;
         default:
-          return `accepted ${e.id}`;
+          return `accepted o${e.id}`;
       }
     });
   }

@@ -22,7 +22,7 @@ describe("engine: matching engine", () => {
       expect(top.bid).to.deep.equal({ price: 990n, quantity: 700n, orders: 2 });
       expect(top.ask).to.deep.equal({ price: 1010n, quantity: 300n, orders: 1 });
       expect(top.lastPrice).to.equal(undefined);
-      expect(h.engine.order("o2")).to.deep.include({ price: 980n, remaining: 700n, status: "resting", side: Side.Buy });
+      expect(h.engine.order(2)).to.deep.include({ price: 980n, remaining: 700n, status: "resting", side: Side.Buy });
       expect(h.engine.depth(MARKET.id, Side.Buy, 1)).to.have.length(1);
     });
 
@@ -113,18 +113,18 @@ describe("engine: matching engine", () => {
       const h = new EngineHarness();
       h.buy(1000n, 500n);
       h.sell(1000n, 200n, { owner: 2 });
-      expect(brief(h.run({ type: "cancel", id: "o1", owner: 2 }))).to.deep.equal(["rejected not-owner owner"]);
-      expect(brief(h.run({ type: "cancel", id: "nope", owner: 1 }))).to.deep.equal(["rejected unknown-order id"]);
-      expect(brief(h.run({ type: "cancel", id: "o1", owner: 1 }))).to.deep.equal(["cancelled o1 requested 300"]);
+      expect(brief(h.run({ type: "cancel", id: 1, owner: 2 }))).to.deep.equal(["rejected not-owner owner"]);
+      expect(brief(h.run({ type: "cancel", id: 99, owner: 1 }))).to.deep.equal(["rejected unknown-order id"]);
+      expect(brief(h.run({ type: "cancel", id: 1, owner: 1 }))).to.deep.equal(["cancelled o1 requested 300"]);
       expect(h.book()).to.deep.equal({ bids: [], asks: [] });
-      expect(brief(h.run({ type: "cancel", id: "o1", owner: 1 }))).to.deep.equal(["rejected unknown-order id"]);
+      expect(brief(h.run({ type: "cancel", id: 1, owner: 1 }))).to.deep.equal(["rejected unknown-order id"]);
     });
 
     it("reducing size keeps time priority", () => {
       const h = new EngineHarness();
       h.buy(1000n, 500n, { owner: 2 });
       h.buy(1000n, 500n, { owner: 3 });
-      expect(brief(h.run({ type: "replace", id: "o1", owner: 2, price: 1000n, quantity: 300n }))).to.deep.equal(["replaced o1 300@1000 kept"]);
+      expect(brief(h.run({ type: "replace", id: 1, owner: 2, price: 1000n, quantity: 300n }))).to.deep.equal(["replaced o1 300@1000 kept"]);
       expect(brief(h.sell(1000n, 300n))).to.deep.equal(["accepted o3", "fill o3<-o1 300@1000"]);
     });
 
@@ -132,10 +132,10 @@ describe("engine: matching engine", () => {
       const h = new EngineHarness();
       h.buy(1000n, 500n, { owner: 2 });
       h.buy(1000n, 500n, { owner: 3 });
-      expect(brief(h.run({ type: "replace", id: "o1", owner: 2, price: 1000n, quantity: 600n }))).to.deep.equal(["replaced o1 600@1000 lost"]);
+      expect(brief(h.run({ type: "replace", id: 1, owner: 2, price: 1000n, quantity: 600n }))).to.deep.equal(["replaced o1 600@1000 lost"]);
       expect(brief(h.sell(1000n, 200n))).to.deep.equal(["accepted o3", "fill o3<-o2 200@1000"]);
-      h.run({ type: "replace", id: "o2", owner: 3, price: 990n, quantity: 300n });
-      h.run({ type: "replace", id: "o2", owner: 3, price: 1000n, quantity: 300n });
+      h.run({ type: "replace", id: 2, owner: 3, price: 990n, quantity: 300n });
+      h.run({ type: "replace", id: 2, owner: 3, price: 1000n, quantity: 300n });
       expect(brief(h.sell(1000n, 700n))).to.deep.equal(["accepted o4", "fill o4<-o1 600@1000", "fill o4<-o2 100@1000"]);
     });
 
@@ -143,7 +143,7 @@ describe("engine: matching engine", () => {
       const h = new EngineHarness();
       h.sell(1010n, 200n, { owner: 2 });
       h.buy(990n, 500n);
-      expect(brief(h.run({ type: "replace", id: "o2", owner: 1, price: 1010n, quantity: 500n }))).to.deep.equal(["replaced o2 500@1010 lost", "fill o2<-o1 200@1010"]);
+      expect(brief(h.run({ type: "replace", id: 2, owner: 1, price: 1010n, quantity: 500n }))).to.deep.equal(["replaced o2 500@1010 lost", "fill o2<-o1 200@1010"]);
       expect(h.book()).to.deep.equal({ bids: ["300@1010"], asks: [] });
     });
 
@@ -153,15 +153,15 @@ describe("engine: matching engine", () => {
       h.sell(1000n, 200n, { owner: 2 });
       h.buy(1100n, 200n, { kind: "stop-limit", stopPrice: 1100n });
       const snapshot = h.engine.snapshot().markets;
-      const replace = (id: string, price: bigint, quantity: bigint, owner = 1) => brief(h.run({ type: "replace", id, owner, price, quantity }))[0];
-      expect(replace("o1", 995n, 500n)).to.equal("rejected price-off-tick price");
-      expect(replace("o1", 990n, 150n)).to.equal("rejected quantity-off-lot quantity");
-      expect(replace("o1", 990n, 100n)).to.equal("rejected quantity-below-min quantity");
-      expect(replace("o1", 990n, 0n)).to.equal("rejected quantity-not-positive quantity");
-      expect(replace("o1", 990n, 500n, 2)).to.equal("rejected not-owner owner");
-      expect(replace("o1", 1000n, 500n)).to.equal("rejected post-only-would-take price");
-      expect(replace("o3", 1100n, 200n)).to.equal("rejected order-not-resting id");
-      expect(replace("zz", 1100n, 200n)).to.equal("rejected unknown-order id");
+      const replace = (id: number, price: bigint, quantity: bigint, owner = 1) => brief(h.run({ type: "replace", id, owner, price, quantity }))[0];
+      expect(replace(1, 995n, 500n)).to.equal("rejected price-off-tick price");
+      expect(replace(1, 990n, 150n)).to.equal("rejected quantity-off-lot quantity");
+      expect(replace(1, 990n, 100n)).to.equal("rejected quantity-below-min quantity");
+      expect(replace(1, 990n, 0n)).to.equal("rejected quantity-not-positive quantity");
+      expect(replace(1, 990n, 500n, 2)).to.equal("rejected not-owner owner");
+      expect(replace(1, 1000n, 500n)).to.equal("rejected post-only-would-take price");
+      expect(replace(3, 1100n, 200n)).to.equal("rejected order-not-resting id");
+      expect(replace(99, 1100n, 200n)).to.equal("rejected unknown-order id");
       expect(h.engine.snapshot().markets).to.deep.equal(snapshot);
     });
   });
@@ -172,7 +172,7 @@ describe("engine: matching engine", () => {
       h.sell(1000n, 200n, { owner: 2 });
       h.sell(1020n, 200n, { owner: 2 });
       expect(brief(h.buy(1020n, 200n, { kind: "stop-limit", stopPrice: 1010n, owner: 3 }))).to.deep.equal(["accepted o3"]);
-      expect(h.engine.order("o3")?.status).to.equal("waiting");
+      expect(h.engine.order(3)?.status).to.equal("waiting");
       expect(h.book().bids).to.deep.equal([]);
       // A trade at 1000 is below a buy stop at 1010: nothing happens.
       expect(brief(h.buy(1000n, 200n, { owner: 4 }))).to.deep.equal(["accepted o4", "fill o4<-o1 200@1000"]);
@@ -198,7 +198,7 @@ describe("engine: matching engine", () => {
       expect(brief(h.buy(990n, 200n, { kind: "stop-limit", stopPrice: 1000n }))).to.deep.equal(["accepted o3", "triggered o3 1000"]);
       expect(h.book().bids).to.deep.equal(["200@990"]);
       h.buy(990n, 200n, { kind: "stop-limit", stopPrice: 1100n });
-      expect(brief(h.run({ type: "cancel", id: "o4", owner: 1 }))).to.deep.equal(["cancelled o4 requested 200"]);
+      expect(brief(h.run({ type: "cancel", id: 4, owner: 1 }))).to.deep.equal(["cancelled o4 requested 200"]);
     });
 
     it("needs a stop price on tick, and only stop-limit orders may have one", () => {
@@ -223,7 +223,7 @@ describe("engine: matching engine", () => {
       expect(brief(h.sell(990n, 200n, { owner: 2 }))).to.deep.equal(["accepted o5", "fill o5<-o1 200@990"]);
       expect(brief(h.sell(970n, 200n, { owner: 2 }))).to.deep.equal(["accepted o6", "fill o6<-o3 200@970"]);
       h.buy(950n, 200n, { expiresAt: 3_000 });
-      expect(brief(h.run({ type: "place", id: "x", owner: 2, market: 1, side: Side.Sell, kind: "limit", timeInForce: "GTC", price: 950n, quantity: 200n }, 3_000))).to.deep.equal(["expired o7 200", "accepted x"]);
+      expect(brief(h.run({ type: "place", id: 50, owner: 2, market: 1, side: Side.Sell, kind: "limit", timeInForce: "GTC", price: 950n, quantity: 200n }, 3_000))).to.deep.equal(["expired o7 200", "accepted o50"]);
     });
 
     it("rejects an expiry that is not after the input's time", () => {
@@ -271,7 +271,8 @@ describe("engine: matching engine", () => {
 
   describe("bad input", () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      ["empty id", { id: "" }, "invalid-id id"],
+      ["negative id", { id: -1 }, "invalid-id id"],
+      ["fractional id", { id: 1.5 }, "invalid-id id"],
       ["negative owner", { owner: -1 }, "invalid-owner owner"],
       ["unknown market", { market: 9 }, "unknown-market market"],
       ["bad side", { side: 2 }, "invalid-side side"],
@@ -301,16 +302,16 @@ describe("engine: matching engine", () => {
 
     it("rejects an id that is already open, and accepts it again once the order is gone", () => {
       const h = new EngineHarness();
-      h.buy(1000n, 200n, { id: "dup" });
-      expect(brief(h.sell(1100n, 200n, { id: "dup", owner: 2 }))).to.deep.equal(["rejected duplicate-id id"]);
-      h.run({ type: "cancel", id: "dup", owner: 1 });
-      expect(brief(h.sell(1100n, 200n, { id: "dup", owner: 2 }))).to.deep.equal(["accepted dup"]);
+      h.buy(1000n, 200n, { id: 42 });
+      expect(brief(h.sell(1100n, 200n, { id: 42, owner: 2 }))).to.deep.equal(["rejected duplicate-id id"]);
+      h.run({ type: "cancel", id: 42, owner: 1 });
+      expect(brief(h.sell(1100n, 200n, { id: 42, owner: 2 }))).to.deep.equal(["accepted o42"]);
     });
 
     it("rejection events carry the field, the rule and a message naming the value", () => {
       const h = new EngineHarness();
       const [event] = h.buy(1001n, 200n);
-      expect(event).to.deep.include({ type: "rejected", id: "o1", reason: "price-off-tick", field: "price", seq: 1 });
+      expect(event).to.deep.include({ type: "rejected", id: 1, reason: "price-off-tick", field: "price", seq: 1 });
       expect(event).to.have.property("message").that.includes("1001");
     });
 

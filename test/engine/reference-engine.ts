@@ -6,7 +6,7 @@ import type { MarketConfig } from "../../src/engine/market.js";
 import type { Rejection } from "../../src/engine/reject-reason.js";
 
 interface RefOrder {
-  id: string;
+  id: number;
   owner: number;
   market: number;
   side: Side;
@@ -140,7 +140,7 @@ export class ReferenceEngine {
     }
   }
 
-  private find(id: string): RefOrder | undefined {
+  private find(id: number): RefOrder | undefined {
     return [...this.resting, ...this.stops].find((o) => o.id === id);
   }
 
@@ -154,13 +154,13 @@ export class ReferenceEngine {
     this.remove(o);
   }
 
-  private owned(o: RefOrder | undefined, id: string, owner: number): Rejection | undefined {
+  private owned(o: RefOrder | undefined, id: number, owner: number): Rejection | undefined {
     if (!o) return { reason: "unknown-order", field: "id", message: "" };
     if (o.owner !== owner) return { reason: "not-owner", field: "owner", message: "" };
     return undefined;
   }
 
-  private reject(id: string, r: Rejection): void {
+  private reject(id: number, r: Rejection): void {
     this.events.push({ type: "rejected", seq: this.seq, id, reason: r.reason, field: r.field, message: "" });
   }
 }

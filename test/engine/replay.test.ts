@@ -28,7 +28,10 @@ describe("engine: snapshot and replay", () => {
           }
           original.process(input);
         }
-        snapshot ??= original.snapshot();
+        if (!snapshot) {
+          snapshot = original.snapshot();
+          eventsAtSnapshot = events.length;
+        }
         const replayed: EngineEvent[] = [];
         const restored = MatchingEngine.restore(snapshot, { onEvent: (e) => replayed.push(e) });
         for (const input of journal.slice(snapshot.seq)) restored.process(input);
@@ -55,15 +58,15 @@ describe("engine: snapshot and replay", () => {
     const events: EngineEvent[] = [];
     const engine = new MatchingEngine(policies);
     const base = { owner: 1, market: 1, kind: "limit", timeInForce: "GTC", quantity: 200n } as const;
-    engine.process({ ...base, type: "place", seq: 1, time: 10, id: "s", side: 1, price: 30n });
-    engine.process({ ...base, type: "place", seq: 2, time: 10, id: "b", side: 0, owner: 2, price: 30n });
-    engine.process({ ...base, type: "place", seq: 3, time: 10, id: "x", side: 0, price: 20n, expiresAt: 50 });
-    engine.process({ ...base, type: "place", seq: 4, time: 10, id: "stop", side: 1, price: 10n, kind: "stop-limit", stopPrice: 20n });
+    engine.process({ ...base, type: "place", seq: 1, time: 10, id: 1, side: 1, price: 30n });
+    engine.process({ ...base, type: "place", seq: 2, time: 10, id: 2, side: 0, owner: 2, price: 30n });
+    engine.process({ ...base, type: "place", seq: 3, time: 10, id: 3, side: 0, price: 20n, expiresAt: 50 });
+    engine.process({ ...base, type: "place", seq: 4, time: 10, id: 4, side: 1, price: 10n, kind: "stop-limit", stopPrice: 20n });
     const restored = MatchingEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())) as EngineSnapshot, { onEvent: (e) => events.push(e) });
     expect(restored.topOfBook(1).lastPrice).to.equal(30n);
-    expect(restored.order("stop")?.status).to.equal("waiting");
+    expect(restored.order(4)?.status).to.equal("waiting");
     restored.process({ type: "clock", seq: 5, time: 50 });
-    expect(events).to.deep.equal([{ type: "expired", seq: 5, id: "x", remaining: 200n }]);
+    expect(events).to.deep.equal([{ type: "expired", seq: 5, id: 3, remaining: 200n }]);
   });
 
   it("refuses a snapshot of another version", () => {
