@@ -4,7 +4,7 @@ import { initCrypto } from "../crypto/index.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
-import { DEMO_BASE_TOKEN, DEMO_QUOTE_TOKEN, demoGenesis } from "../state/genesis.js";
+import { DEMO_BASE_TOKEN, DEMO_MARKET, DEMO_QUOTE_TOKEN, demoGenesis } from "../state/genesis.js";
 import { RandomOrderFlow } from "./random-order-flow.js";
 import { Sequencer } from "./sequencer.js";
 import { type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
@@ -66,7 +66,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,
   });
-  const sequencer = new Sequencer(artifacts.config, state, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN });
+  const sequencer = new Sequencer(artifacts.config, state, [DEMO_MARKET]);
   const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50 }, options.seed ?? 1);
   const orders = { accepted: 0, rejected: 0 };
   let sealed = 0;

@@ -3,38 +3,82 @@ import type { Fill } from "../batch/fill.js";
 import { Side } from "../constants.js";
 import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
-import { OrderBook } from "../engine/order-book.js";
+import type { EngineEvent } from "../engine/engine-event.js";
+import type { EngineCommand, EngineInput, OrderKind, TimeInForce } from "../engine/engine-input.js";
+import type { MarketConfig } from "../engine/market.js";
+import { MatchingEngine } from "../engine/matching-engine.js";
 import { ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
 
-export interface SubmitResult {
-  orderId: string;
+/** What a trader asks of the operator besides the signed limit (docs/protocol.md §5.5). */
+export interface OrderInstructions {
+  kind?: OrderKind;
+  timeInForce?: TimeInForce;
+  postOnly?: boolean;
+  stopPrice?: bigint;
+  expiresAt?: number;
+}
+
+export interface SequencerOptions {
+  nextBatchNumber?: number;
+  /** The time stamped on each engine input, in milliseconds (default `Date.now`). */
+  clock?: () => number;
+}
+
+/** What one call did: the engine's events, the fills they settled and the batches those completed. */
+export interface SequencerResult {
+  events: EngineEvent[];
   fills: Fill[];
-  /** Batches this order's fills completed. */
   sealed: SealedBatch[];
 }
 
+export interface SubmitResult extends SequencerResult {
+  /** The engine's number for the order. */
+  orderId: number;
+}
+
+interface OpenEntry {
+  signed: SignedOrder;
+  /** Base units still open (the engine's open quantity). */
+  remaining: bigint;
+}
+
+const ORDER_FIELDS: Record<string, string> = { price: "order.price", quantity: "order.amount", side: "order.side" };
+
 /**
- * Order intake for one market: checks each signed order against the state before the engine sees
- * it (signature, slot, balance net of what open orders reserve), so that every fill the engine
- * emits passes the circuit's rules; applies fills to the state and cuts them into batches.
+ * Order intake in front of the matching engine: checks each signed order against the state before
+ * the engine sees it (signature, slot, balance net of what open orders reserve), so that every
+ * fill the engine emits passes the circuit's rules; journals every engine input; applies fills to
+ * the state and cuts them into batches.
  */
 export class Sequencer {
-  readonly book: OrderBook;
+  readonly engine: MatchingEngine;
+  /** Every engine input so far, in order: replaying it reproduces the engine's events. */
+  readonly journal: EngineInput[] = [];
   private builder: BatchBuilder;
-  private readonly reserved = new Map<string, bigint>();
+  private readonly markets = new Map<string, MarketConfig>();
+  private readonly open = new Map<number, OpenEntry>();
+  /** Open orders by `accountId:storageId`. */
+  private readonly bySlotId = new Map<string, number>();
   /** Open orders by account and slot index: one open order per slot. */
-  private readonly slotOwners = new Map<string, string>();
+  private readonly slotOwners = new Map<string, number>();
+  private readonly reserved = new Map<string, bigint>();
+  private readonly clock: () => number;
+  private nextOrderId = 1;
+  /** Events of the input being processed. */
+  private pending: EngineEvent[] = [];
 
   constructor(
     readonly config: CircuitConfig,
     readonly state: RollupState,
-    market: { baseToken: number; quoteToken: number },
-    nextBatchNumber = 1,
+    markets: readonly MarketConfig[],
+    options: SequencerOptions = {},
   ) {
-    this.book = new OrderBook(market.baseToken, market.quoteToken);
-    this.builder = new BatchBuilder(config, state, nextBatchNumber);
+    this.engine = new MatchingEngine(markets, { onEvent: (e) => this.pending.push(e) });
+    for (const m of markets) this.markets.set(`${m.baseToken}:${m.quoteToken}`, m);
+    this.builder = new BatchBuilder(config, state, options.nextBatchNumber ?? 1);
+    this.clock = options.clock ?? Date.now;
   }
 
   /** Fills applied but not yet sealed. */
@@ -42,52 +86,79 @@ export class Sequencer {
     return this.builder.size;
   }
 
-  /** Validates, matches and rests an order. Throws ValidationError (nothing changes) if it is refused. */
-  submit(signed: SignedOrder): SubmitResult {
-    const o = signed.order;
-    validateOrder(o);
-    if (o.baseToken !== this.book.baseToken || o.quoteToken !== this.book.quoteToken) {
-      throw new ValidationError("order.baseToken/quoteToken", `must be this market's pair ${this.book.baseToken}/${this.book.quoteToken}`);
-    }
-    if (!this.state.hasAccount(o.accountId)) throw new ValidationError("order.accountId", "has no account", o.accountId);
-    assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
-    const id = `${o.accountId}:${o.storageId}`;
-    if (this.book.has(id)) throw new ValidationError("order.storageId", "is already open", o.storageId);
-    const slotKey = this.slotKey(o);
-    if (this.slotOwners.has(slotKey)) throw new ValidationError("order.storageId", "its slot holds another open order", o.storageId);
-    const slot = this.state.account(o.accountId).slot(o.storageId);
-    if (slot.storageId > o.storageId) throw new ValidationError("order.storageId", `is below the slot's storage id ${slot.storageId} (cancelled or replayed)`, o.storageId);
-    const remaining = o.amount - (slot.storageId === o.storageId ? slot.filled : 0n);
-    if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled", o.amount);
-    const [token, cost] = reservation(o, remaining);
-    const available = this.state.balance(o.accountId, token) - this.reservedOf(o.accountId, token);
-    if (cost > available) throw new ValidationError("order.amount", `needs ${cost} of token ${token}, ${available} available`, o.amount);
-
-    this.reserve(o, remaining);
-    this.slotOwners.set(slotKey, id);
-    const fills: Fill[] = [];
-    const sealed: SealedBatch[] = [];
-    for (const m of this.book.submit(id, signed, remaining)) {
-      const fill: Fill = { taker: m.taker.signed, maker: m.maker.signed, baseAmount: m.baseAmount };
-      for (const side of [m.taker, m.maker]) {
-        this.reserve(side.signed.order, -m.baseAmount);
-        if (side.remaining === 0n) this.slotOwners.delete(this.slotKey(side.signed.order));
-      }
-      // Both orders were verified against their accounts' keys when admitted.
-      this.builder.add(fill, { signaturesVerified: true });
-      fills.push(fill);
-      if (this.builder.full) sealed.push(this.seal());
-    }
-    return { orderId: id, fills, sealed };
+  /** The market that trades `order`'s pair. */
+  market(order: Pick<Order, "baseToken" | "quoteToken">): MarketConfig {
+    const market = this.markets.get(`${order.baseToken}:${order.quoteToken}`);
+    if (!market) throw new ValidationError("order.baseToken/quoteToken", `no market trades ${order.baseToken}/${order.quoteToken}`);
+    return market;
   }
 
-  /** Cancels an open order and releases what it reserved. */
+  /**
+   * Admits a signed order and hands it to the engine. Throws ValidationError if it is refused (by
+   * the admission checks or by the engine); the book, balances and reservations are then unchanged.
+   */
+  submit(signed: SignedOrder, instructions: OrderInstructions = {}): SubmitResult {
+    const o = signed.order;
+    validateOrder(o);
+    const market = this.market(o);
+    this.assertSigned(signed);
+    const key = slotId(o);
+    if (this.bySlotId.has(key)) throw new ValidationError("order.storageId", "is already open", o.storageId);
+    if (this.slotOwners.has(this.slotKey(o))) throw new ValidationError("order.storageId", "its slot holds another open order", o.storageId);
+    const remaining = this.unfilled(o);
+    this.assertAffordable(o, remaining, 0n);
+    const orderId = this.nextOrderId++;
+    const { kind = "limit", timeInForce = "GTC", postOnly, stopPrice, expiresAt } = instructions;
+    const place: EngineCommand = { type: "place", id: orderId, owner: o.accountId, market: market.id, side: o.side, kind, timeInForce, price: o.price, quantity: remaining };
+    if (postOnly !== undefined) place.postOnly = postOnly;
+    if (stopPrice !== undefined) place.stopPrice = stopPrice;
+    if (expiresAt !== undefined) place.expiresAt = expiresAt;
+    const result = this.run(
+      place,
+      (e) => {
+        if (e.type === "accepted" && e.id === orderId) this.track(orderId, signed, remaining);
+      },
+    );
+    return { ...result, orderId };
+  }
+
+  /**
+   * Cancel-replace: `signed` is a new signed order for the same account, slot id, pair and side
+   * with a new price and/or amount. Reducing the size at the same price keeps time priority.
+   */
+  replace(signed: SignedOrder): SubmitResult {
+    const o = signed.order;
+    validateOrder(o);
+    const orderId = this.bySlotId.get(slotId(o));
+    if (orderId === undefined) throw new ValidationError("order.storageId", "has no open order to replace", o.storageId);
+    const entry = this.open.get(orderId)!;
+    const old = entry.signed.order;
+    if (o.side !== old.side || o.baseToken !== old.baseToken || o.quoteToken !== old.quoteToken) throw new ValidationError("order.side", "a replacement keeps the side and the pair");
+    this.assertSigned(signed);
+    const remaining = this.unfilled(o);
+    this.assertAffordable(o, remaining, reservation(old, entry.remaining)[1]);
+    const result = this.run({ type: "replace", id: orderId, owner: o.accountId, price: o.price, quantity: remaining }, (e) => {
+      if (e.type === "replaced" && e.id === orderId) {
+        this.reserve(old, -entry.remaining);
+        entry.signed = signed;
+        entry.remaining = remaining;
+        this.reserve(o, remaining);
+      }
+    });
+    return { ...result, orderId };
+  }
+
+  /** Cancels an open order and releases what it reserved. False if there is no such open order. */
   cancel(accountId: number, storageId: number): boolean {
-    const order = this.book.cancel(`${accountId}:${storageId}`);
-    if (!order) return false;
-    this.reserve(order.signed.order, -order.remaining);
-    this.slotOwners.delete(this.slotKey(order.signed.order));
-    return true;
+    const orderId = this.bySlotId.get(`${accountId}:${storageId}`);
+    if (orderId === undefined) return false;
+    this.run({ type: "cancel", id: orderId, owner: accountId });
+    return !this.open.has(orderId);
+  }
+
+  /** Advances the engine's clock, expiring orders whose time has come. */
+  tick(): SequencerResult {
+    return this.run({ type: "clock" });
   }
 
   /** Seals the open batch (padding it) and opens the next one. */
@@ -95,6 +166,87 @@ export class Sequencer {
     const batch = this.builder.seal();
     this.builder = new BatchBuilder(this.config, this.state, batch.batchNumber + 1);
     return batch;
+  }
+
+  /**
+   * Journals and applies one engine input, settling its events in order: fills go into batches,
+   * cancels and expiries release reservations. A rejection of the input becomes a ValidationError
+   * thrown after the other events (such as expiries at this time) are settled.
+   */
+  private run(command: EngineCommand, onEvent?: (e: EngineEvent) => void): SequencerResult {
+    const input = { ...command, seq: this.engine.lastSeq + 1, time: Math.max(this.clock(), this.engine.time) } as EngineInput;
+    const events: EngineEvent[] = [];
+    const fills: Fill[] = [];
+    const sealed: SealedBatch[] = [];
+    let rejection: ValidationError | undefined;
+    this.engine.process(input);
+    this.journal.push(input);
+    for (const e of this.drain()) {
+      events.push(e);
+      onEvent?.(e);
+      if (e.type === "rejected") rejection = new ValidationError(ORDER_FIELDS[e.field] ?? `instructions.${e.field}`, `${e.reason}: ${e.message}`);
+      else if (e.type === "fill") {
+        const taker = this.open.get(e.takerId)!;
+        const maker = this.open.get(e.makerId)!;
+        const fill: Fill = { taker: taker.signed, maker: maker.signed, baseAmount: e.quantity };
+        this.consume(e.takerId, taker, e.quantity);
+        this.consume(e.makerId, maker, e.quantity);
+        // Both orders were verified against their accounts' keys when admitted.
+        this.builder.add(fill, { signaturesVerified: true });
+        fills.push(fill);
+        if (this.builder.full) sealed.push(this.seal());
+      } else if (e.type === "cancelled" || e.type === "expired") {
+        const entry = this.open.get(e.id);
+        if (entry) this.consume(e.id, entry, entry.remaining);
+      }
+    }
+    if (rejection) throw rejection;
+    return { events, fills, sealed };
+  }
+
+  private drain(): EngineEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  private assertSigned(signed: SignedOrder): void {
+    const o = signed.order;
+    if (!this.state.hasAccount(o.accountId)) throw new ValidationError("order.accountId", "has no account", o.accountId);
+    assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
+  }
+
+  /** What the order's slot has not filled yet; refuses a stale storage id or a filled order. */
+  private unfilled(o: Order): bigint {
+    const slot = this.state.account(o.accountId).slot(o.storageId);
+    if (slot.storageId > o.storageId) throw new ValidationError("order.storageId", `is below the slot's storage id ${slot.storageId} (cancelled or replayed)`, o.storageId);
+    const remaining = o.amount - (slot.storageId === o.storageId ? slot.filled : 0n);
+    if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled", o.amount);
+    return remaining;
+  }
+
+  /** Refuses an order whose worst-case cost exceeds the balance not reserved (plus `released`). */
+  private assertAffordable(o: Order, remaining: bigint, released: bigint): void {
+    const [token, cost] = reservation(o, remaining);
+    const available = this.state.balance(o.accountId, token) - this.reservedOf(o.accountId, token) + released;
+    if (cost > available) throw new ValidationError("order.amount", `needs ${cost} of token ${token}, ${available} available`, o.amount);
+  }
+
+  private track(orderId: number, signed: SignedOrder, remaining: bigint): void {
+    this.open.set(orderId, { signed, remaining });
+    this.bySlotId.set(slotId(signed.order), orderId);
+    this.slotOwners.set(this.slotKey(signed.order), orderId);
+    this.reserve(signed.order, remaining);
+  }
+
+  /** `amount` of an open order is gone (filled, cancelled or expired): release it, forget the order when nothing is left. */
+  private consume(orderId: number, entry: OpenEntry, amount: bigint): void {
+    this.reserve(entry.signed.order, -amount);
+    entry.remaining -= amount;
+    if (entry.remaining > 0n) return;
+    this.open.delete(orderId);
+    this.bySlotId.delete(slotId(entry.signed.order));
+    this.slotOwners.delete(this.slotKey(entry.signed.order));
   }
 
   private reservedOf(accountId: number, token: number): bigint {
@@ -111,6 +263,8 @@ export class Sequencer {
     return `${order.accountId}:${this.state.account(order.accountId).slotIndex(order.storageId)}`;
   }
 }
+
+const slotId = (o: Order) => `${o.accountId}:${o.storageId}`;
 
 /** What `baseAmount` of an order can cost at most: quote at its limit price for a buy, base for a sell. */
 function reservation(order: Order, baseAmount: bigint): [token: number, amount: bigint] {

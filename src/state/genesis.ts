@@ -29,3 +29,14 @@ export function demoGenesis(dims: StateDims, traders = 4, base = 1_000_000n, quo
   }
   return { state, traders: out };
 }
+
+/** The demo's one market: base token 1 against quote token 2, any integer price and size. */
+export const DEMO_MARKET = {
+  id: 1,
+  baseToken: DEMO_BASE_TOKEN,
+  quoteToken: DEMO_QUOTE_TOKEN,
+  tickSize: 1n,
+  lotSize: 1n,
+  minSize: 1n,
+  selfTradePrevention: "cancel-newest",
+} as const;

@@ -3,15 +3,20 @@ import { Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import type { EngineEvent } from "../../src/engine/engine-event.js";
+import type { MarketConfig } from "../../src/engine/market.js";
+import { MatchingEngine } from "../../src/engine/matching-engine.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
-import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { DEMO_MARKET } from "../../src/state/genesis.js";
+import { scenario } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
-async function setup() {
+async function setup(market: MarketConfig = DEMO_MARKET) {
   const s = await scenario(cfg);
-  const seq = new Sequencer(cfg, s.state, { baseToken: BASE, quoteToken: QUOTE });
-  return { ...s, seq };
+  let now = 1_000;
+  const seq = new Sequencer(cfg, s.state, [market], { clock: () => now });
+  return { ...s, seq, setTime: (t: number) => (now = t) };
 }
 
 describe("sequencer: admission, matching and batch cutting", () => {
@@ -43,7 +48,7 @@ describe("sequencer: admission, matching and batch cutting", () => {
       expect(submit).to.throw(ValidationError).with.property("field", field);
     }
     expect(state.root).to.equal(root);
-    expect(seq.book.bestBid()).to.equal(undefined);
+    expect(seq.engine.topOfBook(DEMO_MARKET.id).bid).to.equal(undefined);
     // Nothing was reserved by the refused orders: the whole base balance can still be offered.
     seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, amount: 1_000_000n, price: 500n }), traders[0]!.key));
   });
@@ -77,5 +82,75 @@ describe("sequencer: admission, matching and batch cutting", () => {
     seq.submit(sell);
     seq.submit(signOrder(order(a, { side: Side.Buy, storageId: 1, amount: 5n, price: 50n }), a.key));
     expect(() => seq.submit(sell)).to.throw(ValidationError, "completely filled");
+  });
+
+  it("hands the engine's rejections back as ValidationErrors naming the order field, reserving nothing", async () => {
+    const { seq, traders, order } = await setup({ ...DEMO_MARKET, tickSize: 5n, lotSize: 10n, minSize: 20n });
+    const t = traders[0]!;
+    const sell = (fields: Partial<typeof DEMO_MARKET & { amount: bigint; price: bigint; storageId: number }>) => signOrder(order(t, { side: Side.Sell, amount: 1_000_000n, price: 50n, ...fields }), t.key);
+    expect(() => seq.submit(sell({ price: 52n }))).to.throw(ValidationError, "price-off-tick").with.property("field", "order.price");
+    expect(() => seq.submit(sell({ amount: 15n }))).to.throw(ValidationError, "quantity-off-lot").with.property("field", "order.amount");
+    expect(() => seq.submit(sell({}), { kind: "market" })).to.throw(ValidationError, "invalid-time-in-force").with.property("field", "instructions.timeInForce");
+    // The whole balance is still free: nothing was reserved by the refused orders.
+    seq.submit(sell({ storageId: 1 }));
+    expect(seq.journal.map((i) => i.seq)).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it("releases the reservation of an IOC remainder, a self-trade cancel and an expired order", async () => {
+    const { seq, traders, order, setTime } = await setup();
+    const [a, b] = [traders[0]!, traders[1]!];
+    const all = 900_000n; // 90% of a's quote balance at price 100
+    const buy = (storageId: number) => signOrder(order(a, { side: Side.Buy, storageId, amount: all, price: 100n }), a.key);
+    seq.submit(signOrder(order(b, { side: Side.Sell, storageId: 0, amount: 5n, price: 100n }), b.key));
+    const ioc = seq.submit(buy(1), { timeInForce: "IOC" });
+    expect(ioc.fills.map((f) => f.baseAmount)).to.deep.equal([5n]);
+    expect(ioc.events.at(-1)).to.deep.include({ type: "cancelled", reason: "unfilled" });
+    // Self-trade: a's resting sell meets a's buy; cancel-newest cancels the buy.
+    seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 2, amount: 5n, price: 90n }), a.key));
+    const self = seq.submit(buy(3));
+    expect(self.fills).to.have.length(0);
+    expect(self.events.at(-1)).to.deep.include({ type: "cancelled", reason: "self-trade" });
+    expect(seq.cancel(a.accountId, 2)).to.equal(true);
+    expect(seq.submit(buy(4), { expiresAt: 2_000 }).events.map((e) => e.type)).to.deep.equal(["accepted"]);
+    setTime(2_000);
+    expect(seq.tick().events.map((e) => e.type)).to.deep.equal(["expired"]);
+    // Every reservation was released: a can commit the same amount again.
+    seq.submit(buy(5));
+  });
+
+  it("cancel-replace: a smaller size keeps time priority and later fills use the replacement order", async () => {
+    const { seq, traders, order } = await setup();
+    const [a, b, c] = [traders[0]!, traders[1]!, traders[2]!];
+    seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 10n, price: 60n }), a.key));
+    seq.submit(signOrder(order(b, { side: Side.Sell, storageId: 0, amount: 10n, price: 60n }), b.key));
+    const smaller = signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 6n, price: 60n }), a.key);
+    expect(seq.replace(smaller).events).to.deep.equal([{ type: "replaced", seq: 3, id: 1, price: 60n, quantity: 6n, priorityKept: true }]);
+    const taken = seq.submit(signOrder(order(c, { side: Side.Buy, storageId: 0, amount: 8n, price: 60n }), c.key));
+    expect(taken.fills.map((f) => [f.maker.order.accountId, f.maker.order.amount, f.baseAmount])).to.deep.equal([
+      [a.accountId, 6n, 6n],
+      [b.accountId, 10n, 2n],
+    ]);
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Buy, storageId: 7, amount: 6n, price: 60n }), a.key))).to.throw(ValidationError, "no open order");
+    expect(() => seq.replace(signOrder(order(b, { side: Side.Buy, storageId: 0, amount: 6n, price: 60n }), b.key))).to.throw(ValidationError, "keeps the side");
+  });
+
+  it("settles the fills of a triggered stop-limit order, and its journal replays to the same events", async () => {
+    const { seq, traders, order } = await setup();
+    const [a, b, c] = [traders[0]!, traders[1]!, traders[2]!];
+    seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 5n, price: 100n }), a.key));
+    seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 1, amount: 5n, price: 110n }), a.key));
+    seq.submit(signOrder(order(b, { side: Side.Buy, storageId: 0, amount: 5n, price: 120n }), b.key), { kind: "stop-limit", stopPrice: 100n });
+    const trade = seq.submit(signOrder(order(c, { side: Side.Buy, storageId: 0, amount: 5n, price: 100n }), c.key));
+    expect(trade.events.map((e) => e.type)).to.deep.equal(["accepted", "fill", "triggered", "fill"]);
+    expect(trade.fills.map((f) => [f.taker.order.accountId, f.maker.order.price])).to.deep.equal([
+      [c.accountId, 100n],
+      [b.accountId, 110n],
+    ]);
+    expect(trade.sealed).to.have.length(1);
+    const replayed: EngineEvent[] = [];
+    const engine = new MatchingEngine([DEMO_MARKET], { onEvent: (e) => replayed.push(e) });
+    for (const input of seq.journal) engine.process(input);
+    expect(engine.snapshot()).to.deep.equal(seq.engine.snapshot());
+    expect(replayed.filter((e) => e.type === "fill")).to.have.length(2);
   });
 });
