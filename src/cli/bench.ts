@@ -45,22 +45,36 @@ async function writeReport(name: string, report: { date: string }): Promise<stri
 
 const machine = () => ({ cpus: cpus().length, parallelism: availableParallelism(), cpu: cpus()[0]?.model, node: process.version });
 
-/** The matching engine alone: a seeded mixed workload of at least a million operations on one thread. */
+/** The matching engine alone: a seeded mixed workload of at least a million operations on one thread, at each book depth. */
 async function benchEngine(args: Partial<Record<string, string | true>>): Promise<void> {
-  const result = engineBench({
-    operations: int(args.ops, 1_000_000, "--ops"),
-    seed: int(args.seed, 42, "--seed"),
-    markets: int(args.markets, 4, "--markets"),
-    depth: int(args.depth, 20_000, "--depth"),
-    runs: int(args.runs, 7, "--runs"),
-    log: (m) => console.log(`[bench] engine: ${m}`),
-  });
-  const report = { scenario: "engine", date: new Date().toISOString(), machine: machine(), ...result };
+  const depths = String(args.depth ?? "2000,20000").split(",").map((d) => int(d, 0, "--depth"));
+  const results = depths.map((depth) =>
+    engineBench({
+      operations: int(args.ops, 1_000_000, "--ops"),
+      seed: int(args.seed, 42, "--seed"),
+      markets: int(args.markets, 4, "--markets"),
+      depth,
+      runs: int(args.runs, 7, "--runs"),
+      log: (m) => console.log(`[bench] engine (depth ${depth}): ${m}`),
+    }),
+  );
+  const report = { scenario: "engine", date: new Date().toISOString(), machine: machine(), results };
   const file = await writeReport("engine", report);
   console.log("");
   printTable(
-    ["operations", "markets", "ops/s (median)", "fills", "open orders (mean)", "p50 µs", "p99 µs", "p99.9 µs", "timer µs"],
-    [[String(result.operations), String(result.markets), String(result.medianOpsPerSecond), String(result.fills), String(result.openOrders.mean), String(result.latencyMicros.p50), String(result.latencyMicros.p99), String(result.latencyMicros.p999), String(result.latencyMicros.timerOverhead)]],
+    ["operations", "markets", "open orders (mean)", "ops/s (median of runs)", "ops/s (min-max)", "fills", "p50 µs", "p99 µs", "p99.9 µs", "timer µs"],
+    results.map((r) => [
+      String(r.operations),
+      String(r.markets),
+      String(r.openOrders.mean),
+      String(r.medianOpsPerSecond),
+      `${Math.min(...r.runsOpsPerSecond)}-${Math.max(...r.runsOpsPerSecond)}`,
+      String(r.fills),
+      String(r.latencyMicros.p50),
+      String(r.latencyMicros.p99),
+      String(r.latencyMicros.p999),
+      String(r.latencyMicros.timerOverhead),
+    ]),
   );
   console.log(`\nwrote ${file}\n`);
 }

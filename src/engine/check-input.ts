@@ -3,6 +3,10 @@ import type { PlaceOrder } from "./engine-input.js";
 import type { MarketConfig } from "./market.js";
 import type { RejectReason, Rejection } from "./reject-reason.js";
 
+// Hot paths compare with module constants: an imported enum may be read through a getter per use.
+const BUY = Side.Buy;
+const SELL = Side.Sell;
+
 const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 const NOTIONAL_LIMIT = 1n << BigInt(AMOUNT_BITS);
 
@@ -37,7 +41,7 @@ export function checkPlace(input: PlaceOrder, market: MarketConfig | undefined, 
   if (idIsOpen) return reject("duplicate-id", "id", `an open order already has id ${input.id}`);
   if (!Number.isSafeInteger(input.owner) || input.owner < 0) return reject("invalid-owner", "owner", "owner must be a non-negative integer");
   if (!market) return reject("unknown-market", "market", `there is no market ${String(input.market)}`);
-  if (input.side !== Side.Buy && input.side !== Side.Sell) return reject("invalid-side", "side", "side must be 0 (buy) or 1 (sell)");
+  if (input.side !== BUY && input.side !== SELL) return reject("invalid-side", "side", "side must be 0 (buy) or 1 (sell)");
   const kind = input.kind;
   if (kind !== "limit" && kind !== "market" && kind !== "stop-limit") return reject("invalid-kind", "kind", "kind must be limit, market or stop-limit");
   const tif = input.timeInForce;

@@ -11,6 +11,9 @@ import { MarketBook } from "./market-book.js";
 import { OpenOrder } from "./open-order.js";
 import type { Rejection } from "./reject-reason.js";
 
+// Hot paths compare with module constants: an imported enum may be read through a getter per use.
+const BUY = Side.Buy;
+
 /** One price level as the queries report it. */
 export interface LevelView {
   price: bigint;
@@ -106,7 +109,7 @@ export class MatchingEngine {
   /** One side's price levels, best first. */
   depth(market: number, side: Side, levels = 10): LevelView[] {
     const book = this.book(market);
-    return (side === Side.Buy ? book.bids : book.asks).top(levels).map((l) => this.view(book, l));
+    return (side === BUY ? book.bids : book.asks).top(levels).map((l) => this.view(book, l));
   }
 
   order(id: number): OrderView | undefined {
@@ -259,7 +262,7 @@ export class MatchingEngine {
 
   /** Takes from the opposite side while prices cross. False if self-trade prevention cancelled the taker. */
   private match(book: MarketBook, taker: OpenOrder): boolean {
-    const isBuy = taker.side === Side.Buy;
+    const isBuy = taker.side === BUY;
     const opposite = isBuy ? book.asks : book.bids;
     const lotSize = book.config.lotSize;
     while (taker.lots > 0) {
@@ -289,7 +292,7 @@ export class MatchingEngine {
 
   /** Whether `taker` can fill completely right now, given the market's self-trade policy (§5.3). */
   private fillable(book: MarketBook, taker: OpenOrder): boolean {
-    const isBuy = taker.side === Side.Buy;
+    const isBuy = taker.side === BUY;
     const levels = (isBuy ? book.asks : book.bids).levels;
     const skipOwn = book.config.selfTradePrevention === "cancel-oldest";
     let need = taker.lots;
@@ -309,8 +312,8 @@ export class MatchingEngine {
   }
 
   private wouldTake(book: MarketBook, side: Side, ticks: number): Rejection | undefined {
-    const best = (side === Side.Buy ? book.asks : book.bids).best();
-    if (best === undefined || (side === Side.Buy ? best.ticks > ticks : best.ticks < ticks)) return undefined;
+    const best = (side === BUY ? book.asks : book.bids).best();
+    if (best === undefined || (side === BUY ? best.ticks > ticks : best.ticks < ticks)) return undefined;
     return { reason: "post-only-would-take", field: "price", message: `a post-only order at ${best.price} or beyond would take` };
   }
 
@@ -342,7 +345,7 @@ export class MatchingEngine {
   }
 
   private side(book: MarketBook, side: Side) {
-    return side === Side.Buy ? book.bids : book.asks;
+    return side === BUY ? book.bids : book.asks;
   }
 
   private register(order: OpenOrder): void {

@@ -1,6 +1,9 @@
 import { Side } from "../constants.js";
 import type { OpenOrder } from "./open-order.js";
 
+// Hot paths compare with module constants: an imported enum may be read through a getter per use.
+const BUY = Side.Buy;
+
 /**
  * A market's waiting stop-limit orders. Buy stops are kept by ascending stop price and sell stops
  * by descending stop price (ties by placeSeq), so the stops a last trade price triggers are a
@@ -42,12 +45,12 @@ export class StopQueue {
   }
 
   private list(order: OpenOrder): OpenOrder[] {
-    return order.side === Side.Buy ? this.buys : this.sells;
+    return order.side === BUY ? this.buys : this.sells;
   }
 
   /** Index of `order`, or where it goes: the first entry not ordered before it. */
   private position(list: OpenOrder[], order: OpenOrder): number {
-    const asc = order.side === Side.Buy;
+    const asc = order.side === BUY;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
