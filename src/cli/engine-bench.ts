@@ -1,6 +1,6 @@
 import type { MarketConfig } from "../engine/market.js";
 import { MatchingEngine } from "../engine/matching-engine.js";
-import { DEFAULT_MIX, randomWorkload } from "../engine/random-workload.js";
+import { DEFAULT_MIX, liveWorkload } from "../engine/random-workload.js";
 
 export interface EngineBenchOptions {
   operations: number;
@@ -25,6 +25,8 @@ export interface EngineBenchResult {
 
   fills: number;
   events: Record<string, number>;
+  /** Rejected inputs by reason (a post-only order that would take, a replace of a waiting stop, …). */
+  rejections: Record<string, number>;
   /** Open orders (resting or waiting) over the run, sampled every 1,000 operations. */
   openOrders: { mean: number; max: number; atEnd: number };
   /** Per-operation latency from a separate run that times every `process` call. */
@@ -35,8 +37,9 @@ const quantile = (sorted: Float64Array, q: number) => sorted[Math.min(sorted.len
 
 /**
  * The engine scenario of `npm run bench`: a seeded mixed journal (limit orders around the mid, some
- * crossing; IOC, FOK, post-only, market and stop-limit orders; cancels; cancel-replaces; clock
- * ticks) run through `MatchingEngine.process` on one thread. Signature checks are not part of it.
+ * crossing; IOC, FOK, post-only, market and stop-limit orders; cancels and cancel-replaces of open
+ * orders; clock ticks) run through `MatchingEngine.process` on one thread. Signature checks are
+ * not part of it.
  */
 export function engineBench(options: EngineBenchOptions): EngineBenchResult {
   const markets: MarketConfig[] = Array.from({ length: options.markets }, (_, i) => ({
@@ -49,14 +52,16 @@ export function engineBench(options: EngineBenchOptions): EngineBenchResult {
     selfTradePrevention: (["cancel-newest", "cancel-oldest", "cancel-both"] as const)[i % 3]!,
   }));
   options.log(`generating ${options.operations.toLocaleString("en-US")} operations over ${markets.length} markets (seed ${options.seed}) ...`);
-  const journal = randomWorkload({ markets, operations: options.operations, seed: options.seed, depth: options.depth });
+  const journal = liveWorkload({ markets, operations: options.operations, seed: options.seed, depth: options.depth });
 
   const events: Record<string, number> = {};
+  const rejections: Record<string, number> = {};
   let fills = 0;
   const counting = new MatchingEngine(markets, {
     onEvent: (e) => {
       events[e.type] = (events[e.type] ?? 0) + 1;
       if (e.type === "fill") fills++;
+      else if (e.type === "rejected") rejections[e.reason] = (rejections[e.reason] ?? 0) + 1;
     },
   });
   options.log("warm-up run (also counts events and open orders) ...");
@@ -107,6 +112,7 @@ export function engineBench(options: EngineBenchOptions): EngineBenchResult {
 
     fills,
     events,
+    rejections,
     openOrders: { mean: Math.round(openSum / Math.max(1, Math.floor(journal.length / 1000))), max: openMax, atEnd: counting.openOrders },
     latencyMicros: {
       p50: us(quantile(latencies, 0.5)),

@@ -2,6 +2,7 @@ import { Side } from "../constants.js";
 import { prng } from "../prng.js";
 import type { EngineInput, PlaceOrder } from "./engine-input.js";
 import type { MarketConfig } from "./market.js";
+import { MatchingEngine } from "./matching-engine.js";
 
 /** Relative weights of the operations in a random workload. */
 export interface WorkloadMix {
@@ -37,6 +38,12 @@ export interface WorkloadOptions {
    * cancel), so the book fills up to about this depth and then stays there.
    */
   depth?: number;
+  /**
+   * Whether an order is still open, asked when a cancel or replace picks its target: a consumer
+   * that processes each input before asking for the next (see `liveWorkload`) makes cancels and
+   * replaces name open orders, as traders mostly do. Without it they may name filled orders.
+   */
+  isOpen?: (id: number) => boolean;
 }
 
 const RECENT = 1_000;
@@ -54,6 +61,21 @@ export function randomWorkload(options: WorkloadOptions): EngineInput[] {
   return [...workloadInputs(options)];
 }
 
+/**
+ * A journal generated against a live engine (each input processed before the next is drawn), so
+ * that cancels and replaces name orders that are open at that point. The same options give the
+ * same journal; replaying it on a fresh engine reproduces the run.
+ */
+export function liveWorkload(options: Omit<WorkloadOptions, "isOpen">): EngineInput[] {
+  const engine = new MatchingEngine(options.markets);
+  const journal: EngineInput[] = [];
+  for (const input of workloadInputs({ ...options, isOpen: (id) => engine.order(id) !== undefined })) {
+    engine.process(input);
+    journal.push(input);
+  }
+  return journal;
+}
+
 /** The inputs of `randomWorkload`, generated one at a time (as a network decoder would hand them over). */
 export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput> {
   const random = prng(options.seed);
@@ -69,6 +91,7 @@ export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput
   const live: { id: number; owner: number; market: number }[] = [];
   let oldest = 0;
   const depth = options.depth ?? 0;
+  const isOpen = options.isOpen;
   const int = (n: number) => Math.floor(random() * n);
   let time = 1_000;
   for (let seq = 1; seq <= options.operations; seq++) {
@@ -81,15 +104,17 @@ export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput
         break;
       }
     }
+    if (isOpen) while (oldest < live.length && !isOpen(live[oldest]!.id)) oldest++;
     if ((op === "cancel" && live.length - oldest <= depth) || (op === "replace" && oldest === live.length)) op = "limit";
     if (op === "clock") {
       yield { type: "clock", seq, time };
       continue;
     }
     if (op === "cancel" || op === "replace") {
-      // A cancel names the oldest GTC order not yet cancelled (it may have filled meanwhile); a
+      // A cancel names the oldest GTC order not yet cancelled (without `isOpen` it may have filled); a
       // replace amends a recent one.
-      const target = op === "cancel" ? live[oldest++]! : live[live.length - 1 - int(Math.min(live.length - oldest, RECENT))]!;
+      let target = op === "cancel" ? live[oldest++]! : live[live.length - 1 - int(Math.min(live.length - oldest, RECENT))]!;
+      for (let tries = 0; op === "replace" && isOpen && !isOpen(target.id) && tries < 8; tries++) target = live[live.length - 1 - int(Math.min(live.length - oldest, RECENT))]!;
       if (op === "cancel") {
         yield { type: "cancel", seq, time, id: target.id, owner: target.owner };
       } else {
@@ -109,22 +134,15 @@ export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput
     const ticks = side === Side.Buy ? mids[mi]! - away : mids[mi]! + away;
     const worst = side === Side.Buy ? mids[mi]! + spread : mids[mi]! - spread;
     const owner = int(owners);
-    const order: PlaceOrder & { seq: number; time: number } = {
-      type: "place",
-      seq,
-      time,
-      id: seq,
-      owner,
-      market: m.id,
-      side,
-      kind: op === "market" ? "market" : op === "stopLimit" ? "stop-limit" : "limit",
-      timeInForce: op === "ioc" || op === "market" ? "IOC" : op === "fok" ? "FOK" : "GTC",
-      price: BigInt(op === "market" ? worst : ticks) * m.tickSize,
-      quantity: BigInt(1 + int(maxLots)) * m.lotSize,
-    };
-    if (op === "postOnly") order.postOnly = true;
-    if (op === "stopLimit") order.stopPrice = BigInt(side === Side.Buy ? mids[mi]! + 1 + int(5) : mids[mi]! - 1 - int(5)) * m.tickSize;
-    if (order.timeInForce === "GTC" && random() < expiring) order.expiresAt = time + 1 + int(200);
+    const kind = op === "market" ? "market" : op === "stopLimit" ? "stop-limit" : "limit";
+    const timeInForce = op === "ioc" || op === "market" ? "IOC" : op === "fok" ? "FOK" : "GTC";
+    const price = BigInt(op === "market" ? worst : ticks) * m.tickSize;
+    const quantity = BigInt(1 + int(maxLots)) * m.lotSize;
+    const stopPrice = op === "stopLimit" ? BigInt(side === Side.Buy ? mids[mi]! + 1 + int(5) : mids[mi]! - 1 - int(5)) * m.tickSize : undefined;
+    const expiresAt = timeInForce === "GTC" && random() < expiring ? time + 1 + int(200) : undefined;
+    // Every place input has every field (undefined when unused), as a decoder would produce them:
+    // one object shape keeps the engine's property reads monomorphic.
+    const order: PlaceOrder & { seq: number; time: number } = { type: "place", seq, time, id: seq, owner, market: m.id, side, kind, timeInForce, price, quantity, postOnly: op === "postOnly" ? true : undefined, stopPrice, expiresAt };
     if (order.timeInForce === "GTC") live.push({ id: order.id, owner, market: mi });
     yield order;
   }
