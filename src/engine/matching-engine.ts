@@ -14,6 +14,9 @@ import type { Rejection } from "./reject-reason.js";
 // Hot paths compare with module constants: an imported enum may be read through a getter per use.
 const BUY = Side.Buy;
 
+/** Finished order objects kept for reuse, at most. */
+const MAX_SPARE = 1 << 16;
+
 /** One price level as the queries report it. */
 export interface LevelView {
   price: bigint;
@@ -54,6 +57,8 @@ export class MatchingEngine {
   private readonly books = new Map<number, MarketBook>();
   private readonly byId = new Map<number, OpenOrder>();
   private readonly expiries = new ExpiryQueue();
+  /** Objects of finished orders, reused by the next orders. */
+  private readonly spare: OpenOrder[] = [];
   private readonly emit: (event: EngineEvent) => void;
   private seq = 0;
   private now = 0;
@@ -166,7 +171,7 @@ export class MatchingEngine {
     const price = BigInt(s.price);
     const stopPrice = s.stopPrice === null ? undefined : BigInt(s.stopPrice);
     const ticks = (p: bigint | undefined) => (p === undefined ? 0 : Number(p / tickSize));
-    return new OpenOrder(s.id, s.owner, book.config.id, s.side, s.kind, s.timeInForce, price, ticks(price), Number(BigInt(s.remaining) / lotSize), s.postOnly, stopPrice, ticks(stopPrice), s.expiresAt ?? undefined, s.placeSeq);
+    return this.newOrder().init(s.id, s.owner, book.config.id, s.side, s.kind, s.timeInForce, price, ticks(price), Number(BigInt(s.remaining) / lotSize), s.postOnly, stopPrice, ticks(stopPrice), s.expiresAt ?? undefined, s.placeSeq);
   }
 
   private book(market: number): MarketBook {
@@ -189,7 +194,7 @@ export class MatchingEngine {
     const ticks = Number(input.price / tickSize);
     const wouldTake = input.postOnly ? this.wouldTake(book!, input.side, ticks) : undefined;
     if (wouldTake) return this.reject(input.id, wouldTake);
-    const order = new OpenOrder(
+    const order = this.newOrder().init(
       input.id,
       input.owner,
       input.market,
@@ -255,7 +260,7 @@ export class MatchingEngine {
   private activate(book: MarketBook, order: OpenOrder): void {
     if (order.timeInForce === "FOK" && !this.fillable(book, order)) return this.close(book, order, "unfilled");
     if (!this.match(book, order)) return; // cancelled by self-trade prevention
-    if (order.lots === 0) return this.unregister(order);
+    if (order.lots === 0) return this.retire(order);
     if (order.timeInForce === "GTC") this.rest(book, order);
     else this.close(book, order, "unfilled");
   }
@@ -284,7 +289,7 @@ export class MatchingEngine {
       this.emit({ type: "fill", seq: this.seq, market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: BigInt(lots) * lotSize });
       if (maker.lots === 0) {
         opposite.remove(maker);
-        this.unregister(maker);
+        this.retire(maker);
       }
     }
     return true;
@@ -362,11 +367,25 @@ export class MatchingEngine {
     this.expiries.remove(order);
   }
 
-  /** Removes an open order from wherever it is and from the registries. */
+  /** A finished order: out of the registries, its object kept for reuse. */
+  private retire(order: OpenOrder): void {
+    if (order.retired) throw new Error(`internal: order ${order.id} retired twice`);
+    order.retired = true;
+    this.unregister(order);
+    order.price = 0n;
+    order.stopPrice = undefined;
+    if (this.spare.length < MAX_SPARE) this.spare.push(order);
+  }
+
+  private newOrder(): OpenOrder {
+    return this.spare.pop() ?? new OpenOrder();
+  }
+
+  /** Removes an open order from wherever it is and from the registries, and retires it. */
   private takeOut(book: MarketBook, order: OpenOrder): void {
     if (order.waiting) book.stops.remove(order);
     else if (order.level) this.side(book, order.side).remove(order);
-    this.unregister(order);
+    this.retire(order);
   }
 
   /** Cancels an order (resting, waiting or arriving), emitting `cancelled` with what was open. */

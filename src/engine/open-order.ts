@@ -17,22 +17,62 @@ export class OpenOrder {
   waiting = false;
   /** Registered by id (resting or waiting). */
   open = false;
+  /** Finished and kept for reuse. */
+  retired = false;
 
-  constructor(
-    readonly id: number,
-    readonly owner: number,
-    readonly market: number,
-    readonly side: Side,
-    readonly kind: OrderKind,
-    readonly timeInForce: TimeInForce,
-    public price: bigint,
-    public ticks: number,
-    public lots: number,
-    readonly postOnly: boolean,
-    readonly stopPrice: bigint | undefined,
-    readonly stopTicks: number,
-    readonly expiresAt: number | undefined,
-    /** Seq of the input that placed the order: breaks ties in expiry and stop triggering. */
-    readonly placeSeq: number,
-  ) {}
+  id = 0;
+  owner = 0;
+  market = 0;
+  side: Side = 0;
+  kind: OrderKind = "limit";
+  timeInForce: TimeInForce = "GTC";
+  price = 0n;
+  ticks = 0;
+  lots = 0;
+  postOnly = false;
+  stopPrice: bigint | undefined = undefined;
+  stopTicks = 0;
+  expiresAt: number | undefined = undefined;
+  /** Seq of the input that placed the order: breaks ties in expiry and stop triggering. */
+  placeSeq = 0;
+
+  /**
+   * (Re)initialises the order. The engine reuses the objects of finished orders: resting orders
+   * then never pass through the young generation, which keeps garbage collection short.
+   */
+  init(
+    id: number,
+    owner: number,
+    market: number,
+    side: Side,
+    kind: OrderKind,
+    timeInForce: TimeInForce,
+    price: bigint,
+    ticks: number,
+    lots: number,
+    postOnly: boolean,
+    stopPrice: bigint | undefined,
+    stopTicks: number,
+    expiresAt: number | undefined,
+    placeSeq: number,
+  ): this {
+    this.prev = this.next = this.level = null;
+    this.heapIndex = -1;
+    this.waiting = this.open = this.retired = false;
+    this.id = id;
+    this.owner = owner;
+    this.market = market;
+    this.side = side;
+    this.kind = kind;
+    this.timeInForce = timeInForce;
+    this.price = price;
+    this.ticks = ticks;
+    this.lots = lots;
+    this.postOnly = postOnly;
+    this.stopPrice = stopPrice;
+    this.stopTicks = stopTicks;
+    this.expiresAt = expiresAt;
+    this.placeSeq = placeSeq;
+    return this;
+  }
 }
