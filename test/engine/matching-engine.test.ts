@@ -233,6 +233,20 @@ describe("engine: matching engine", () => {
     });
   });
 
+  describe("order objects are reused", () => {
+    it("a finished order's object carries nothing into the next order", () => {
+      const h = new EngineHarness();
+      h.buy(1000n, 200n, { kind: "stop-limit", stopPrice: 2000n, expiresAt: 5_000, owner: 3 });
+      h.run({ type: "cancel", id: 1, owner: 3 });
+      // The next order takes over the cancelled stop's object.
+      expect(brief(h.sell(1100n, 300n))).to.deep.equal(["accepted o2"]);
+      expect(h.engine.order(2)).to.deep.include({ status: "resting", remaining: 300n, owner: 1, price: 1100n });
+      expect(h.engine.order(1)).to.equal(undefined);
+      expect(brief(h.run({ type: "clock" }, 5_000))).to.deep.equal([]);
+      expect(brief(h.buy(1100n, 300n, { owner: 2 }))).to.deep.equal(["accepted o3", "fill o3<-o2 300@1100"]);
+    });
+  });
+
   describe("self-trade prevention", () => {
     const setup = (policy: MarketConfig["selfTradePrevention"]) => {
       const h = new EngineHarness([{ ...MARKET, selfTradePrevention: policy }]);
