@@ -1,18 +1,15 @@
 import { Side } from "../constants.js";
 import { ValidationError } from "../errors.js";
-import { checkPlace, checkPrice, checkQuantity } from "./check-input.js";
+import { checkPlace, checkPrice, checkQuantity, isRejection } from "./check-input.js";
 import type { CancelReason, EngineEvent } from "./engine-event.js";
 import type { CancelOrder, EngineInput, PlaceOrder, ReplaceOrder } from "./engine-input.js";
 import type { EngineSnapshot, MarketSnapshot, OrderSnapshot } from "./engine-snapshot.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import { JournalError } from "./journal-error.js";
 import { type MarketConfig, validateMarket } from "./market.js";
-import { MarketBook } from "./market-book.js";
+import { crosses, MarketBook } from "./market-book.js";
 import { OpenOrder } from "./open-order.js";
 import type { Rejection } from "./reject-reason.js";
-
-// Hot paths compare with module constants: an imported enum may be read through a getter per use.
-const BUY = Side.Buy;
 
 /** Finished order objects kept for reuse, at most. */
 const MAX_SPARE = 1 << 16;
@@ -86,10 +83,6 @@ export class MatchingEngine {
     return this.now;
   }
 
-  get markets(): MarketConfig[] {
-    return [...this.books.values()].map((b) => ({ ...b.config }));
-  }
-
   /** Applies one journal input, emitting its events. Throws JournalError (changing nothing) on a broken journal. */
   process(input: EngineInput): void {
     if (input.seq !== this.seq + 1) throw new JournalError(`input seq ${input.seq} does not follow ${this.seq}`);
@@ -114,14 +107,13 @@ export class MatchingEngine {
   /** One side's price levels, best first. */
   depth(market: number, side: Side, levels = 10): LevelView[] {
     const book = this.book(market);
-    return (side === BUY ? book.bids : book.asks).top(levels).map((l) => this.view(book, l));
+    return book.side(side).top(levels).map((l) => this.view(book, l));
   }
 
   order(id: number): OrderView | undefined {
     const o = this.byId.get(id);
     if (!o) return undefined;
-    const lot = this.books.get(o.market)!.config.lotSize;
-    return { id, owner: o.owner, market: o.market, side: o.side, price: o.price, remaining: BigInt(o.lots) * lot, status: o.waiting ? "waiting" : "resting" };
+    return { id, owner: o.owner, market: o.market, side: o.side, price: o.price, remaining: this.books.get(o.market)!.units(o.lots), status: o.waiting ? "waiting" : "resting" };
   }
 
   snapshot(): EngineSnapshot {
@@ -130,7 +122,7 @@ export class MatchingEngine {
       const c = book.config;
       const orders = (side: typeof book.bids) => side.top(Infinity).flatMap((level) => {
         const out: OrderSnapshot[] = [];
-        for (let o = level.head; o; o = o.next) out.push(snapshotOrder(o, c.lotSize));
+        for (let o = level.head; o; o = o.next) out.push(snapshotOrder(o, book));
         return out;
       });
       markets.push({
@@ -138,7 +130,7 @@ export class MatchingEngine {
         lastPrice: book.lastPrice === undefined ? null : String(book.lastPrice),
         bids: orders(book.bids),
         asks: orders(book.asks),
-        stops: book.stops.all().map((o) => snapshotOrder(o, c.lotSize)),
+        stops: book.stops.all().map((o) => snapshotOrder(o, book)),
       });
     }
     return { version: 1, seq: this.seq, time: this.now, markets };
@@ -188,11 +180,9 @@ export class MatchingEngine {
 
   private place(input: PlaceOrder): void {
     const book = this.books.get(input.market);
-    const rejection = checkPlace(input, book?.config, this.byId.has(input.id), this.now);
-    if (rejection) return this.reject(input.id, rejection);
-    const { tickSize, lotSize } = book!.config;
-    const ticks = Number(input.price / tickSize);
-    const wouldTake = input.postOnly ? this.wouldTake(book!, input.side, ticks) : undefined;
+    const units = checkPlace(input, book?.config, this.byId.has(input.id), this.now);
+    if (isRejection(units)) return this.reject(input.id, units);
+    const wouldTake = input.postOnly ? this.wouldTake(book!, input.side, units.ticks) : undefined;
     if (wouldTake) return this.reject(input.id, wouldTake);
     const order = this.newOrder().init(
       input.id,
@@ -202,11 +192,11 @@ export class MatchingEngine {
       input.kind,
       input.timeInForce,
       input.price,
-      ticks,
-      Number(input.quantity / lotSize),
+      units.ticks,
+      units.lots,
       input.postOnly === true,
       input.stopPrice,
-      input.stopPrice === undefined ? 0 : Number(input.stopPrice / tickSize),
+      units.stopTicks,
       input.expiresAt,
       this.seq,
     );
@@ -229,29 +219,33 @@ export class MatchingEngine {
   }
 
   private replace(input: ReplaceOrder): void {
-    const order = this.byId.get(input.id);
-    let rejection = this.checkOwned(order, input);
-    if (!rejection && order!.waiting) rejection = { reason: "order-not-resting", field: "id", message: `order ${input.id} is a waiting stop; cancel it and place a new one` };
-    const book = order && this.books.get(order.market)!;
-    if (!rejection) rejection = checkPrice("price", "price", input.price, book!.config) ?? checkQuantity(input.quantity, input.price, book!.config);
-    const ticks = rejection ? 0 : Number(input.price / book!.config.tickSize);
-    if (!rejection && order!.postOnly) rejection = this.wouldTake(book!, order!.side, ticks);
-    if (rejection) return this.reject(input.id, rejection);
-    const o = order!;
-    const lots = Number(input.quantity / book!.config.lotSize);
+    const o = this.byId.get(input.id);
+    const owned = this.checkOwned(o, input);
+    if (owned) return this.reject(input.id, owned);
+    if (o!.waiting) return this.reject(input.id, { reason: "order-not-resting", field: "id", message: `order ${input.id} is a waiting stop; cancel it and place a new one` });
+    const book = this.books.get(o!.market)!;
+    const ticks = checkPrice("price", "price", input.price, book.config);
+    if (isRejection(ticks)) return this.reject(input.id, ticks);
+    const lots = checkQuantity(input.quantity, input.price, book.config);
+    if (isRejection(lots)) return this.reject(input.id, lots);
+    const wouldTake = o!.postOnly ? this.wouldTake(book, o!.side, ticks) : undefined;
+    if (wouldTake) return this.reject(input.id, wouldTake);
+    this.reprice(book, o!, input, ticks, lots);
+  }
+
+  /** Applies a checked replace: in place if it keeps priority, else as a re-priced arriving order. */
+  private reprice(book: MarketBook, o: OpenOrder, input: ReplaceOrder, ticks: number, lots: number): void {
     const priorityKept = ticks === o.ticks && lots <= o.lots;
-    if (priorityKept) {
-      o.lots = lots;
-      this.emit({ type: "replaced", seq: this.seq, id: o.id, price: o.price, quantity: input.quantity, priorityKept });
-      return;
+    if (!priorityKept) {
+      book.side(o.side).remove(o);
+      o.price = input.price;
+      o.ticks = ticks;
     }
-    this.side(book!, o.side).remove(o);
-    o.price = input.price;
-    o.ticks = ticks;
     o.lots = lots;
     this.emit({ type: "replaced", seq: this.seq, id: o.id, price: o.price, quantity: input.quantity, priorityKept });
-    this.activate(book!, o);
-    this.runTriggers(book!);
+    if (priorityKept) return;
+    this.activate(book, o);
+    this.runTriggers(book);
   }
 
   // ---- matching -----------------------------------------------------------------------------
@@ -267,12 +261,10 @@ export class MatchingEngine {
 
   /** Takes from the opposite side while prices cross. False if self-trade prevention cancelled the taker. */
   private match(book: MarketBook, taker: OpenOrder): boolean {
-    const isBuy = taker.side === BUY;
-    const opposite = isBuy ? book.asks : book.bids;
-    const lotSize = book.config.lotSize;
+    const opposite = book.opposite(taker.side);
     while (taker.lots > 0) {
       const level = opposite.best();
-      if (level === undefined || (isBuy ? level.ticks > taker.ticks : level.ticks < taker.ticks)) break;
+      if (level === undefined || !crosses(taker.side, taker.ticks, level.ticks)) break;
       const maker = level.head!;
       if (maker.owner === taker.owner) {
         const policy = book.config.selfTradePrevention;
@@ -286,7 +278,7 @@ export class MatchingEngine {
       maker.lots -= lots;
       book.lastTicks = level.ticks;
       book.lastPrice = level.price;
-      this.emit({ type: "fill", seq: this.seq, market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: BigInt(lots) * lotSize });
+      this.emit({ type: "fill", seq: this.seq, market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: book.units(lots) });
       if (maker.lots === 0) {
         opposite.remove(maker);
         this.retire(maker);
@@ -297,13 +289,12 @@ export class MatchingEngine {
 
   /** Whether `taker` can fill completely right now, given the market's self-trade policy (§5.3). */
   private fillable(book: MarketBook, taker: OpenOrder): boolean {
-    const isBuy = taker.side === BUY;
-    const levels = (isBuy ? book.asks : book.bids).levels;
+    const levels = book.opposite(taker.side).levels;
     const skipOwn = book.config.selfTradePrevention === "cancel-oldest";
     let need = taker.lots;
     for (let i = levels.length - 1; i >= 0; i--) {
       const level = levels[i]!;
-      if (isBuy ? level.ticks > taker.ticks : level.ticks < taker.ticks) return false;
+      if (!crosses(taker.side, taker.ticks, level.ticks)) return false;
       for (let o = level.head; o; o = o.next) {
         if (o.owner === taker.owner) {
           if (skipOwn) continue;
@@ -317,8 +308,8 @@ export class MatchingEngine {
   }
 
   private wouldTake(book: MarketBook, side: Side, ticks: number): Rejection | undefined {
-    const best = (side === BUY ? book.asks : book.bids).best();
-    if (best === undefined || (side === BUY ? best.ticks > ticks : best.ticks < ticks)) return undefined;
+    const best = book.opposite(side).best();
+    if (best === undefined || !crosses(side, ticks, best.ticks)) return undefined;
     return { reason: "post-only-would-take", field: "price", message: `a post-only order at ${best.price} or beyond would take` };
   }
 
@@ -337,7 +328,7 @@ export class MatchingEngine {
   private expire(): void {
     for (let o = this.expiries.peek(); o !== undefined && o.expiresAt! <= this.now; o = this.expiries.peek()) {
       const book = this.books.get(o.market)!;
-      this.emit({ type: "expired", seq: this.seq, id: o.id, remaining: BigInt(o.lots) * book.config.lotSize });
+      this.emit({ type: "expired", seq: this.seq, id: o.id, remaining: book.units(o.lots) });
       this.takeOut(book, o);
     }
   }
@@ -345,12 +336,8 @@ export class MatchingEngine {
   // ---- bookkeeping --------------------------------------------------------------------------
 
   private rest(book: MarketBook, order: OpenOrder): void {
-    this.side(book, order.side).append(order);
+    book.side(order.side).append(order);
     this.register(order);
-  }
-
-  private side(book: MarketBook, side: Side) {
-    return side === BUY ? book.bids : book.asks;
   }
 
   private register(order: OpenOrder): void {
@@ -372,8 +359,6 @@ export class MatchingEngine {
     if (order.retired) throw new Error(`internal: order ${order.id} retired twice`);
     order.retired = true;
     this.unregister(order);
-    order.price = 0n;
-    order.stopPrice = undefined;
     if (this.spare.length < MAX_SPARE) this.spare.push(order);
   }
 
@@ -384,13 +369,13 @@ export class MatchingEngine {
   /** Removes an open order from wherever it is and from the registries, and retires it. */
   private takeOut(book: MarketBook, order: OpenOrder): void {
     if (order.waiting) book.stops.remove(order);
-    else if (order.level) this.side(book, order.side).remove(order);
+    else if (order.level) book.side(order.side).remove(order);
     this.retire(order);
   }
 
   /** Cancels an order (resting, waiting or arriving), emitting `cancelled` with what was open. */
   private close(book: MarketBook, order: OpenOrder, reason: CancelReason): void {
-    this.emit({ type: "cancelled", seq: this.seq, id: order.id, reason, remaining: BigInt(order.lots) * book.config.lotSize });
+    this.emit({ type: "cancelled", seq: this.seq, id: order.id, reason, remaining: book.units(order.lots) });
     this.takeOut(book, order);
   }
 
@@ -405,7 +390,7 @@ export class MatchingEngine {
   }
 }
 
-function snapshotOrder(o: OpenOrder, lotSize: bigint): OrderSnapshot {
+function snapshotOrder(o: OpenOrder, book: MarketBook): OrderSnapshot {
   return {
     id: o.id,
     owner: o.owner,
@@ -413,7 +398,7 @@ function snapshotOrder(o: OpenOrder, lotSize: bigint): OrderSnapshot {
     kind: o.kind,
     timeInForce: o.timeInForce,
     price: String(o.price),
-    remaining: String(BigInt(o.lots) * lotSize),
+    remaining: String(book.units(o.lots)),
     postOnly: o.postOnly,
     stopPrice: o.stopPrice === undefined ? null : String(o.stopPrice),
     expiresAt: o.expiresAt ?? null,

@@ -1,5 +1,5 @@
 import { Side } from "../../src/constants.js";
-import { checkPlace, checkPrice, checkQuantity } from "../../src/engine/check-input.js";
+import { checkPlace, checkPrice, checkQuantity, isRejection } from "../../src/engine/check-input.js";
 import type { CancelReason, EngineEvent } from "../../src/engine/engine-event.js";
 import type { EngineInput, OrderKind, TimeInForce } from "../../src/engine/engine-input.js";
 import type { MarketConfig } from "../../src/engine/market.js";
@@ -51,7 +51,7 @@ export class ReferenceEngine {
     }
     if (input.type === "place") {
       const market = this.markets.find((m) => m.id === input.market);
-      let r = checkPlace(input, market, this.find(input.id) !== undefined, this.time);
+      let r = rejectionOf(checkPlace(input, market, this.find(input.id) !== undefined, this.time));
       if (!r && input.postOnly && this.crossing(input).length > 0) r = wouldTake();
       if (r) return this.reject(input.id, r);
       const o: RefOrder = { ...input, postOnly: input.postOnly === true, remaining: input.quantity, placeSeq: input.seq, arrival: 0 } as RefOrder;
@@ -69,7 +69,7 @@ export class ReferenceEngine {
       const market = o && this.markets.find((m) => m.id === o.market)!;
       let r = this.owned(o, input.id, input.owner);
       if (!r && this.stops.includes(o!)) r = { reason: "order-not-resting", field: "id", message: "" };
-      r ??= checkPrice("price", "price", input.price, market!) ?? checkQuantity(input.quantity, input.price, market!);
+      r ??= rejectionOf(checkPrice("price", "price", input.price, market!)) ?? rejectionOf(checkQuantity(input.quantity, input.price, market!));
       if (!r && o!.postOnly && this.crossing({ ...o!, price: input.price }).length > 0) r = wouldTake();
       if (r) return this.reject(input.id, r);
       const kept = input.price === o!.price && input.quantity <= o!.remaining;
@@ -163,6 +163,11 @@ export class ReferenceEngine {
   private reject(id: number, r: Rejection): void {
     this.events.push({ type: "rejected", seq: this.seq, id, reason: r.reason, field: r.field, message: "" });
   }
+}
+
+/** The rejection a check returned, or undefined for the units of valid input. */
+function rejectionOf(checked: number | object): Rejection | undefined {
+  return isRejection(checked) ? checked : undefined;
 }
 
 function wouldTake(): Rejection {
