@@ -1,21 +1,14 @@
 import type { Side } from "../constants.js";
-import type { OrderKind, TimeInForce } from "./engine-input.js";
+import type { PlaceOrder } from "./engine-input.js";
 import type { RejectReason } from "./reject-reason.js";
 
 /** Every event carries the `seq` of the input that caused it (docs/protocol.md §5.3). */
 export type EngineEvent = AcceptedEvent | RejectedEvent | FillEvent | CancelledEvent | ExpiredEvent | TriggeredEvent | ReplacedEvent;
 
-export interface AcceptedEvent {
+/** The order as placed. */
+export interface AcceptedEvent extends Pick<PlaceOrder, "id" | "owner" | "market" | "side" | "kind" | "timeInForce" | "price" | "quantity"> {
   type: "accepted";
   seq: number;
-  id: number;
-  owner: number;
-  market: number;
-  side: Side;
-  kind: OrderKind;
-  timeInForce: TimeInForce;
-  price: bigint;
-  quantity: bigint;
 }
 
 export interface RejectedEvent {

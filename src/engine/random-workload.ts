@@ -87,7 +87,8 @@ export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput
   const maxLots = options.maxLots ?? 100;
   const crossing = options.crossing ?? 0.1;
   const expiring = options.expiring ?? 0.05;
-  const mids = options.markets.map(() => options.midTicks ?? 100_000);
+  const startMid = options.midTicks ?? 100_000;
+  const mids = options.markets.map(() => startMid);
   const live: { id: number; owner: number; market: number }[] = [];
   let oldest = 0;
   const depth = options.depth ?? 0;
@@ -127,8 +128,7 @@ export function* workloadInputs(options: WorkloadOptions): Generator<EngineInput
     const mi = int(options.markets.length);
     const m = options.markets[mi]!;
     // The mid wanders within `spread` ticks of where it started.
-    const start = options.midTicks ?? 100_000;
-    mids[mi] = Math.min(start + spread, Math.max(start - spread, mids[mi]! + int(3) - 1));
+    mids[mi] = Math.min(startMid + spread, Math.max(startMid - spread, mids[mi]! + int(3) - 1));
     const side = random() < 0.5 ? Side.Buy : Side.Sell;
     const away = op === "limit" && random() < crossing ? -1 - int(spread / 5) : 1 + int(spread);
     const ticks = side === Side.Buy ? mids[mi]! - away : mids[mi]! + away;

@@ -181,7 +181,9 @@ export class Sequencer {
     let rejection: ValidationError | undefined;
     this.engine.process(input);
     this.journal.push(input);
-    for (const e of this.drain()) {
+    const emitted = this.pending;
+    this.pending = [];
+    for (const e of emitted) {
       events.push(e);
       onEvent?.(e);
       if (e.type === "rejected") rejection = new ValidationError(ORDER_FIELDS[e.field] ?? `instructions.${e.field}`, `${e.reason}: ${e.message}`);
@@ -202,12 +204,6 @@ export class Sequencer {
     }
     if (rejection) throw rejection;
     return { events, fills, sealed };
-  }
-
-  private drain(): EngineEvent[] {
-    const out = this.pending;
-    this.pending = [];
-    return out;
   }
 
   private assertSigned(signed: SignedOrder): void {

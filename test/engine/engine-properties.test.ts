@@ -49,15 +49,15 @@ const journalArb = fc.array(fc.tuple(command, fc.integer({ min: 0, max: 3 })), {
     return { ...rest, ...(expiresIn === undefined ? {} : { expiresAt: time + expiresIn }), seq: i + 1, time } as EngineInput;
   });
 });
-const policy = fc.constantFrom(...SELF_TRADE_POLICIES);
+/** Both markets, the first under each self-trade policy. */
+const marketsArb = fc.constantFrom(...SELF_TRADE_POLICIES).map((stp) => [{ ...MARKETS[0]!, selfTradePrevention: stp }, MARKETS[1]!]);
 
 const withoutMessage = (events: EngineEvent[]) => events.map((e) => (e.type === "rejected" ? { ...e, message: "" } : e));
 
 describe("engine: properties against the reference engine", () => {
   it("emits exactly the reference's events, input by input", () => {
     fc.assert(
-      fc.property(journalArb, policy, (inputs, stp) => {
-        const markets = [{ ...MARKETS[0]!, selfTradePrevention: stp }, MARKETS[1]!];
+      fc.property(journalArb, marketsArb, (inputs, markets) => {
         const events: EngineEvent[] = [];
         const engine = new MatchingEngine(markets, { onEvent: (e) => events.push(e) });
         const reference = new ReferenceEngine(markets);
@@ -73,8 +73,7 @@ describe("engine: properties against the reference engine", () => {
 
   it("never leaves a book crossed, fills at the maker's price within the taker's limit, in time order, and conserves quantity", () => {
     fc.assert(
-      fc.property(journalArb, policy, (inputs, stp) => {
-        const markets = [{ ...MARKETS[0]!, selfTradePrevention: stp }, MARKETS[1]!];
+      fc.property(journalArb, marketsArb, (inputs, markets) => {
         let events: EngineEvent[] = [];
         const engine = new MatchingEngine(markets, { onEvent: (e) => events.push(e) });
         /** Each order's limit price and open quantity, from the event stream alone. */

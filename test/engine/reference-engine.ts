@@ -1,22 +1,14 @@
 import { Side } from "../../src/constants.js";
 import { checkPlace, checkPrice, checkQuantity, isRejection } from "../../src/engine/check-input.js";
 import type { CancelReason, EngineEvent } from "../../src/engine/engine-event.js";
-import type { EngineInput, OrderKind, TimeInForce } from "../../src/engine/engine-input.js";
+import type { EngineInput, PlaceOrder } from "../../src/engine/engine-input.js";
 import type { MarketConfig } from "../../src/engine/market.js";
 import type { Rejection } from "../../src/engine/reject-reason.js";
 
-interface RefOrder {
-  id: number;
-  owner: number;
-  market: number;
-  side: Side;
-  kind: OrderKind;
-  timeInForce: TimeInForce;
-  price: bigint;
-  remaining: bigint;
+/** A placed order: its fields as placed, with what is still open. */
+interface RefOrder extends Omit<PlaceOrder, "type" | "quantity" | "postOnly"> {
   postOnly: boolean;
-  stopPrice: bigint | undefined;
-  expiresAt: number | undefined;
+  remaining: bigint;
   placeSeq: number;
   /** Time priority: larger is newer. */
   arrival: number;
