@@ -158,6 +158,8 @@ describe("engine: matching engine", () => {
       expect(replace(1, 990n, 150n)).to.equal("rejected quantity-off-lot quantity");
       expect(replace(1, 990n, 100n)).to.equal("rejected quantity-below-min quantity");
       expect(replace(1, 990n, 0n)).to.equal("rejected quantity-not-positive quantity");
+      expect(replace(1, 10n * 2n ** 53n, 200n)).to.equal("rejected price-too-large price");
+      expect(replace(1, 2n ** 50n * 10n, 2n ** 44n * 100n)).to.equal("rejected notional-too-large quantity");
       expect(replace(1, 990n, 500n, 2)).to.equal("rejected not-owner owner");
       expect(replace(1, 1000n, 500n)).to.equal("rejected post-only-would-take price");
       expect(replace(3, 1100n, 200n)).to.equal("rejected order-not-resting id");
@@ -206,6 +208,7 @@ describe("engine: matching engine", () => {
       expect(brief(h.buy(1000n, 200n, { kind: "stop-limit" }))).to.deep.equal(["rejected stop-price-required stopPrice"]);
       expect(brief(h.buy(1000n, 200n, { kind: "stop-limit", stopPrice: 1005n }))).to.deep.equal(["rejected stop-price-off-tick stopPrice"]);
       expect(brief(h.buy(1000n, 200n, { kind: "stop-limit", stopPrice: 0n }))).to.deep.equal(["rejected stop-price-not-positive stopPrice"]);
+      expect(brief(h.buy(1000n, 200n, { kind: "stop-limit", stopPrice: 10n * 2n ** 53n }))).to.deep.equal(["rejected stop-price-too-large stopPrice"]);
       expect(brief(h.buy(1000n, 200n, { stopPrice: 1000n }))).to.deep.equal(["rejected stop-price-not-allowed stopPrice"]);
       expect(brief(h.buy(1000n, 200n, { kind: "stop-limit", stopPrice: 1000n, postOnly: true }))).to.deep.equal(["rejected post-only-not-allowed postOnly"]);
     });
@@ -337,6 +340,7 @@ describe("engine: matching engine", () => {
       expect(() => h.engine.process(input({ seq: 3 }))).to.throw(JournalError, /seq 3/);
       expect(() => h.engine.process(input({ seq: 1 }))).to.throw(JournalError);
       expect(() => h.engine.process(input({ time: 999 }))).to.throw(JournalError, /time/);
+      expect(() => h.engine.process(input({ time: 1_000.5 }))).to.throw(JournalError, /time/);
       expect(() => h.engine.process(input({ type: "amend" }))).to.throw(JournalError, /unknown type/);
       expect(h.engine.snapshot()).to.deep.equal(snapshot);
     });

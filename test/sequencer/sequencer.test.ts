@@ -131,6 +131,7 @@ describe("sequencer: admission, matching and batch cutting", () => {
       [b.accountId, 10n, 2n],
     ]);
     expect(() => seq.replace(signOrder(order(a, { side: Side.Buy, storageId: 7, amount: 6n, price: 60n }), a.key))).to.throw(ValidationError, "no open order");
+    expect(seq.cancel(a.accountId, 7)).to.equal(false);
     expect(() => seq.replace(signOrder(order(b, { side: Side.Buy, storageId: 0, amount: 6n, price: 60n }), b.key))).to.throw(ValidationError, "keeps the side");
   });
 
@@ -152,5 +153,25 @@ describe("sequencer: admission, matching and batch cutting", () => {
     for (const input of seq.journal) engine.process(input);
     expect(engine.snapshot()).to.deep.equal(seq.engine.snapshot());
     expect(replayed.filter((e) => e.type === "fill")).to.have.length(2);
+  });
+
+  it("refuses a replacement that is not signed by the account's key, that it cannot afford, or off the market's grid, changing nothing", async () => {
+    const { seq, traders, order } = await setup({ ...DEMO_MARKET, tickSize: 5n });
+    const [a, b] = [traders[0]!, traders[1]!];
+    seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 10n, price: 60n }), a.key));
+    const snapshot = seq.engine.snapshot();
+    const journal = seq.journal.length;
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 8n, price: 60n }), b.key)))
+      .to.throw(ValidationError)
+      .with.property("field", "order.signature");
+    // a holds 1,000,000 base: a replacement for 2,000,000 is more than it has.
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 2_000_000n, price: 60n }), a.key))).to.throw(ValidationError, "available");
+    expect(seq.journal).to.have.length(journal);
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 8n, price: 62n }), a.key)))
+      .to.throw(ValidationError, "price-off-tick")
+      .with.property("field", "order.price");
+    expect(seq.engine.snapshot().markets).to.deep.equal(snapshot.markets);
+    // The reservation still matches the open order: a can offer the rest of its base balance.
+    seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 1, amount: 1_000_000n - 10n, price: 60n }), a.key));
   });
 });
