@@ -109,10 +109,8 @@ export class Sequencer {
     this.assertAffordable(o, remaining, 0n);
     const orderId = this.nextOrderId++;
     const { kind = "limit", timeInForce = "GTC", postOnly, stopPrice, expiresAt } = instructions;
-    const place: EngineCommand = { type: "place", id: orderId, owner: o.accountId, market: market.id, side: o.side, kind, timeInForce, price: o.price, quantity: remaining };
-    if (postOnly !== undefined) place.postOnly = postOnly;
-    if (stopPrice !== undefined) place.stopPrice = stopPrice;
-    if (expiresAt !== undefined) place.expiresAt = expiresAt;
+    // Every field present (undefined when unused): one object shape for every place input.
+    const place: EngineCommand = { type: "place", id: orderId, owner: o.accountId, market: market.id, side: o.side, kind, timeInForce, price: o.price, quantity: remaining, postOnly, stopPrice, expiresAt };
     const result = this.run(
       place,
       (e) => {
@@ -175,16 +173,14 @@ export class Sequencer {
    */
   private run(command: EngineCommand, onEvent?: (e: EngineEvent) => void): SequencerResult {
     const input = { ...command, seq: this.engine.lastSeq + 1, time: Math.max(this.clock(), this.engine.time) } as EngineInput;
-    const events: EngineEvent[] = [];
     const fills: Fill[] = [];
     const sealed: SealedBatch[] = [];
     let rejection: ValidationError | undefined;
     this.engine.process(input);
     this.journal.push(input);
-    const emitted = this.pending;
+    const events = this.pending;
     this.pending = [];
-    for (const e of emitted) {
-      events.push(e);
+    for (const e of events) {
       onEvent?.(e);
       if (e.type === "rejected") rejection = new ValidationError(ORDER_FIELDS[e.field] ?? `instructions.${e.field}`, `${e.reason}: ${e.message}`);
       else if (e.type === "fill") {
