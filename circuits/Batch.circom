@@ -2,17 +2,36 @@ pragma circom 2.1.9;
 
 include "../node_modules/circomlib/circuits/bitify.circom";
 include "ProtocolConstants.circom";
+include "DepositSettlement.circom";
+include "WithdrawalSettlement.circom";
 include "FillSettlement.circom";
 include "PublicInputHash.circom";
 
-// The batch circuit (docs/protocol.md §4, §6): nFills fill slots applied in order take the state
-// from oldRoot to newRoot; the only public signal is publicInput = hash(oldRoot, newRoot,
-// batchNumber, pubdata).
-template Batch(nFills, accountDepth, balanceDepth, orderDepth) {
+// The batch circuit (docs/protocol.md §4, §6): nDeposits deposit slots, then nWithdrawals
+// withdrawal slots, then nFills fill slots, applied in that order, take the state from oldRoot to
+// newRoot; the only public signal is publicInput = hash(oldRoot, newRoot, batchNumber, pubdata),
+// the pubdata being the records of the three sections in the same order.
+template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orderDepth) {
     signal input publicInput;
     signal input oldRoot;
     signal input newRoot;
     signal input batchNumber;
+
+    signal input deposits[nDeposits][5];
+    signal input depositKeys[nDeposits][2];
+    signal input depositNonces[nDeposits];
+    signal input depositBalances[nDeposits];
+    signal input depositBalancePaths[nDeposits][balanceDepth][3];
+    signal input depositOrderRoots[nDeposits];
+    signal input depositAccountPaths[nDeposits][accountDepth][3];
+
+    signal input withdrawals[nWithdrawals][4];
+    signal input withdrawalSignatures[nWithdrawals][3];
+    signal input withdrawalKeys[nWithdrawals][2];
+    signal input withdrawalBalances[nWithdrawals];
+    signal input withdrawalBalancePaths[nWithdrawals][balanceDepth][3];
+    signal input withdrawalOrderRoots[nWithdrawals];
+    signal input withdrawalAccountPaths[nWithdrawals][accountDepth][3];
 
     signal input orders[nFills][2][7];
     signal input signatures[nFills][2][3];
@@ -28,12 +47,51 @@ template Batch(nFills, accountDepth, balanceDepth, orderDepth) {
     component batchNumberRange = Num2Bits(BATCH_NUMBER_BITS());
     batchNumberRange.in <== batchNumber;
 
-    var RECORD_BITS = FILL_PUBDATA_BYTES() * 8;
+    var DEPOSIT_BITS = DEPOSIT_PUBDATA_BYTES() * 8;
+    var WITHDRAWAL_BITS = WITHDRAWAL_PUBDATA_BYTES() * 8;
+    var FILL_BITS = FILL_PUBDATA_BYTES() * 8;
+    component hash = PublicInputHash(nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES());
+    var bit = 0;
+    // The root after each transaction, in order.
+    signal roots[nDeposits + nWithdrawals + nFills + 1];
+    roots[0] <== oldRoot;
+
+    component deposit[nDeposits];
+    for (var i = 0; i < nDeposits; i++) {
+        deposit[i] = DepositSettlement(accountDepth, balanceDepth);
+        deposit[i].rootIn <== roots[i];
+        deposit[i].deposit <== deposits[i];
+        deposit[i].oldKey <== depositKeys[i];
+        deposit[i].nonce <== depositNonces[i];
+        deposit[i].balance <== depositBalances[i];
+        deposit[i].balancePath <== depositBalancePaths[i];
+        deposit[i].orderRoot <== depositOrderRoots[i];
+        deposit[i].accountPath <== depositAccountPaths[i];
+        roots[i + 1] <== deposit[i].rootOut;
+        for (var b = 0; b < DEPOSIT_BITS; b++) { hash.bits[bit] <== deposit[i].pubdata[b]; bit++; }
+    }
+
+    component withdrawal[nWithdrawals];
+    for (var i = 0; i < nWithdrawals; i++) {
+        var t = nDeposits + i;
+        withdrawal[i] = WithdrawalSettlement(accountDepth, balanceDepth);
+        withdrawal[i].rootIn <== roots[t];
+        withdrawal[i].withdrawal <== withdrawals[i];
+        withdrawal[i].signature <== withdrawalSignatures[i];
+        withdrawal[i].key <== withdrawalKeys[i];
+        withdrawal[i].balance <== withdrawalBalances[i];
+        withdrawal[i].balancePath <== withdrawalBalancePaths[i];
+        withdrawal[i].orderRoot <== withdrawalOrderRoots[i];
+        withdrawal[i].accountPath <== withdrawalAccountPaths[i];
+        roots[t + 1] <== withdrawal[i].rootOut;
+        for (var b = 0; b < WITHDRAWAL_BITS; b++) { hash.bits[bit] <== withdrawal[i].pubdata[b]; bit++; }
+    }
+
     component fill[nFills];
-    component hash = PublicInputHash(nFills * FILL_PUBDATA_BYTES());
     for (var i = 0; i < nFills; i++) {
+        var t = nDeposits + nWithdrawals + i;
         fill[i] = FillSettlement(accountDepth, balanceDepth, orderDepth);
-        fill[i].rootIn <== i == 0 ? oldRoot : fill[i - 1].rootOut;
+        fill[i].rootIn <== roots[t];
         fill[i].orders <== orders[i];
         fill[i].signatures <== signatures[i];
         fill[i].baseAmount <== baseAmount[i];
@@ -44,9 +102,10 @@ template Batch(nFills, accountDepth, balanceDepth, orderDepth) {
         fill[i].balancePaths <== balancePaths[i];
         fill[i].slots <== slots[i];
         fill[i].slotPaths <== slotPaths[i];
-        for (var b = 0; b < RECORD_BITS; b++) hash.bits[i * RECORD_BITS + b] <== fill[i].pubdata[b];
+        roots[t + 1] <== fill[i].rootOut;
+        for (var b = 0; b < FILL_BITS; b++) { hash.bits[bit] <== fill[i].pubdata[b]; bit++; }
     }
-    fill[nFills - 1].rootOut === newRoot;
+    roots[nDeposits + nWithdrawals + nFills] === newRoot;
 
     hash.oldRoot <== oldRoot;
     hash.newRoot <== newRoot;

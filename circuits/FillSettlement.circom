@@ -6,6 +6,7 @@ include "ProtocolConstants.circom";
 include "OrderVerifier.circom";
 include "OrderSlotUpdate.circom";
 include "AccountUpdate.circom";
+include "RecordTypeBits.circom";
 
 // One fill between a taker order (index 0) and a maker order (index 1), rules F1-F9 of
 // docs/protocol.md §4, moving the state from rootIn to rootOut. A fill with baseAmount = 0 is
@@ -135,7 +136,10 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     orders[0][QUOTE] * isPadding.out === 0;
     s * isPadding.out === 0;
 
+    component typeBits = RecordTypeBits(TX_FILL());
+    typeBits.enabled <== enabled;
     var o = 0;
+    for (var k = 0; k < 8; k++) { pubdata[o] <== typeBits.out[k]; o++; }
     for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].accountBits[k]; o++; }
     for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[1].accountBits[k]; o++; }
     for (var k = STORAGE_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].storageBits[k]; o++; }

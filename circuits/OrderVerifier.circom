@@ -1,13 +1,12 @@
 pragma circom 2.1.9;
 
 include "../node_modules/circomlib/circuits/bitify.circom";
-include "../node_modules/circomlib/circuits/eddsaposeidon.circom";
+include "KeyedSignatureVerifier.circom";
 include "ProtocolConstants.circom";
 include "OrderHash.circom";
 
 // Range checks an order's fields (docs/protocol.md §3), outputs their bits (least significant
 // first), and when enabled checks its EdDSA-Poseidon signature against the key (ax, ay) (rule F1).
-// When disabled the verifier is fed the base point instead of the key, so that padding needs no key.
 template OrderVerifier() {
     signal input enabled;
     // accountId, storageId, baseToken, quoteToken, side, amount, price
@@ -49,14 +48,10 @@ template OrderVerifier() {
     hash.amount <== order[5];
     hash.price <== order[6];
 
-    var B8x = 5299619240641551281634865583518297030282874472190772894086521144482721001553;
-    var B8y = 16950150798460657717958625567821834550301663161624707787222815936182638968203;
-    component sig = EdDSAPoseidonVerifier();
+    component sig = KeyedSignatureVerifier();
     sig.enabled <== enabled;
-    sig.Ax <== B8x + enabled * (ax - B8x);
-    sig.Ay <== B8y + enabled * (ay - B8y);
-    sig.R8x <== signature[0];
-    sig.R8y <== signature[1];
-    sig.S <== signature[2];
+    sig.ax <== ax;
+    sig.ay <== ay;
+    sig.signature <== signature;
     sig.M <== hash.out;
 }

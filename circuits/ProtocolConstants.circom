@@ -7,7 +7,15 @@ function STORAGE_ID_BITS() { return 32; }
 function TOKEN_ID_BITS() { return 16; }
 function AMOUNT_BITS() { return 96; }
 function BATCH_NUMBER_BITS() { return 32; }
-function FILL_PUBDATA_BYTES() { return 45; }
+function NONCE_BITS() { return 32; }
+function TX_PADDING() { return 0; }
+function TX_FILL() { return 1; }
+function TX_DEPOSIT() { return 2; }
+function TX_WITHDRAWAL() { return 3; }
+function FILL_PUBDATA_BYTES() { return 46; }
+function DEPOSIT_PUBDATA_BYTES() { return 83; }
+function WITHDRAWAL_PUBDATA_BYTES() { return 19; }
+function WITHDRAWAL_TAG() { return 340282366920938463463374607431768211456; }
 function PUBDATA_CHUNK_BYTES() { return 31; }
 function HASH_INPUTS() { return 6; }
 function FIRST_HASH_CHUNKS() { return 3; }

@@ -13,8 +13,21 @@ export const TOKEN_ID_BITS = 16;
 export const AMOUNT_BITS = 96;
 export const BATCH_NUMBER_BITS = 32;
 
-/** Bytes of one fill record in the pubdata (docs/protocol.md §6). */
-export const FILL_PUBDATA_BYTES = 45;
+export const NONCE_BITS = 32;
+
+/** Record type bytes (docs/protocol.md §6): the first byte of every pubdata record. */
+export const TX_PADDING = 0;
+export const TX_FILL = 1;
+export const TX_DEPOSIT = 2;
+export const TX_WITHDRAWAL = 3;
+
+/** Bytes of one record of each type in the pubdata (docs/protocol.md §6). */
+export const FILL_PUBDATA_BYTES = 46;
+export const DEPOSIT_PUBDATA_BYTES = 83;
+export const WITHDRAWAL_PUBDATA_BYTES = 19;
+
+/** First input of a withdrawal's signed message; an order's first input is always below 2^97. */
+export const WITHDRAWAL_TAG = 1n << 128n;
 /** Pubdata is cut into chunks of this many bytes, each one field element. */
 export const PUBDATA_CHUNK_BYTES = 31;
 /**
@@ -41,7 +54,15 @@ export const GENERATED_CONSTANTS = {
   TOKEN_ID_BITS,
   AMOUNT_BITS,
   BATCH_NUMBER_BITS,
+  NONCE_BITS,
+  TX_PADDING,
+  TX_FILL,
+  TX_DEPOSIT,
+  TX_WITHDRAWAL,
   FILL_PUBDATA_BYTES,
+  DEPOSIT_PUBDATA_BYTES,
+  WITHDRAWAL_PUBDATA_BYTES,
+  WITHDRAWAL_TAG,
   PUBDATA_CHUNK_BYTES,
   HASH_INPUTS,
   FIRST_HASH_CHUNKS,

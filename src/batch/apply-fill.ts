@@ -1,4 +1,4 @@
-import { MAX_AMOUNT, SNARK_FIELD, Side } from "../constants.js";
+import { MAX_AMOUNT, Side } from "../constants.js";
 import { type Signature, verifySignature } from "../crypto/eddsa.js";
 import { type Order, orderHash, validateOrder } from "../crypto/order-hash.js";
 import { ProofbookError } from "../errors.js";
@@ -6,6 +6,7 @@ import { encodeSlot } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
 import { type Fill, fillQuoteAmount } from "./fill.js";
 import type { FillRecord } from "./pubdata.js";
+import { field, str, strPath } from "./witness-format.js";
 
 /** A fill breaks one of the rules F1-F7 of docs/protocol.md §4. Raised before the state changes. */
 export class FillRuleError extends ProofbookError {
@@ -47,9 +48,6 @@ export const PADDING_FILL: Fill = {
   baseAmount: 0n,
 };
 
-const str = (v: bigint | number): string => v.toString();
-const strPath = (p: bigint[][]): S[][] => p.map((l) => l.map(str));
-const field = (v: bigint): bigint => ((v % SNARK_FIELD) + SNARK_FIELD) % SNARK_FIELD;
 
 export interface CheckOptions {
   /**
@@ -172,15 +170,18 @@ export function fillRecord(fill: Fill): FillRecord {
   };
 }
 
+/** checkFill for a fill that is to be applied: its baseAmount must also be positive (padding is not a fill). */
+export function checkFillRules(state: RollupState, fill: Fill, options: CheckOptions = {}): void {
+  if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
+  checkFill(state, fill, options);
+}
+
 /**
  * Checks a fill (rules F1-F7, unless `options.check` is false), applies it to `state`, and returns
  * its circuit input and pubdata record.
  */
 export function applyFill(state: RollupState, fill: Fill, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
-  if (options.check ?? true) {
-    if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
-    checkFill(state, fill, options);
-  }
+  if (options.check ?? true) checkFillRules(state, fill, options);
   const record = fillRecord(fill);
   const merkle = applyRecord(state, record);
   const signed = [fill.taker, fill.maker];

@@ -1,9 +1,12 @@
+import type { SignedWithdrawal } from "../crypto/withdrawal.js";
 import { ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
-import { type ApplyOptions, applyFill, type FillWitness, PADDING_FILL } from "./apply-fill.js";
+import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
+import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING_FILL } from "./apply-fill.js";
+import { applyWithdrawalRecord, checkWithdrawal, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
 import type { Fill } from "./fill.js";
-import { encodeFillRecord, type FillRecord } from "./pubdata.js";
+import { type DepositRecord, encodePubdata, type FillRecord, PADDING_DEPOSIT, PADDING_WITHDRAWAL, type WithdrawalRecord } from "./pubdata.js";
 import { publicInputHash } from "./public-input.js";
 
 /** Everything a prover and the L1 submission need for one batch. Plain data: safe to persist or post to a worker. */
@@ -12,21 +15,38 @@ export interface SealedBatch {
   batchNumber: number;
   oldRoot: bigint;
   newRoot: bigint;
+  /** Enabled slots of each type (the rest is padding). */
   fills: number;
+  deposits: number;
+  withdrawals: number;
+  /** Every record of each section, padding included. */
   records: FillRecord[];
+  depositRecords: DepositRecord[];
+  withdrawalRecords: WithdrawalRecord[];
   pubdata: Uint8Array;
   publicInput: bigint;
   /** The witness input of the batch circuit (snarkjs JSON form). */
   circuitInput: Record<string, unknown>;
 }
 
+/** Options for deposits and withdrawals: tests turn the rule checks off to feed the circuit what it must reject. */
+export interface TxOptions {
+  check?: boolean;
+}
+
 /**
- * Collects fills for one batch, applying each to the state as it arrives (so the state is always
- * the latest), and seals the batch: pads to the circuit's size and computes pubdata and public input.
+ * Collects the transactions of one batch, applying each to the state as it arrives (so the state is
+ * always the latest), and seals the batch: pads every section to the circuit's size and computes
+ * pubdata and public input. The circuit applies deposits, then withdrawals, then fills
+ * (docs/protocol.md §4), so a batch takes them in that order: no deposit after a withdrawal or a
+ * fill, no withdrawal after a fill.
  */
 export class BatchBuilder {
-  private readonly witnesses: FillWitness[] = [];
-  private readonly records: FillRecord[] = [];
+  private readonly deposits: { witness: DepositWitness; record: DepositRecord }[] = [];
+  private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
+  private readonly fills: { witness: FillWitness; record: FillRecord }[] = [];
+  /** Enabled slots of the deposit and withdrawal sections, counted when each section closes. */
+  private closed = { deposits: -1, withdrawals: -1 };
   readonly oldRoot: bigint;
 
   constructor(
@@ -38,42 +58,88 @@ export class BatchBuilder {
     this.oldRoot = state.root;
   }
 
+  /** Fills applied so far. */
   get size(): number {
-    return this.witnesses.length;
+    return this.fills.length;
   }
 
   get full(): boolean {
-    return this.witnesses.length >= this.config.nFills;
+    return this.fills.length >= this.config.nFills;
+  }
+
+  /** Whether another deposit fits: the deposit section has room and no withdrawal or fill came yet. */
+  get acceptsDeposit(): boolean {
+    return this.deposits.length < this.config.nDeposits && this.closed.deposits < 0;
+  }
+
+  /** Whether another withdrawal fits: the withdrawal section has room and no fill came yet. */
+  get acceptsWithdrawal(): boolean {
+    return this.withdrawals.length < this.config.nWithdrawals && this.closed.withdrawals < 0;
+  }
+
+  /** Applies an L1 deposit (rules D1-D3); throws TransactionRuleError (state unchanged) if it breaks one. */
+  deposit(record: DepositRecord, options: TxOptions = {}): void {
+    if (!this.acceptsDeposit) throw new ValidationError("batch", `takes at most ${this.config.nDeposits} deposits, before any withdrawal or fill`);
+    if (options.check ?? true) checkDeposit(this.state, record);
+    this.deposits.push({ witness: applyDepositRecord(this.state, record), record });
+  }
+
+  /** Applies a signed withdrawal (rules W1-W4); throws TransactionRuleError (state unchanged) if it breaks one. */
+  withdraw(signed: SignedWithdrawal, options: TxOptions = {}): void {
+    if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any fill`);
+    if (options.check ?? true) checkWithdrawal(this.state, signed);
+    this.closeDeposits();
+    const record = withdrawalRecord(signed);
+    this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record, signed), record });
   }
 
   /** Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule. */
   add(fill: Fill, options?: ApplyOptions): void {
     if (this.full) throw new ValidationError("batch", `holds at most ${this.config.nFills} fills`);
-    const { witness, record } = applyFill(this.state, fill, options);
-    this.witnesses.push(witness);
-    this.records.push(record);
+    if (options?.check ?? true) checkFillRules(this.state, fill, options);
+    this.closeWithdrawals();
+    this.fills.push(applyFill(this.state, fill, { ...options, check: false }));
+  }
+
+  /**
+   * Pads the deposit section. Padding reads account 0's Merkle path, which changes as other
+   * accounts change, so it is computed where the circuit checks it: when the section ends.
+   */
+  private closeDeposits(): void {
+    if (this.closed.deposits >= 0) return;
+    this.closed.deposits = this.deposits.length;
+    while (this.deposits.length < this.config.nDeposits) this.deposits.push({ witness: applyDepositRecord(this.state, PADDING_DEPOSIT), record: PADDING_DEPOSIT });
+  }
+
+  private closeWithdrawals(): void {
+    if (this.closed.withdrawals >= 0) return;
+    this.closeDeposits();
+    this.closed.withdrawals = this.withdrawals.length;
+    while (this.withdrawals.length < this.config.nWithdrawals) this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, PADDING_WITHDRAWAL), record: PADDING_WITHDRAWAL });
   }
 
   seal(): SealedBatch {
-    const fills = this.witnesses.length;
-    const witnesses = [...this.witnesses];
-    const records = [...this.records];
-    while (witnesses.length < this.config.nFills) {
-      const { witness, record } = applyFill(this.state, PADDING_FILL, { check: false });
-      witnesses.push(witness);
-      records.push(record);
-    }
-    const newRoot = this.state.root;
-    const pubdata = new Uint8Array(records.flatMap((r) => [...encodeFillRecord(r)]));
+    const { config, state } = this;
+    this.closeWithdrawals();
+    const counts = { deposits: this.closed.deposits, withdrawals: this.closed.withdrawals, fills: this.fills.length };
+    const deposits = [...this.deposits];
+    const withdrawals = [...this.withdrawals];
+    const fills = [...this.fills];
+    while (fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, { check: false }));
+    const newRoot = state.root;
+    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), fills: fills.map((f) => f.record) };
+    const pubdata = encodePubdata(records);
     const publicInput = publicInputHash(this.oldRoot, newRoot, this.batchNumber, pubdata);
-    const pick = <K extends keyof FillWitness>(k: K) => witnesses.map((w) => w[k]);
+    const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
     return {
-      circuit: this.config.name,
+      circuit: config.name,
       batchNumber: this.batchNumber,
       oldRoot: this.oldRoot,
       newRoot,
-      fills,
-      records,
+      ...counts,
+      records: records.fills,
+      depositRecords: records.deposits,
+      withdrawalRecords: records.withdrawals,
       pubdata,
       publicInput,
       circuitInput: {
@@ -81,16 +147,30 @@ export class BatchBuilder {
         oldRoot: this.oldRoot.toString(),
         newRoot: newRoot.toString(),
         batchNumber: this.batchNumber.toString(),
-        orders: pick("orders"),
-        signatures: pick("signatures"),
-        baseAmount: pick("baseAmount"),
-        keys: pick("keys"),
-        nonces: pick("nonces"),
-        accountPaths: pick("accountPaths"),
-        balances: pick("balances"),
-        balancePaths: pick("balancePaths"),
-        slots: pick("slots"),
-        slotPaths: pick("slotPaths"),
+        deposits: pick(deposits, "deposit"),
+        depositKeys: pick(deposits, "oldKey"),
+        depositNonces: pick(deposits, "nonce"),
+        depositBalances: pick(deposits, "balance"),
+        depositBalancePaths: pick(deposits, "balancePath"),
+        depositOrderRoots: pick(deposits, "orderRoot"),
+        depositAccountPaths: pick(deposits, "accountPath"),
+        withdrawals: pick(withdrawals, "withdrawal"),
+        withdrawalSignatures: pick(withdrawals, "signature"),
+        withdrawalKeys: pick(withdrawals, "key"),
+        withdrawalBalances: pick(withdrawals, "balance"),
+        withdrawalBalancePaths: pick(withdrawals, "balancePath"),
+        withdrawalOrderRoots: pick(withdrawals, "orderRoot"),
+        withdrawalAccountPaths: pick(withdrawals, "accountPath"),
+        orders: pick(fills, "orders"),
+        signatures: pick(fills, "signatures"),
+        baseAmount: pick(fills, "baseAmount"),
+        keys: pick(fills, "keys"),
+        nonces: pick(fills, "nonces"),
+        accountPaths: pick(fills, "accountPaths"),
+        balances: pick(fills, "balances"),
+        balancePaths: pick(fills, "balancePaths"),
+        slots: pick(fills, "slots"),
+        slotPaths: pick(fills, "slotPaths"),
       },
     };
   }

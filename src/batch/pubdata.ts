@@ -1,4 +1,16 @@
-import { CHUNKS_PER_HASH, FILL_PUBDATA_BYTES, FIRST_HASH_CHUNKS, PUBDATA_CHUNK_BYTES, Side } from "../constants.js";
+import {
+  CHUNKS_PER_HASH,
+  DEPOSIT_PUBDATA_BYTES,
+  FILL_PUBDATA_BYTES,
+  FIRST_HASH_CHUNKS,
+  PUBDATA_CHUNK_BYTES,
+  Side,
+  TX_DEPOSIT,
+  TX_FILL,
+  TX_PADDING,
+  TX_WITHDRAWAL,
+  WITHDRAWAL_PUBDATA_BYTES,
+} from "../constants.js";
 import { ValidationError } from "../errors.js";
 
 /** One fill as published on L1 (docs/protocol.md §6). All-zero fields mean padding. */
@@ -14,6 +26,22 @@ export interface FillRecord {
   quoteAmount: bigint;
 }
 
+/** One deposit as published on L1; the key is (0, 0) for a deposit to an existing account. */
+export interface DepositRecord {
+  accountId: number;
+  tokenId: number;
+  amount: bigint;
+  ax: bigint;
+  ay: bigint;
+}
+
+/** One withdrawal as published on L1 (its nonce is implied: one more per record). */
+export interface WithdrawalRecord {
+  accountId: number;
+  tokenId: number;
+  amount: bigint;
+}
+
 export const PADDING_RECORD: FillRecord = {
   takerAccountId: 0,
   makerAccountId: 0,
@@ -25,24 +53,69 @@ export const PADDING_RECORD: FillRecord = {
   baseAmount: 0n,
   quoteAmount: 0n,
 };
+export const PADDING_DEPOSIT: DepositRecord = { accountId: 0, tokenId: 0, amount: 0n, ax: 0n, ay: 0n };
+export const PADDING_WITHDRAWAL: WithdrawalRecord = { accountId: 0, tokenId: 0, amount: 0n };
 
-const LAYOUT = [
-  ["takerAccountId", 4],
-  ["makerAccountId", 4],
-  ["takerStorageId", 4],
-  ["makerStorageId", 4],
-  ["baseToken", 2],
-  ["quoteToken", 2],
-  ["takerSide", 1],
-  ["baseAmount", 12],
-  ["quoteAmount", 12],
-] as const satisfies readonly (readonly [keyof FillRecord, number])[];
+type Layout<R> = readonly (readonly [keyof R & string, number])[];
 
-export function encodeFillRecord(record: FillRecord): Uint8Array {
-  const out = new Uint8Array(FILL_PUBDATA_BYTES);
-  let offset = 0;
-  for (const [field, bytes] of LAYOUT) {
-    let v = BigInt(record[field]);
+/** A record type: its type byte, size and field layout after the type byte. */
+interface RecordCodec<R> {
+  type: number;
+  bytes: number;
+  layout: Layout<R>;
+  /** The field whose zero value marks padding. */
+  amount: keyof R & string;
+}
+
+const FILL: RecordCodec<FillRecord> = {
+  type: TX_FILL,
+  bytes: FILL_PUBDATA_BYTES,
+  amount: "baseAmount",
+  layout: [
+    ["takerAccountId", 4],
+    ["makerAccountId", 4],
+    ["takerStorageId", 4],
+    ["makerStorageId", 4],
+    ["baseToken", 2],
+    ["quoteToken", 2],
+    ["takerSide", 1],
+    ["baseAmount", 12],
+    ["quoteAmount", 12],
+  ],
+};
+const DEPOSIT: RecordCodec<DepositRecord> = {
+  type: TX_DEPOSIT,
+  bytes: DEPOSIT_PUBDATA_BYTES,
+  amount: "amount",
+  layout: [
+    ["accountId", 4],
+    ["tokenId", 2],
+    ["amount", 12],
+    ["ax", 32],
+    ["ay", 32],
+  ],
+};
+const WITHDRAWAL: RecordCodec<WithdrawalRecord> = {
+  type: TX_WITHDRAWAL,
+  bytes: WITHDRAWAL_PUBDATA_BYTES,
+  amount: "amount",
+  layout: [
+    ["accountId", 4],
+    ["tokenId", 2],
+    ["amount", 12],
+  ],
+};
+
+/** Fields that are bigints in the record types; the others are numbers. */
+const BIGINT_FIELDS = new Set(["baseAmount", "quoteAmount", "amount", "ax", "ay"]);
+
+function encode<R>(codec: RecordCodec<R>, record: R): Uint8Array {
+  const out = new Uint8Array(codec.bytes);
+  const padding = BigInt(record[codec.amount] as bigint) === 0n;
+  out[0] = padding ? TX_PADDING : codec.type;
+  let offset = 1;
+  for (const [field, bytes] of codec.layout) {
+    let v = BigInt(record[field] as bigint | number);
     if (v < 0n || v >= 1n << BigInt(8 * bytes)) throw new ValidationError(`record.${field}`, `must fit in ${bytes} bytes`, v);
     for (let b = bytes - 1; b >= 0; b--) {
       out[offset + b] = Number(v & 0xffn);
@@ -53,39 +126,83 @@ export function encodeFillRecord(record: FillRecord): Uint8Array {
   return out;
 }
 
-export function decodeFillRecord(bytes: Uint8Array): FillRecord {
-  if (bytes.length !== FILL_PUBDATA_BYTES) throw new ValidationError("record", `must be ${FILL_PUBDATA_BYTES} bytes`, bytes.length);
-  const values: Record<string, bigint> = {};
-  let offset = 0;
-  for (const [field, size] of LAYOUT) {
+function decode<R>(codec: RecordCodec<R>, bytes: Uint8Array): R {
+  if (bytes.length !== codec.bytes) throw new ValidationError("record", `must be ${codec.bytes} bytes`, bytes.length);
+  const values: Record<string, bigint | number> = {};
+  let offset = 1;
+  for (const [field, size] of codec.layout) {
     let v = 0n;
     for (let b = 0; b < size; b++) v = (v << 8n) | BigInt(bytes[offset + b]!);
-    values[field] = v;
+    values[field] = BIGINT_FIELDS.has(field) ? v : Number(v);
     offset += size;
   }
-  if (values.takerSide! > 1n) throw new ValidationError("record.takerSide", "must be 0 or 1", values.takerSide);
-  return {
-    takerAccountId: Number(values.takerAccountId),
-    makerAccountId: Number(values.makerAccountId),
-    takerStorageId: Number(values.takerStorageId),
-    makerStorageId: Number(values.makerStorageId),
-    baseToken: Number(values.baseToken),
-    quoteToken: Number(values.quoteToken),
-    takerSide: Number(values.takerSide) as Side,
-    baseAmount: values.baseAmount!,
-    quoteAmount: values.quoteAmount!,
-  };
+  const padding = BigInt(values[codec.amount]!) === 0n;
+  const type = bytes[0]!;
+  if (type !== (padding ? TX_PADDING : codec.type)) throw new ValidationError("record.type", `must be ${padding ? TX_PADDING : codec.type} for this record`, type);
+  if (padding && bytes.some((b) => b !== 0)) throw new ValidationError("record", "padding must be all zero bytes");
+  return values as R;
 }
 
-/** Splits batch pubdata into its fill records. */
-export function decodePubdata(pubdata: Uint8Array): FillRecord[] {
-  if (pubdata.length % FILL_PUBDATA_BYTES !== 0) throw new ValidationError("pubdata", `length must be a multiple of ${FILL_PUBDATA_BYTES}`, pubdata.length);
-  const out: FillRecord[] = [];
-  for (let o = 0; o < pubdata.length; o += FILL_PUBDATA_BYTES) out.push(decodeFillRecord(pubdata.subarray(o, o + FILL_PUBDATA_BYTES)));
+export const encodeFillRecord = (r: FillRecord) => encode(FILL, r);
+export const encodeDepositRecord = (r: DepositRecord) => encode(DEPOSIT, r);
+export const encodeWithdrawalRecord = (r: WithdrawalRecord) => encode(WITHDRAWAL, r);
+
+export function decodeFillRecord(bytes: Uint8Array): FillRecord {
+  const r = decode(FILL, bytes);
+  if (r.takerSide > 1) throw new ValidationError("record.takerSide", "must be 0 or 1", r.takerSide);
+  return r;
+}
+export const decodeDepositRecord = (bytes: Uint8Array) => decode(DEPOSIT, bytes);
+export const decodeWithdrawalRecord = (bytes: Uint8Array) => decode(WITHDRAWAL, bytes);
+
+/** How many slots of each transaction type a batch has (a circuit configuration's shape). */
+export interface BatchShape {
+  nDeposits: number;
+  nWithdrawals: number;
+  nFills: number;
+}
+
+/** The records of one batch, section by section, padding included. */
+export interface BatchRecords {
+  deposits: DepositRecord[];
+  withdrawals: WithdrawalRecord[];
+  fills: FillRecord[];
+}
+
+/** Pubdata bytes of a batch of this shape. */
+export function pubdataLength(shape: BatchShape): number {
+  return shape.nDeposits * DEPOSIT_PUBDATA_BYTES + shape.nWithdrawals * WITHDRAWAL_PUBDATA_BYTES + shape.nFills * FILL_PUBDATA_BYTES;
+}
+
+/** The pubdata of a batch: deposit, withdrawal and fill sections in that order (docs/protocol.md §6). */
+export function encodePubdata(records: BatchRecords): Uint8Array {
+  const parts = [...records.deposits.map(encodeDepositRecord), ...records.withdrawals.map(encodeWithdrawalRecord), ...records.fills.map(encodeFillRecord)];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
   return out;
 }
 
-/** Pubdata as field elements: 31-byte big-endian chunks, zero-padded to 5 + 7k chunks. */
+/** Splits batch pubdata of the given shape into its records. */
+export function decodePubdata(pubdata: Uint8Array, shape: BatchShape): BatchRecords {
+  if (pubdata.length !== pubdataLength(shape)) throw new ValidationError("pubdata", `must be ${pubdataLength(shape)} bytes for this batch shape`, pubdata.length);
+  let offset = 0;
+  const take = <R>(n: number, codec: RecordCodec<R>, dec: (b: Uint8Array) => R): R[] =>
+    Array.from({ length: n }, () => {
+      const r = dec(pubdata.subarray(offset, offset + codec.bytes));
+      offset += codec.bytes;
+      return r;
+    });
+  const deposits = take(shape.nDeposits, DEPOSIT, decodeDepositRecord);
+  const withdrawals = take(shape.nWithdrawals, WITHDRAWAL, decodeWithdrawalRecord);
+  const fills = take(shape.nFills, FILL, decodeFillRecord);
+  return { deposits, withdrawals, fills };
+}
+
+/** Pubdata as field elements: 31-byte big-endian chunks, zero-padded to 3 + 5k chunks. */
 export function pubdataChunks(pubdata: Uint8Array): bigint[] {
   const chunks: bigint[] = [];
   for (let o = 0; o < pubdata.length; o += PUBDATA_CHUNK_BYTES) {

@@ -12,9 +12,10 @@ export class RebuildError extends ProofbookError {}
  */
 export async function rebuildFromL1(client: RollupClient, genesis: RollupState): Promise<{ batches: number; root: bigint }> {
   let batches = 0;
+  const shape = await client.shape();
   for (const b of await client.pubdataHistory()) {
     if (b.oldRoot !== genesis.root) throw new RebuildError(`batch ${b.batchNumber}: starts from ${b.oldRoot}, rebuilt state is at ${genesis.root}`);
-    const root = applyPubdata(genesis, b.pubdata);
+    const root = applyPubdata(genesis, b.pubdata, shape);
     if (root !== b.newRoot) throw new RebuildError(`batch ${b.batchNumber}: pubdata gives root ${root}, the contract accepted ${b.newRoot}`);
     batches++;
   }

@@ -1,6 +1,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
+import type { BatchShape } from "../batch/pubdata.js";
 import { ProofbookError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProvedBatch } from "../prover/prover-pool.js";
@@ -34,12 +35,20 @@ export class RollupClient {
     readonly address: Address,
   ) {}
 
-  /** Deploys verifier, hasher and Rollup with the Ignition module. */
-  static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, contract: "Rollup" | "RollupHarness" = "Rollup"): Promise<RollupClient> {
-    const module = rollupModule(artifacts.verifierContract, contract);
-    const deployed = await connection.ignition.deploy(module, {
-      parameters: { [module.id]: { genesisRoot, fillsPerBatch: BigInt(artifacts.config.nFills) } },
-    });
+  /**
+   * Deploys verifier, hasher and Rollup with the Ignition module. `firstAccountId` is the first
+   * account id deposits create: the genesis state's accounts lie below it.
+   */
+  static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, options: { firstAccountId?: number; contract?: "Rollup" | "RollupHarness" } = {}): Promise<RollupClient> {
+    const { config } = artifacts;
+    const module = rollupModule(artifacts.verifierContract, options.contract ?? "Rollup");
+    const parameters = {
+      genesisRoot,
+      slots: [config.nDeposits, config.nWithdrawals, config.nFills].map(BigInt),
+      depths: [config.accountDepth, config.balanceDepth].map(BigInt),
+      firstAccountId: BigInt(options.firstAccountId ?? 1),
+    };
+    const deployed = await connection.ignition.deploy(module, { parameters: { [module.id]: parameters } });
     // The module names its contracts at run time, so Ignition cannot type them.
     return new RollupClient(connection, (deployed.rollup as unknown as { address: Address }).address);
   }
@@ -54,6 +63,13 @@ export class RollupClient {
 
   async stateRoot(): Promise<bigint> {
     return await (await this.contract()).read.stateRoot();
+  }
+
+  /** Slots per batch of each transaction type, as the contract was deployed. */
+  async shape(): Promise<BatchShape> {
+    const rollup = await this.contract();
+    const [nDeposits, nWithdrawals, nFills] = await Promise.all([rollup.read.depositsPerBatch(), rollup.read.withdrawalsPerBatch(), rollup.read.fillsPerBatch()]);
+    return { nDeposits: Number(nDeposits), nWithdrawals: Number(nWithdrawals), nFills: Number(nFills) };
   }
 
   async batchCount(): Promise<bigint> {

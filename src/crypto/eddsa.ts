@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { buildEddsa, type Eddsa } from "circomlibjs";
+import { type BabyJub, buildEddsa, type Eddsa } from "circomlibjs";
 import { ProofbookError } from "../errors.js";
 
 /** A BabyJubJub public key (affine point). */
@@ -24,6 +24,11 @@ export async function initEddsa(): Promise<void> {
 function eddsa(): Eddsa {
   if (!instance) throw new ProofbookError("EdDSA used before initEddsa()");
   return instance;
+}
+
+/** circomlibjs' BabyJubJub curve (after initEddsa). */
+export function babyJub(): BabyJub {
+  return eddsa().babyJub;
 }
 
 /** A trader's key pair. The private key is 32 bytes; derive test keys with `KeyPair.fromSeed`. */

@@ -1,17 +1,17 @@
+import type { BatchShape } from "../batch/pubdata.js";
 import type { StateDims } from "../state/account.js";
 import { ValidationError } from "../errors.js";
 
-/** One instance of the batch circuit: fills per batch and tree depths. */
-export interface CircuitConfig extends StateDims {
+/** One instance of the batch circuit: slots of each transaction type per batch, and tree depths. */
+export interface CircuitConfig extends StateDims, BatchShape {
   /** Name of the circuits/main/<name>.circom instance and of its artifacts. */
   name: string;
-  nFills: number;
 }
 
 /** The configurations in use. `test` is the smallest meaningful one; `demo` drives the demo and the bench. */
 export const CIRCUIT_CONFIGS = {
-  test: { name: "batch_test", nFills: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
-  demo: { name: "batch_demo", nFills: 2, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+  test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nFills: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
+  demo: { name: "batch_demo", nDeposits: 2, nWithdrawals: 1, nFills: 2, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;
@@ -29,6 +29,6 @@ export function renderMain(config: CircuitConfig): string {
 // Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
 include "../Batch.circom";
 
-component main {public [publicInput]} = Batch(${config.nFills}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
+component main {public [publicInput]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nFills}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
 `;
 }

@@ -59,7 +59,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const { artifacts, batches } = options;
   const { state, traders } = demoGenesis(artifacts.config, options.traders ?? 4);
   const genesisRoot = state.root;
-  const client = await RollupClient.deploy(connection, artifacts, genesisRoot);
+  const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { firstAccountId: traders.length + 1 });
   log(`deployed Rollup at ${client.address} with genesis root ${genesisRoot}`);
   log(`prover pool: ${prover.workers} worker thread(s)`);
   const pipeline = new SettlementPipeline(prover, client, {

@@ -1,12 +1,18 @@
+import { applyDepositRecord } from "../batch/apply-deposit.js";
 import { applyRecord } from "../batch/apply-fill.js";
-import { decodePubdata } from "../batch/pubdata.js";
+import { applyWithdrawalRecord } from "../batch/apply-withdrawal.js";
+import { type BatchShape, decodePubdata } from "../batch/pubdata.js";
 import type { RollupState } from "./rollup-state.js";
 
 /**
  * Data availability: applies a batch's L1 pubdata to `state` (which must be the state after the
- * previous batch) and returns the new root. Needs nothing from the operator.
+ * previous batch) in the circuit's order (deposits, withdrawals, fills) and returns the new root.
+ * Needs nothing from the operator.
  */
-export function applyPubdata(state: RollupState, pubdata: Uint8Array): bigint {
-  for (const record of decodePubdata(pubdata)) applyRecord(state, record);
+export function applyPubdata(state: RollupState, pubdata: Uint8Array, shape: BatchShape): bigint {
+  const { deposits, withdrawals, fills } = decodePubdata(pubdata, shape);
+  for (const d of deposits) applyDepositRecord(state, d);
+  for (const w of withdrawals) applyWithdrawalRecord(state, w);
+  for (const f of fills) applyRecord(state, f);
   return state.root;
 }

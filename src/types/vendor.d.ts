@@ -14,8 +14,19 @@ declare module "circomlibjs" {
     R8: [Uint8Array, Uint8Array];
     S: bigint;
   }
+  export type Point = [Uint8Array, Uint8Array];
+  export interface BabyJub {
+    F: FieldLike;
+    subOrder: bigint;
+    Base8: Point;
+    addPoint(a: Point, b: Point): Point;
+    mulPointEscalar(p: Point, e: bigint): Point;
+    inCurve(p: Point): boolean;
+    inSubgroup(p: Point): boolean;
+  }
   export interface Eddsa {
     F: FieldLike;
+    babyJub: BabyJub;
     prv2pub(prv: Uint8Array): [Uint8Array, Uint8Array];
     signPoseidon(prv: Uint8Array, msg: Uint8Array): EddsaSignature;
     verifyPoseidon(msg: Uint8Array, sig: EddsaSignature, pub: [Uint8Array, Uint8Array]): boolean;

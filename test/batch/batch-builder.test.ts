@@ -18,12 +18,13 @@ const cfg = CIRCUIT_CONFIGS.demo;
 describe("batch: fills, pubdata and the public input", () => {
   before(initCrypto);
 
-  it("encodes a fill record in 45 big-endian bytes and decodes it back", () => {
+  it("encodes a fill record in 46 big-endian bytes behind its type byte and decodes it back", () => {
     const r: FillRecord = { takerAccountId: 0x01020304, makerAccountId: 5, takerStorageId: 6, makerStorageId: 7, baseToken: 0x0809, quoteToken: 10, takerSide: Side.Sell, baseAmount: 11n, quoteAmount: (1n << 96n) - 1n };
     const bytes = encodeFillRecord(r);
-    expect(bytes).to.have.length(45);
-    expect([...bytes.subarray(0, 4)]).to.deep.equal([1, 2, 3, 4]);
-    expect([...bytes.subarray(16, 21)]).to.deep.equal([8, 9, 0, 10, 1]);
+    expect(bytes).to.have.length(46);
+    expect(bytes[0]).to.equal(1);
+    expect([...bytes.subarray(1, 5)]).to.deep.equal([1, 2, 3, 4]);
+    expect([...bytes.subarray(17, 22)]).to.deep.equal([8, 9, 0, 10, 1]);
     expect(decodeFillRecord(bytes)).to.deep.equal(r);
     expect([...encodeFillRecord(PADDING_RECORD)].every((b) => b === 0)).to.equal(true);
   });
@@ -59,8 +60,8 @@ describe("batch: fills, pubdata and the public input", () => {
     expect(state.balance(2, QUOTE)).to.equal(100_000_000n + 40n * 50n);
     expect(state.account(2).slot(0)).to.deep.equal({ storageId: 0, filled: 40n });
     expect(sealed.publicInput).to.equal(publicInputHash(sealed.oldRoot, sealed.newRoot, 1, sealed.pubdata));
-    expect(decodePubdata(sealed.pubdata)[1]).to.deep.equal(PADDING_RECORD);
-    expect(applyPubdata(genesis, sealed.pubdata)).to.equal(sealed.newRoot);
+    expect(decodePubdata(sealed.pubdata, cfg).fills[1]).to.deep.equal(PADDING_RECORD);
+    expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
   });
 
   describe("rejects each broken rule with a FillRuleError and leaves the state unchanged", () => {

@@ -5,14 +5,13 @@ import * as snarkjs from "snarkjs";
 import { PADDING_FILL } from "../../src/batch/apply-fill.js";
 import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
 import type { Fill } from "../../src/batch/fill.js";
-import { encodeFillRecord, type FillRecord } from "../../src/batch/pubdata.js";
-import { publicInputHash } from "../../src/batch/public-input.js";
+import type { FillRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { compileCircuit } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { BASE, QUOTE, scenario, signUnchecked } from "../helpers/fixtures.js";
-import { failureStack, witnessError } from "../helpers/witness.js";
+import { expectRejectedAt as expectRejected, publicInputWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -36,27 +35,14 @@ describe("circuit: Batch (test size)", function () {
     return b.seal();
   }
 
-  /**
-   * Expects the witness to be rejected by the constraint at `template`'s line containing `snippet`
-   * (the innermost frame of this project); `inner` names the circomlib check that failed under it.
-   */
   /** The public input of `batch` with its first fill record patched. */
   function publicInputFor(batch: SealedBatch, patch: Partial<FillRecord>): bigint {
-    const records = batch.records.map((r, i) => (i === 0 ? { ...r, ...patch } : r));
-    const pubdata = new Uint8Array(records.flatMap((r) => [...encodeFillRecord(r)]));
-    return publicInputHash(batch.oldRoot, batch.newRoot, batch.batchNumber, pubdata);
+    return publicInputWith(batch, { fills: batch.records.map((r, i) => (i === 0 ? { ...r, ...patch } : r)) });
   }
 
   async function expectRejectedAt(batch: SealedBatch | Record<string, unknown>, template: string, snippet: string, inner?: string) {
     const input = "circuitInput" in batch ? (batch as SealedBatch).circuitInput : batch;
-    const message = await witnessError(wasm, input);
-    expect(message, "the circuit accepted the witness").to.be.a("string");
-    const stack = failureStack(message!);
-    const own = stack.find((f) => f.source !== undefined)!;
-    expect(own.template, message).to.equal(template);
-    expect(own.source, message).to.include(snippet);
-    if (inner) expect(stack[0]!.template, message).to.equal(inner);
-    else expect(stack[0], message).to.equal(own);
+    await expectRejected(wasm, input, template, snippet, inner);
   }
 
   it("accepts a valid fill: the witness satisfies every constraint and the public input matches the TS model", async () => {
@@ -88,12 +74,12 @@ describe("circuit: Batch (test size)", function () {
         const f = s.buyFill();
         return { ...f, taker: { ...f.taker, signature: { ...f.taker.signature, s: f.taker.signature.s + 1n } } };
       });
-      await expectRejectedAt(batch, "OrderVerifier", "sig.M <== hash.out", "ForceEqualIfEnabled");
+      await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
     });
 
     it("F1: a signature by another account's key", async () => {
       const batch = await sealed(({ buyFill, traders, order }) => ({ ...buyFill(), maker: signOrder(order(traders[1]!, { side: Side.Sell }), traders[2]!.key) }));
-      await expectRejectedAt(batch, "OrderVerifier", "sig.M <== hash.out", "ForceEqualIfEnabled");
+      await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
     });
 
     it("F2: a different token pair", async () => {

@@ -1,6 +1,10 @@
+import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
+import type { SealedBatch } from "../../src/batch/batch-builder.js";
+import { type BatchRecords, encodePubdata } from "../../src/batch/pubdata.js";
+import { publicInputHash } from "../../src/batch/public-input.js";
 import { CIRCUITS_DIR } from "../../src/prover/artifacts.js";
 
 /** Computes a witness in memory; returns the error message if the circuit rejects the input. */
@@ -39,4 +43,25 @@ export function failureStack(message: string): Frame[] {
   }
   if (frames.length === 0) throw new Error(`not a circom constraint failure: ${message}`);
   return frames;
+}
+
+/**
+ * Expects the witness to be rejected by the constraint at `template`'s line containing `snippet`
+ * (the innermost frame of this project); `inner` names the circomlib check that failed under it.
+ */
+export async function expectRejectedAt(wasm: string, input: Record<string, unknown>, template: string, snippet: string, inner?: string): Promise<void> {
+  const message = await witnessError(wasm, input);
+  expect(message, "the circuit accepted the witness").to.be.a("string");
+  const stack = failureStack(message!);
+  const own = stack.find((f) => f.source !== undefined)!;
+  expect(own.template, message).to.equal(template);
+  expect(own.source, message).to.include(snippet);
+  if (inner) expect(stack[0]!.template, message).to.equal(inner);
+  else expect(stack[0], message).to.equal(own);
+}
+
+/** The public input of `batch` with some sections' records replaced: what a cheating prover would publish. */
+export function publicInputWith(batch: SealedBatch, records: Partial<BatchRecords>): bigint {
+  const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, fills: batch.records, ...records };
+  return publicInputHash(batch.oldRoot, batch.newRoot, batch.batchNumber, encodePubdata(all));
 }

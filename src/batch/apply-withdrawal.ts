@@ -1,0 +1,74 @@
+import { NONCE_BITS } from "../constants.js";
+import { verifySignature } from "../crypto/eddsa.js";
+import { type SignedWithdrawal, validateWithdrawal, withdrawalHash } from "../crypto/withdrawal.js";
+import { ValidationError } from "../errors.js";
+import { Account } from "../state/account.js";
+import type { RollupState } from "../state/rollup-state.js";
+import type { WithdrawalRecord } from "./pubdata.js";
+import { TransactionRuleError } from "./transaction-rule-error.js";
+import { field, str, strPath } from "./witness-format.js";
+
+/** The circuit input of one withdrawal slot (WithdrawalSettlement.circom); decimal strings. */
+export interface WithdrawalWitness {
+  /** accountId, tokenId, nonce, amount */
+  withdrawal: string[];
+  /** R8x, R8y, S */
+  signature: string[];
+  key: string[];
+  balance: string;
+  balancePath: string[][];
+  orderRoot: string;
+  accountPath: string[][];
+}
+
+const B8 = ["5299619240641551281634865583518297030282874472190772894086521144482721001553", "16950150798460657717958625567821834550301663161624707787222815936182638968203", "0"];
+
+/** Checks rules W1-W4 of docs/protocol.md §4.3 against the current state. */
+export function checkWithdrawal(state: RollupState, signed: SignedWithdrawal): void {
+  const w = signed.withdrawal;
+  try {
+    validateWithdrawal(w);
+    state.balance(w.accountId, w.tokenId);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new TransactionRuleError("W1", e.message);
+    throw e;
+  }
+  const acc = state.account(w.accountId);
+  if (!verifySignature(withdrawalHash(w), signed.signature, acc.publicKey)) throw new TransactionRuleError("W2", "signature does not verify against the account key");
+  if (BigInt(w.nonce) !== acc.nonce) throw new TransactionRuleError("W3", `nonce ${w.nonce} is not the account's nonce ${acc.nonce}`);
+  if (acc.nonce + 1n >= 1n << BigInt(NONCE_BITS)) throw new TransactionRuleError("W3", "the account's nonce is exhausted");
+  const balance = acc.balances.get(w.tokenId);
+  if (w.amount > balance) throw new TransactionRuleError("W4", `balance ${balance} of token ${w.tokenId} cannot pay ${w.amount}`);
+}
+
+/** The pubdata record of a withdrawal. */
+export function withdrawalRecord(signed: SignedWithdrawal): WithdrawalRecord {
+  const { accountId, tokenId, amount } = signed.withdrawal;
+  return { accountId, tokenId, amount };
+}
+
+/**
+ * Applies a withdrawal record exactly as WithdrawalSettlement.circom does (debit, nonce + 1); a
+ * record with amount 0 is padding and changes nothing. Returns the witness, whose nonce and
+ * signature come from `signed` (absent when rebuilding from L1, which needs no witness).
+ */
+export function applyWithdrawalRecord(state: RollupState, r: WithdrawalRecord, signed?: SignedWithdrawal): WithdrawalWitness {
+  state.balance(r.accountId, r.tokenId); // index checks before anything changes
+  const acc = state.account(r.accountId);
+  const s = signed?.signature;
+  const witness: WithdrawalWitness = {
+    withdrawal: [r.accountId, r.tokenId, r.amount === 0n ? 0 : (signed?.withdrawal.nonce ?? acc.nonce), r.amount].map(str),
+    signature: s ? [s.r8x, s.r8y, s.s].map(str) : B8,
+    key: [str(acc.publicKey.ax), str(acc.publicKey.ay)],
+    balance: str(acc.balances.get(r.tokenId)),
+    balancePath: strPath(acc.balances.path(r.tokenId)),
+    orderRoot: str(acc.orders.root),
+    accountPath: strPath(state.tree.path(r.accountId)),
+  };
+  if (r.amount !== 0n) {
+    const next = new Account(acc.publicKey, acc.nonce + 1n, acc.balances, acc.orders);
+    next.balances.set(r.tokenId, field(acc.balances.get(r.tokenId) - r.amount));
+    state.putAccount(r.accountId, next);
+  }
+  return witness;
+}

@@ -1,0 +1,197 @@
+import { expect } from "chai";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import * as snarkjs from "snarkjs";
+import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
+import type { DepositRecord } from "../../src/batch/pubdata.js";
+import { MAX_AMOUNT } from "../../src/constants.js";
+import { KeyPair, signWithdrawal, type SignedWithdrawal, type Withdrawal } from "../../src/crypto/index.js";
+import { compileCircuit } from "../../src/prover/artifacts.js";
+import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
+
+const cfg = CIRCUIT_CONFIGS.test;
+type Scenario = Awaited<ReturnType<typeof scenario>>;
+
+const depositor = () => KeyPair.fromSeed("depositor");
+const create = (accountId: number, amount: bigint): DepositRecord => ({ accountId, tokenId: BASE, amount, ax: depositor().publicKey.ax, ay: depositor().publicKey.ay });
+const topUp = (accountId: number, tokenId: number, amount: bigint): DepositRecord => ({ accountId, tokenId, amount, ax: 0n, ay: 0n });
+const withdrawal = (s: Scenario, over: Partial<Withdrawal> = {}, key = s.traders[0]!.key): SignedWithdrawal =>
+  signWithdrawal({ accountId: s.traders[0]!.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, ...over }, key);
+
+type Input = Record<string, unknown> & { deposits: string[][]; withdrawals: string[][]; withdrawalSignatures: string[][] };
+
+describe("circuit: Batch deposits and withdrawals (test size)", function () {
+  let wasm: string;
+  let r1cs: string;
+
+  before(async function () {
+    const dir = await compileCircuit(cfg, (m) => console.log(`      ${m}`));
+    wasm = join(dir, `${cfg.name}_js`, `${cfg.name}.wasm`);
+    r1cs = join(dir, `${cfg.name}.r1cs`);
+  });
+
+  /** A batch sealed without the TS rule checks: the circuit must do the rejecting. */
+  async function sealed(fill: (b: BatchBuilder, s: Scenario) => void, prepare?: (s: Scenario) => void): Promise<SealedBatch> {
+    const s = await scenario(cfg);
+    prepare?.(s);
+    const b = new BatchBuilder(cfg, s.state, 1);
+    fill(b, s);
+    return b.seal();
+  }
+  const deposit = (d: (s: Scenario) => DepositRecord, prepare?: (s: Scenario) => void) => sealed((b, s) => b.deposit(d(s), { check: false }), prepare);
+  const withdraw = (w: (s: Scenario) => SignedWithdrawal, prepare?: (s: Scenario) => void) => sealed((b, s) => b.withdraw(w(s), { check: false }), prepare);
+  const tampered = (batch: SealedBatch) => structuredClone(batch.circuitInput) as Input;
+
+  it("accepts a deposit that creates an account, a withdrawal and a fill in one batch; the public input matches the TS model", async () => {
+    const batch = await sealed((b, s) => {
+      b.deposit(create(5, 700n));
+      b.withdraw(withdrawal(s));
+      b.add(s.buyFill());
+    });
+    const file = join(tmpdir(), `proofbook-dw-${process.pid}.wtns`);
+    await snarkjs.wtns.calculate(batch.circuitInput, wasm, file);
+    expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
+  });
+
+  it("accepts a deposit to an existing account", async () => {
+    const batch = await deposit(() => topUp(2, QUOTE, 5n));
+    expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
+  });
+
+  describe("rejects a deposit that breaks exactly one rule", () => {
+    it("D1: an account id that aliases a leaf through bits above the tree (with a matching forged public input)", async () => {
+      const batch = await deposit(() => topUp(2, QUOTE, 5n));
+      const alias = 2 + 4 ** cfg.accountDepth;
+      const input = tampered(batch);
+      input.deposits[0]![0] = String(alias);
+      input.publicInput = publicInputWith(batch, { deposits: [{ ...batch.depositRecords[0]!, accountId: alias }] }).toString();
+      await expectRejectedAt(wasm, input, "DepositSettlement", "account.out[k] === 0");
+    });
+
+    it("D1: a token id that aliases a balance leaf through bits above the tree", async () => {
+      const batch = await deposit(() => topUp(2, QUOTE, 5n));
+      const alias = QUOTE + 4 ** cfg.balanceDepth;
+      const input = tampered(batch);
+      input.deposits[0]![1] = String(alias);
+      input.publicInput = publicInputWith(batch, { deposits: [{ ...batch.depositRecords[0]!, tokenId: alias }] }).toString();
+      await expectRejectedAt(wasm, input, "DepositSettlement", "token.out[k] === 0");
+    });
+
+    it("D1: an amount of 2^96 or more", async () => {
+      const batch = await deposit(() => topUp(2, QUOTE, 5n));
+      const input = tampered(batch);
+      input.deposits[0]![2] = String(MAX_AMOUNT + 6n);
+      await expectRejectedAt(wasm, input, "DepositSettlement", "amount.in <== deposit[2]", "Num2Bits");
+    });
+
+    it("D2: a key for an account that already has one (taking over a trader's account)", async () => {
+      const batch = await deposit((s) => create(s.traders[0]!.accountId, 5n));
+      await expectRejectedAt(wasm, batch.circuitInput, "DepositSettlement", "oldKey[0] * creates === 0");
+    });
+
+    it("D2: a key with ax = 0 and ay != 0", async () => {
+      const batch = await deposit(() => ({ ...topUp(5, BASE, 5n), ay: 1n }));
+      await expectRejectedAt(wasm, batch.circuitInput, "DepositSettlement", "deposit[4] * keyless.out === 0");
+    });
+
+    it("D3: a balance that would reach 2^96", async () => {
+      const batch = await deposit(
+        () => topUp(2, QUOTE, 11n),
+        (s) => s.state.setGenesisBalance(2, QUOTE, MAX_AMOUNT - 10n),
+      );
+      await expectRejectedAt(wasm, batch.circuitInput, "DepositSettlement", "balanceRange.in <== newBalance", "Num2Bits");
+    });
+
+    it("D4: a tampered balance witness", async () => {
+      const batch = await deposit(() => topUp(2, QUOTE, 5n));
+      const input = tampered(batch);
+      input.depositBalances = ["1"];
+      await expectRejectedAt(wasm, input, "QuadMerkleUpdate", "before.root === oldRoot");
+    });
+
+    it("D5: a public input over a tampered deposit record (a forged amount)", async () => {
+      const batch = await deposit(() => topUp(2, QUOTE, 5n));
+      const forged = publicInputWith(batch, { deposits: [{ ...batch.depositRecords[0]!, amount: 500n }] });
+      await expectRejectedAt(wasm, { ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "hash.out === publicInput");
+    });
+
+    it("padding that carries an account id", async () => {
+      const batch = await deposit(() => topUp(2, QUOTE, 0n));
+      await expectRejectedAt(wasm, batch.circuitInput, "DepositSettlement", "deposit[0] * isPadding.out === 0");
+    });
+  });
+
+  describe("rejects a withdrawal that breaks exactly one rule", () => {
+    it("W1: a token id that aliases a balance leaf through bits above the tree (re-signed, forged public input)", async () => {
+      const batch = await withdraw((s) => withdrawal(s));
+      const { traders } = await scenario(cfg);
+      const alias = QUOTE + 4 ** cfg.balanceDepth;
+      const resigned = signWithdrawal({ accountId: traders[0]!.accountId, tokenId: alias, nonce: 0, amount: 1_000n }, traders[0]!.key);
+      const input = tampered(batch);
+      input.withdrawals[0]![1] = String(alias);
+      input.withdrawalSignatures[0] = [resigned.signature.r8x, resigned.signature.r8y, resigned.signature.s].map(String);
+      input.publicInput = publicInputWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, tokenId: alias }] }).toString();
+      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "token.out[k] === 0");
+    });
+
+    it("W2: a bad signature", async () => {
+      const batch = await withdraw((s) => {
+        const w = withdrawal(s);
+        return { ...w, signature: { ...w.signature, s: w.signature.s + 1n } };
+      });
+      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
+    it("W2: a signature by another account's key", async () => {
+      const batch = await withdraw((s) => withdrawal(s, {}, s.traders[1]!.key));
+      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
+    it("W2: a signed withdrawal with its amount raised", async () => {
+      const batch = await withdraw((s) => {
+        const w = withdrawal(s);
+        return { ...w, withdrawal: { ...w.withdrawal, amount: 5_000n } };
+      });
+      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
+    it("W3: a withdrawal replayed with its spent nonce", async () => {
+      let first: SignedWithdrawal | undefined;
+      const batch = await withdraw(
+        () => first!,
+        (s) => {
+          first = withdrawal(s);
+          new BatchBuilder(cfg, s.state, 1).withdraw(first);
+        },
+      );
+      await expectRejectedAt(wasm, batch.circuitInput, "QuadMerkleUpdate", "before.root === oldRoot");
+    });
+
+    it("W4: more than the balance", async () => {
+      const batch = await withdraw((s) => withdrawal(s, { amount: 100_000_001n }));
+      await expectRejectedAt(wasm, batch.circuitInput, "WithdrawalSettlement", "balanceRange.in <== newBalance", "Num2Bits");
+    });
+
+    it("W5: a tampered balance witness", async () => {
+      const batch = await withdraw((s) => withdrawal(s));
+      const input = tampered(batch);
+      input.withdrawalBalances = ["200000000"];
+      await expectRejectedAt(wasm, input, "QuadMerkleUpdate", "before.root === oldRoot");
+    });
+
+    it("a public input over a tampered withdrawal record (a larger payout on L1)", async () => {
+      const batch = await withdraw((s) => withdrawal(s));
+      const forged = publicInputWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, amount: 1_000_000n }] });
+      await expectRejectedAt(wasm, { ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "hash.out === publicInput");
+    });
+
+    it("padding that carries an account id", async () => {
+      const batch = await sealed(() => {});
+      const input = tampered(batch);
+      input.withdrawals[0]![0] = "1";
+      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "withdrawal[0] * isPadding.out === 0");
+    });
+  });
+});
