@@ -231,7 +231,7 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     /// @dev The enabled deposit records of `pubdata` must extend the running hash from
     ///      `depositsConsumed` to a queued entry. Returns the new count of consumed deposits.
-    function _matchDeposits(bytes calldata pubdata) private view returns (uint256 consumed) {
+    function _matchDeposits(bytes calldata pubdata) internal view returns (uint256 consumed) {
         consumed = depositsConsumed;
         bytes32 h = queueHashes[consumed];
         uint256 found = 0;

@@ -16,6 +16,10 @@ contract RollupHarness is Rollup {
         uint256 firstAccountId
     ) Rollup(verifier_, hasher_, genesisRoot, slots, depths, firstAccountId) {}
 
+    function matchDeposits(bytes calldata pubdata) external view returns (uint256) {
+        return _matchDeposits(pubdata);
+    }
+
     function verifyProofFor(uint256 publicInput, uint256[8] calldata proof) external view {
         _verifyProof(publicInput, proof);
     }

@@ -1,7 +1,9 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, toHex } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, type Log, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
-import type { BatchShape } from "../batch/pubdata.js";
+import type { BatchShape, DepositRecord } from "../batch/pubdata.js";
+import { subgroupWitness } from "../crypto/babyjub.js";
+import type { PublicKey } from "../crypto/eddsa.js";
 import { ProofbookError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProvedBatch } from "../prover/prover-pool.js";
@@ -27,6 +29,12 @@ export interface BatchSubmittedEvent {
 }
 
 type Connection = NetworkConnection<string>;
+
+/** A deposit in the L1 queue: its index and its record. */
+export interface QueuedDeposit {
+  index: number;
+  record: DepositRecord;
+}
 
 /** Deploys and drives Rollup.sol through viem (Hardhat's viem plugin and Ignition). */
 export class RollupClient {
@@ -76,6 +84,79 @@ export class RollupClient {
     return await (await this.contract()).read.batchCount();
   }
 
+  /** Registers an ERC-20 (owner only); returns its token id. */
+  async registerToken(token: Address): Promise<number> {
+    const receipt = await this.send("registerToken", [token]);
+    return Number((await this.decoded(receipt.logs, "TokenRegistered"))[0]!.tokenId);
+  }
+
+  /**
+   * Creates an account with `key`, owned on L1 by `owner`, and queues a first deposit (the caller
+   * must have approved the token). Computes the subgroup witness the contract checks the key with.
+   */
+  async depositNewAccount(owner: Address, key: PublicKey, tokenId: number, amount: bigint): Promise<QueuedDeposit> {
+    const q = subgroupWitness(key);
+    const receipt = await this.send("depositNewAccount", [owner, key.ax, key.ay, q.ax, q.ay, BigInt(tokenId), amount]);
+    return (await this.queued(receipt.logs))[0]!;
+  }
+
+  /** Queues a deposit to an existing account (the caller must have approved the token). */
+  async deposit(accountId: number, tokenId: number, amount: bigint): Promise<QueuedDeposit> {
+    const receipt = await this.send("deposit", [BigInt(accountId), BigInt(tokenId), amount]);
+    return (await this.queued(receipt.logs))[0]!;
+  }
+
+  /** Pays what a landed batch's withdrawals owe `accountId` in `tokenId` to its L1 owner. */
+  async claim(accountId: number, tokenId: number): Promise<{ amount: bigint; to: Address; gasUsed: bigint }> {
+    const receipt = await this.send("claim", [BigInt(accountId), BigInt(tokenId)]);
+    const e = (await this.decoded(receipt.logs, "Claimed"))[0]!;
+    return { amount: e.amount as bigint, to: e.to as Address, gasUsed: receipt.gasUsed };
+  }
+
+  /** Every deposit queued on L1 from queue index `from` on, in queue order. */
+  async queuedDeposits(from = 0): Promise<QueuedDeposit[]> {
+    const publicClient = await this.connection.viem.getPublicClient();
+    const logs = await publicClient.getLogs({ address: this.address, fromBlock: 0n });
+    return (await this.queued(logs)).filter((d) => d.index >= from);
+  }
+
+  private async queued(logs: readonly Log[]): Promise<QueuedDeposit[]> {
+    return (await this.decoded(logs, "DepositQueued"))
+      .map((a) => ({
+        index: Number(a.index),
+        record: { accountId: Number(a.accountId), tokenId: Number(a.tokenId), amount: a.amount as bigint, ax: a.ax as bigint, ay: a.ay as bigint },
+      }))
+      .sort((a, b) => a.index - b.index);
+  }
+
+  /** The arguments of this contract's events named `name` among `logs`. */
+  private async decoded(logs: readonly Log[], name: string): Promise<Record<string, unknown>[]> {
+    const { abi } = await this.contract();
+    const out: Record<string, unknown>[] = [];
+    for (const log of logs) {
+      if (log.address.toLowerCase() !== this.address.toLowerCase()) continue;
+      const e = decodeEventLog({ abi, data: log.data, topics: log.topics, strict: false });
+      if (e.eventName === name) out.push(e.args as unknown as Record<string, unknown>);
+    }
+    return out;
+  }
+
+  /** Sends a transaction to the contract and waits for it; ChainError (with the revert reason) if it fails. */
+  private async send(functionName: string, args: readonly unknown[]) {
+    const rollup = await this.contract();
+    const publicClient = await this.connection.viem.getPublicClient();
+    let hash: Hex;
+    try {
+      const write = rollup.write as unknown as Record<string, (a: readonly unknown[]) => Promise<Hex>>;
+      hash = await write[functionName]!(args);
+    } catch (e) {
+      throw new ChainError(`${functionName} reverted: ${revertReason(e)}`, { cause: e });
+    }
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new ChainError(`${functionName}: transaction ${hash} reverted`);
+    return receipt;
+  }
+
   /** Submits a proved batch and waits for its receipt. Throws ChainError if it reverts. */
   async submit(proved: ProvedBatch): Promise<SubmitReceipt> {
     const { batch } = proved;
@@ -85,7 +166,7 @@ export class RollupClient {
     try {
       txHash = await rollup.write.submitBatch([batch.oldRoot, batch.newRoot, toHex(batch.pubdata), proofCalldata(proved.proof)]);
     } catch (e) {
-      throw new ChainError(`batch ${batch.batchNumber} was rejected: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+      throw new ChainError(`batch ${batch.batchNumber} was rejected: ${revertReason(e)}`, { cause: e });
     }
     const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
     if (receipt.status !== "success") throw new ChainError(`batch ${batch.batchNumber}: transaction ${txHash} reverted`);
@@ -107,11 +188,8 @@ export class RollupClient {
       : await publicClient.getLogs({ address: this.address, fromBlock: 0n });
     const out: BatchSubmittedEvent[] = [];
     for (const log of logs) {
-      if (log.address.toLowerCase() !== this.address.toLowerCase()) continue;
-      const decoded = decodeEventLog({ abi: rollup.abi, data: log.data, topics: log.topics, strict: false });
-      if (decoded.eventName !== "BatchSubmitted") continue;
-      const a = decoded.args as unknown as { batchNumber: bigint; oldRoot: bigint; newRoot: bigint; publicInput: bigint };
-      out.push({ ...a, txHash: log.transactionHash! });
+      const [a] = await this.decoded([log], "BatchSubmitted");
+      if (a) out.push({ ...(a as unknown as Omit<BatchSubmittedEvent, "txHash">), txHash: log.transactionHash! });
     }
     return out;
   }
@@ -129,4 +207,13 @@ export class RollupClient {
     }
     return out.sort((a, b) => Number(a.batchNumber - b.batchNumber));
   }
+}
+
+/** The contract's custom error (name and arguments) behind a failed call, else the error's first line. */
+function revertReason(e: unknown): string {
+  if (e instanceof BaseError) {
+    const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (reverted?.data) return `${reverted.data.errorName}(${(reverted.data.args ?? []).map(String).join(", ")})`;
+  }
+  return (e as Error).message.split("\n")[0]!;
 }

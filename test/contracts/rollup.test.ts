@@ -51,7 +51,7 @@ describe("contracts: Rollup", function () {
   });
 
   async function deploy() {
-    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, "RollupHarness");
+    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { contract: "RollupHarness", firstAccountId: 5 });
     const rollup = await connection.viem.getContractAt("RollupHarness", client.address);
     return { client, rollup };
   }
@@ -111,7 +111,7 @@ describe("contracts: Rollup", function () {
   it("rejects tampered calldata: pubdata or new root (InvalidProof)", async () => {
     const { rollup } = await deploy();
     const pubdata = new Uint8Array(proved.batch.pubdata);
-    pubdata[44] = pubdata[44]! ^ 1;
+    pubdata[pubdata.length - 1] = pubdata[pubdata.length - 1]! ^ 1;
     await expectRevert(rollup.write.submitBatch(args({ pubdata })), "InvalidProof");
     await expectRevert(rollup.write.submitBatch(args({ newRoot: proved.batch.newRoot + 1n })), "InvalidProof");
   });
@@ -128,7 +128,7 @@ describe("contracts: Rollup", function () {
 
   it("refuses a genesis root outside the field (RootNotInField)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    await expectRevert(connection.viem.deployContract("Rollup", [zero, zero, SNARK_FIELD, 1n]), "RootNotInField");
+    await expectRevert(connection.viem.deployContract("Rollup", [zero, zero, SNARK_FIELD, [1n, 1n, 1n], [2n, 1n], 1n]), "RootNotInField");
   });
 
   it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {
