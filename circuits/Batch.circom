@@ -25,7 +25,7 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
     signal input depositOrderRoots[nDeposits];
     signal input depositAccountPaths[nDeposits][accountDepth][3];
 
-    signal input withdrawals[nWithdrawals][4];
+    signal input withdrawals[nWithdrawals][5];
     signal input withdrawalSignatures[nWithdrawals][3];
     signal input withdrawalKeys[nWithdrawals][2];
     signal input withdrawalBalances[nWithdrawals];

@@ -12,6 +12,7 @@ function TX_PADDING() { return 0; }
 function TX_FILL() { return 1; }
 function TX_DEPOSIT() { return 2; }
 function TX_WITHDRAWAL() { return 3; }
+function TX_FORCED_WITHDRAWAL() { return 4; }
 function FILL_PUBDATA_BYTES() { return 46; }
 function DEPOSIT_PUBDATA_BYTES() { return 83; }
 function WITHDRAWAL_PUBDATA_BYTES() { return 19; }

@@ -8,13 +8,14 @@ include "KeyedSignatureVerifier.circom";
 include "RecordTypeBits.circom";
 include "SingleBalanceUpdate.circom";
 
-// One withdrawal slot, rules W1-W5 of docs/protocol.md §4.3, moving the state from rootIn to
-// rootOut. A withdrawal with amount = 0 is padding: its fields are zero and it changes nothing.
+// One withdrawal slot, rules W1-W8 of docs/protocol.md §4.3, moving the state from rootIn to
+// rootOut: a signed withdrawal (forced = 0, amount != 0), a forced one (forced = 1: the whole
+// balance, no signature, nonce unchanged) or padding (neither: all fields zero, changes nothing).
 // Outputs its pubdata record (section 6) as WITHDRAWAL_PUBDATA_BYTES*8 bits, most significant first.
 template WithdrawalSettlement(accountDepth, balanceDepth) {
     signal input rootIn;
-    // accountId, tokenId, nonce, amount
-    signal input withdrawal[4];
+    // accountId, tokenId, nonce, amount, forced
+    signal input withdrawal[5];
     // R8x, R8y, S
     signal input signature[3];
     // the account before: key, the token's balance and path, the order tree's root
@@ -39,25 +40,29 @@ template WithdrawalSettlement(accountDepth, balanceDepth) {
     component amount = Num2Bits(AMOUNT_BITS());
     amount.in <== withdrawal[3];
 
-    component isPadding = IsZero();
-    isPadding.in <== withdrawal[3];
-    signal enabled <== 1 - isPadding.out;
-    withdrawal[0] * isPadding.out === 0;
-    withdrawal[1] * isPadding.out === 0;
-    withdrawal[2] * isPadding.out === 0;
+    signal forced <== withdrawal[4];
+    forced * (forced - 1) === 0;
+    component zeroAmount = IsZero();
+    zeroAmount.in <== withdrawal[3];
+    signal signed <== (1 - zeroAmount.out) * (1 - forced);
+    signal enabled <== signed + forced;
+    signal isPadding <== 1 - enabled;
+    withdrawal[0] * isPadding === 0;
+    withdrawal[1] * isPadding === 0;
+    withdrawal[2] * isPadding === 0;
 
-    // W2: signed by the account's key.
+    // W2: a signed withdrawal is signed by the account's key.
     component message = Poseidon(3);
     message.inputs <== [WITHDRAWAL_TAG(), withdrawal[0] + withdrawal[1] * (1 << 32) + withdrawal[2] * (1 << 48), withdrawal[3]];
     component sig = KeyedSignatureVerifier();
-    sig.enabled <== enabled;
+    sig.enabled <== signed;
     sig.ax <== key[0];
     sig.ay <== key[1];
     sig.signature <== signature;
     sig.M <== message.out;
 
-    // W3: the nonce is the account's (it is in the old leaf) and grows by one.
-    signal newNonce <== withdrawal[2] + enabled;
+    // W3, W7: the nonce is the account's (it is in the old leaf); a signed withdrawal adds one.
+    signal newNonce <== withdrawal[2] + signed;
     component nonceRange = Num2Bits(NONCE_BITS());
     nonceRange.in <== newNonce;
 
@@ -65,6 +70,8 @@ template WithdrawalSettlement(accountDepth, balanceDepth) {
     signal newBalance <== balance - withdrawal[3];
     component balanceRange = Num2Bits(AMOUNT_BITS());
     balanceRange.in <== newBalance;
+    // W6: a forced withdrawal takes the whole balance.
+    forced * newBalance === 0;
 
     // W5
     component update = SingleBalanceUpdate(accountDepth, balanceDepth);
@@ -80,10 +87,12 @@ template WithdrawalSettlement(accountDepth, balanceDepth) {
     update.nonce <== [withdrawal[2], newNonce];
     rootOut <== update.rootOut;
 
-    component typeBits = RecordTypeBits(TX_WITHDRAWAL());
-    typeBits.enabled <== enabled;
+    component signedType = RecordTypeBits(TX_WITHDRAWAL());
+    signedType.enabled <== signed;
+    component forcedType = RecordTypeBits(TX_FORCED_WITHDRAWAL());
+    forcedType.enabled <== forced;
     var o = 0;
-    for (var k = 0; k < 8; k++) { pubdata[o] <== typeBits.out[k]; o++; }
+    for (var k = 0; k < 8; k++) { pubdata[o] <== signedType.out[k] + forcedType.out[k]; o++; }
     for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== account.out[k]; o++; }
     for (var k = TOKEN_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== token.out[k]; o++; }
     for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== amount.out[k]; o++; }

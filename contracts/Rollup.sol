@@ -10,6 +10,7 @@ import {
     AMOUNT_BITS,
     TX_DEPOSIT,
     TX_WITHDRAWAL,
+    TX_FORCED_WITHDRAWAL,
     FILL_PUBDATA_BYTES,
     DEPOSIT_PUBDATA_BYTES,
     WITHDRAWAL_PUBDATA_BYTES,
@@ -20,6 +21,8 @@ import {
 } from "./generated/ProtocolConstants.sol";
 import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
 import {IPoseidon} from "./interfaces/IPoseidon.sol";
+import {IPoseidonT5} from "./interfaces/IPoseidonT5.sol";
+import {IPoseidonT6} from "./interfaces/IPoseidonT6.sol";
 import {BabyJubJub} from "./libraries/BabyJubJub.sol";
 
 /// @title proofbook rollup
@@ -34,6 +37,11 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     IGroth16Verifier public immutable verifier;
     IPoseidon public immutable hasher;
+    /// @notice Poseidon with 4 and 5 inputs: the exit proof's tree nodes and account leaf.
+    IPoseidonT5 public immutable nodeHasher;
+    IPoseidonT6 public immutable leafHasher;
+    /// @notice Seconds a forced withdrawal may wait before anyone can switch to exit mode.
+    uint256 public immutable forcedWithdrawalDelay;
     /// @notice Slots of each transaction type per batch of the circuit behind `verifier`.
     uint256 public immutable depositsPerBatch;
     uint256 public immutable withdrawalsPerBatch;
@@ -41,6 +49,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice 4^ACCOUNT_DEPTH and 4^BALANCE_DEPTH of the circuit: account and token ids stay below.
     uint256 public immutable accountCapacity;
     uint256 public immutable tokenCapacity;
+    uint256 internal immutable accountDepth;
+    uint256 internal immutable balanceDepth;
 
     uint256 public stateRoot;
     uint256 public batchCount;
@@ -63,11 +73,25 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice Withdrawn on L2 by landed batches and not yet claimed.
     mapping(uint256 accountId => mapping(uint256 tokenId => uint256)) public owed;
 
+    /// @notice The forced-withdrawal queue: running hashes (forcedHashes[0] = 0) and deadlines.
+    bytes32[] public forcedHashes;
+    uint256[] public forcedDeadlines;
+    uint256 public forcedConsumed;
+
+    /// @notice Set once a forced withdrawal went unprocessed past its deadline: no more batches.
+    bool public exitMode;
+    mapping(uint256 accountId => mapping(uint256 tokenId => bool)) public exited;
+    mapping(uint256 index => bool) public refunded;
+
     event TokenRegistered(uint256 indexed tokenId, address token);
     event AccountCreated(uint256 indexed accountId, address owner, uint256 ax, uint256 ay);
     event DepositQueued(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 amount, uint256 ax, uint256 ay);
     event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 publicInput);
     event Claimed(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
+    event WithdrawalRequested(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 deadline);
+    event ExitModeActivated(uint256 stateRoot, uint256 forcedIndex);
+    event Exited(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
+    event DepositRefunded(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, address to, uint256 amount);
 
     error StateRootMismatch(uint256 expected, uint256 provided);
     error PubdataLengthMismatch(uint256 expected, uint256 provided);
@@ -84,28 +108,53 @@ contract Rollup is Ownable, ReentrancyGuard {
     error TokenTotalTooLarge(uint256 tokenId);
     error NothingToClaim(uint256 accountId, uint256 tokenId);
     error InvalidConfiguration();
+    error ForcedQueueMismatch(uint256 consumed, uint256 found);
+    error NotAccountOwner(uint256 accountId);
+    error ExitModeActive();
+    error ExitModeInactive();
+    error NoOverdueRequest();
+    error AlreadyExited(uint256 accountId, uint256 tokenId);
+    error InvalidExitProof();
+    error AlreadyRefunded(uint256 index);
+    error InvalidRefund(uint256 index);
 
+    /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
     /// @param slots Slots per batch: [deposits, withdrawals, fills].
     /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH].
     /// @param firstAccountId The first account id deposits create (genesis accounts lie below it).
+    /// @param forcedWithdrawalDelay_ Seconds the operator has to process a forced withdrawal.
     constructor(
         IGroth16Verifier verifier_,
-        IPoseidon hasher_,
+        address[3] memory hashers,
         uint256 genesisRoot,
         uint256[3] memory slots,
         uint256[2] memory depths,
-        uint256 firstAccountId
+        uint256 firstAccountId,
+        uint256 forcedWithdrawalDelay_
     ) Ownable(msg.sender) {
         if (genesisRoot >= SNARK_FIELD) revert RootNotInField(genesisRoot);
         if (depths[0] == 0 || depths[0] > 16 || depths[1] == 0 || depths[1] > 8 || firstAccountId == 0) revert InvalidConfiguration();
         verifier = verifier_;
-        hasher = hasher_;
+        (hasher, nodeHasher, leafHasher) = (IPoseidon(hashers[0]), IPoseidonT5(hashers[1]), IPoseidonT6(hashers[2]));
+        forcedWithdrawalDelay = forcedWithdrawalDelay_;
+        (accountDepth, balanceDepth) = (depths[0], depths[1]);
         stateRoot = genesisRoot;
         (depositsPerBatch, withdrawalsPerBatch, fillsPerBatch) = (slots[0], slots[1], slots[2]);
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
         nextAccountId = firstAccountId;
         queueHashes.push(bytes32(0));
+        forcedHashes.push(bytes32(0));
+    }
+
+    modifier notInExitMode() {
+        if (exitMode) revert ExitModeActive();
+        _;
+    }
+
+    modifier onlyInExitMode() {
+        if (!exitMode) revert ExitModeInactive();
+        _;
     }
 
     /// @notice Registers an ERC-20 under the next token id.
@@ -123,6 +172,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     function depositNewAccount(address owner, uint256 ax, uint256 ay, uint256 qx, uint256 qy, uint256 tokenId, uint256 amount)
         external
         nonReentrant
+        notInExitMode
         returns (uint256 accountId)
     {
         if (!BabyJubJub.isAccountKey(ax, ay, qx, qy)) revert InvalidKey();
@@ -135,7 +185,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     }
 
     /// @notice Queues a deposit of `amount` of `tokenId` to an account a deposit created.
-    function deposit(uint256 accountId, uint256 tokenId, uint256 amount) external nonReentrant {
+    function deposit(uint256 accountId, uint256 tokenId, uint256 amount) external nonReentrant notInExitMode {
         if (accountOwner[accountId] == address(0)) revert UnknownAccount(accountId);
         _queue(accountId, tokenId, _pull(tokenId, amount), 0, 0);
     }
@@ -147,18 +197,20 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     /// @notice Applies batch `batchCount + 1`. `pubdata` stays in calldata for anyone rebuilding the state.
     /// @param proof Groth16 proof as [a0, a1, b00, b01, b10, b11, c0, c1] (snarkjs calldata order).
-    function submitBatch(uint256 oldRoot, uint256 newRoot, bytes calldata pubdata, uint256[8] calldata proof) external {
+    function submitBatch(uint256 oldRoot, uint256 newRoot, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
         if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
         uint256 expectedLength = pubdataLength();
         if (pubdata.length != expectedLength) revert PubdataLengthMismatch(expectedLength, pubdata.length);
         if (newRoot >= SNARK_FIELD) revert RootNotInField(newRoot);
         uint256 consumed = _matchDeposits(pubdata);
+        uint256 forced = _matchForced(pubdata);
         uint256 batchNumber = batchCount + 1;
         uint256 publicInput = publicInputHash(oldRoot, newRoot, batchNumber, pubdata);
         _verifyProof(publicInput, proof);
         stateRoot = newRoot;
         batchCount = batchNumber;
         depositsConsumed = consumed;
+        forcedConsumed = forced;
         _creditWithdrawals(pubdata);
         emit BatchSubmitted(batchNumber, oldRoot, newRoot, publicInput);
     }
@@ -172,6 +224,76 @@ contract Rollup is Ownable, ReentrancyGuard {
         owed[accountId][tokenId] = 0;
         tokenTotal[tokenId] -= amount;
         emit Claimed(accountId, tokenId, to, amount);
+        tokens[tokenId].safeTransfer(to, amount);
+    }
+
+    /// @notice Asks for the whole L2 balance of `tokenId` of an account the caller owns on L1. The
+    ///         operator must process it within `forcedWithdrawalDelay`, else anyone may activate exit mode.
+    function requestWithdrawal(uint256 accountId, uint256 tokenId) external notInExitMode {
+        if (accountOwner[accountId] != msg.sender) revert NotAccountOwner(accountId);
+        if (tokenId == 0 || tokenId > tokenCount) revert UnknownToken(tokenId);
+        uint256 index = forcedHashes.length - 1;
+        forcedHashes.push(keccak256(abi.encodePacked(forcedHashes[index], uint32(accountId), uint16(tokenId))));
+        uint256 deadline = block.timestamp + forcedWithdrawalDelay;
+        forcedDeadlines.push(deadline);
+        emit WithdrawalRequested(index, accountId, tokenId, deadline);
+    }
+
+    /// @notice Forced withdrawals requested so far.
+    function forcedCount() external view returns (uint256) {
+        return forcedDeadlines.length;
+    }
+
+    /// @notice Switches to exit mode once the oldest unprocessed forced withdrawal is past its deadline.
+    function activateExitMode() external notInExitMode {
+        uint256 index = forcedConsumed;
+        if (index >= forcedDeadlines.length || block.timestamp <= forcedDeadlines[index]) revert NoOverdueRequest();
+        exitMode = true;
+        emit ExitModeActivated(stateRoot, index);
+    }
+
+    /// @notice In exit mode: pays the account's L1 owner its whole balance of `tokenId` in the last
+    ///         verified state, once. The balance leaf and the account leaf H(ax, ay, nonce,
+    ///         balanceRoot, orderRoot) are checked against `stateRoot` by their 4-ary Merkle paths.
+    function exit(
+        uint256 accountId,
+        uint256 tokenId,
+        uint256 balance,
+        uint256[3][] calldata balancePath,
+        uint256[4] calldata leaf,
+        uint256[3][] calldata accountPath
+    ) external nonReentrant onlyInExitMode {
+        if (exited[accountId][tokenId]) revert AlreadyExited(accountId, tokenId);
+        address to = accountOwner[accountId];
+        if (to == address(0)) revert UnknownAccount(accountId);
+        if (balancePath.length != balanceDepth || accountPath.length != accountDepth || tokenId >= tokenCapacity || accountId >= accountCapacity) {
+            revert InvalidExitProof();
+        }
+        uint256 balanceRoot = _root(balance, tokenId, balancePath);
+        uint256 accountLeaf = leafHasher.poseidon([leaf[0], leaf[1], leaf[2], balanceRoot, leaf[3]]);
+        if (_root(accountLeaf, accountId, accountPath) != stateRoot) revert InvalidExitProof();
+        exited[accountId][tokenId] = true;
+        emit Exited(accountId, tokenId, to, balance);
+        if (balance == 0) return;
+        tokenTotal[tokenId] -= balance;
+        tokens[tokenId].safeTransfer(to, balance);
+    }
+
+    /// @notice In exit mode: pays back a deposit that no batch consumed to its account's L1 owner, once.
+    /// @param record The deposit's 83-byte record (docs/protocol.md §6), as in its DepositQueued event.
+    function refundDeposit(uint256 index, bytes calldata record) external nonReentrant onlyInExitMode {
+        if (refunded[index]) revert AlreadyRefunded(index);
+        if (
+            index < depositsConsumed || index + 1 >= queueHashes.length || record.length != DEPOSIT_PUBDATA_BYTES
+                || keccak256(abi.encodePacked(queueHashes[index], record)) != queueHashes[index + 1]
+        ) revert InvalidRefund(index);
+        refunded[index] = true;
+        uint256 accountId = uint32(bytes4(record[1:5]));
+        uint256 tokenId = uint16(bytes2(record[5:7]));
+        uint256 amount = uint96(bytes12(record[7:19]));
+        address to = accountOwner[accountId];
+        tokenTotal[tokenId] -= amount;
+        emit DepositRefunded(index, accountId, tokenId, to, amount);
         tokens[tokenId].safeTransfer(to, amount);
     }
 
@@ -245,13 +367,45 @@ contract Rollup is Ownable, ReentrancyGuard {
         consumed += found;
     }
 
+    /// @dev The forced withdrawal records of `pubdata` must extend the forced queue's running hash
+    ///      from `forcedConsumed` to a queued entry. Returns the new count of processed requests.
+    function _matchForced(bytes calldata pubdata) internal view returns (uint256 consumed) {
+        consumed = forcedConsumed;
+        bytes32 h = forcedHashes[consumed];
+        uint256 found = 0;
+        uint256 offset = depositsPerBatch * DEPOSIT_PUBDATA_BYTES;
+        for (uint256 i = 0; i < withdrawalsPerBatch; ++i) {
+            bytes calldata record = pubdata[offset:offset + WITHDRAWAL_PUBDATA_BYTES];
+            offset += WITHDRAWAL_PUBDATA_BYTES;
+            if (uint8(record[0]) != TX_FORCED_WITHDRAWAL) continue;
+            h = keccak256(abi.encodePacked(h, record[1:7]));
+            ++found;
+        }
+        if (consumed + found >= forcedHashes.length || forcedHashes[consumed + found] != h) revert ForcedQueueMismatch(consumed, found);
+        consumed += found;
+    }
+
+    /// @dev Root of a 4-ary Poseidon tree from a leaf, its index and its path (docs/protocol.md §2).
+    function _root(uint256 leaf, uint256 index, uint256[3][] calldata path) private view returns (uint256 h) {
+        h = leaf;
+        for (uint256 l = 0; l < path.length; ++l) {
+            uint256 pos = index % 4;
+            index /= 4;
+            uint256[4] memory children;
+            uint256 s = 0;
+            for (uint256 c = 0; c < 4; ++c) children[c] = c == pos ? h : path[l][s++];
+            h = nodeHasher.poseidon(children);
+        }
+    }
+
     /// @dev Credits every enabled withdrawal record of `pubdata` to what its account is owed.
     function _creditWithdrawals(bytes calldata pubdata) private {
         uint256 offset = depositsPerBatch * DEPOSIT_PUBDATA_BYTES;
         for (uint256 i = 0; i < withdrawalsPerBatch; ++i) {
             bytes calldata record = pubdata[offset:offset + WITHDRAWAL_PUBDATA_BYTES];
             offset += WITHDRAWAL_PUBDATA_BYTES;
-            if (uint8(record[0]) != TX_WITHDRAWAL) continue;
+            uint8 txType = uint8(record[0]);
+            if (txType != TX_WITHDRAWAL && txType != TX_FORCED_WITHDRAWAL) continue;
             uint256 accountId = uint32(bytes4(record[1:5]));
             uint256 tokenId = uint16(bytes2(record[5:7]));
             owed[accountId][tokenId] += uint96(bytes12(record[7:19]));

@@ -20,6 +20,7 @@ export const TX_PADDING = 0;
 export const TX_FILL = 1;
 export const TX_DEPOSIT = 2;
 export const TX_WITHDRAWAL = 3;
+export const TX_FORCED_WITHDRAWAL = 4;
 
 /** Bytes of one record of each type in the pubdata (docs/protocol.md §6). */
 export const FILL_PUBDATA_BYTES = 46;
@@ -59,6 +60,7 @@ export const GENERATED_CONSTANTS = {
   TX_FILL,
   TX_DEPOSIT,
   TX_WITHDRAWAL,
+  TX_FORCED_WITHDRAWAL,
   FILL_PUBDATA_BYTES,
   DEPOSIT_PUBDATA_BYTES,
   WITHDRAWAL_PUBDATA_BYTES,

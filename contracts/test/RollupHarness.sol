@@ -3,21 +3,25 @@ pragma solidity 0.8.28;
 
 import {Rollup} from "../Rollup.sol";
 import {IGroth16Verifier} from "../interfaces/IGroth16Verifier.sol";
-import {IPoseidon} from "../interfaces/IPoseidon.sol";
 
-/// @notice Test-only: exposes the proof check to feed it public inputs the hash never yields.
+/// @notice Test-only: exposes the proof check and the queue matching to feed them what a real batch never carries.
 contract RollupHarness is Rollup {
     constructor(
         IGroth16Verifier verifier_,
-        IPoseidon hasher_,
+        address[3] memory hashers,
         uint256 genesisRoot,
         uint256[3] memory slots,
         uint256[2] memory depths,
-        uint256 firstAccountId
-    ) Rollup(verifier_, hasher_, genesisRoot, slots, depths, firstAccountId) {}
+        uint256 firstAccountId,
+        uint256 forcedWithdrawalDelay_
+    ) Rollup(verifier_, hashers, genesisRoot, slots, depths, firstAccountId, forcedWithdrawalDelay_) {}
 
     function matchDeposits(bytes calldata pubdata) external view returns (uint256) {
         return _matchDeposits(pubdata);
+    }
+
+    function matchForced(bytes calldata pubdata) external view returns (uint256) {
+        return _matchForced(pubdata);
     }
 
     function verifyProofFor(uint256 publicInput, uint256[8] calldata proof) external view {

@@ -1,24 +1,27 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { HASHER_CONTRACT, poseidonArtifact } from "../../src/chain/poseidon-artifact.js";
+import { HASH_INPUTS } from "../../src/constants.js";
+import { poseidonArtifact, poseidonContractName } from "../../src/chain/poseidon-artifact.js";
 
 /**
- * Deploys the generated Groth16 verifier of one circuit configuration, the Poseidon(6) hasher and
- * the Rollup. Parameters: genesisRoot, slots ([deposits, withdrawals, fills] per batch), depths
- * ([ACCOUNT_DEPTH, BALANCE_DEPTH]), firstAccountId. `rollupContract` is "Rollup" (or the test harness).
+ * Deploys the generated Groth16 verifier of one circuit configuration, the Poseidon contracts
+ * (6 inputs for the public input, 4 and 5 for exit proofs) and the Rollup. Parameters: genesisRoot,
+ * slots ([deposits, withdrawals, fills] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH]),
+ * firstAccountId, forcedWithdrawalDelay (seconds). `rollupContract` is "Rollup" (or the test harness).
  */
 export function rollupModule(verifierContract: string, rollupContract: "Rollup" | "RollupHarness" = "Rollup") {
   return buildModule(`${rollupContract}_${verifierContract}`, (m) => {
     const verifier = m.contract(verifierContract);
-    const hasher = m.contract(HASHER_CONTRACT, poseidonArtifact());
+    const hashers = [HASH_INPUTS, 4, 5].map((n) => m.contract(poseidonContractName(n), poseidonArtifact(n)));
     const rollup = m.contract(rollupContract, [
       verifier,
-      hasher,
+      hashers,
       m.getParameter<bigint>("genesisRoot"),
       m.getParameter<bigint[]>("slots"),
       m.getParameter<bigint[]>("depths"),
       m.getParameter<bigint>("firstAccountId"),
+      m.getParameter<bigint>("forcedWithdrawalDelay"),
     ]);
-    return { verifier, hasher, rollup };
+    return { verifier, hasher: hashers[0]!, rollup };
   });
 }
 

@@ -10,7 +10,7 @@ import { field, str, strPath } from "./witness-format.js";
 
 /** The circuit input of one withdrawal slot (WithdrawalSettlement.circom); decimal strings. */
 export interface WithdrawalWitness {
-  /** accountId, tokenId, nonce, amount */
+  /** accountId, tokenId, nonce, amount, forced */
   withdrawal: string[];
   /** R8x, R8y, S */
   signature: string[];
@@ -44,20 +44,35 @@ export function checkWithdrawal(state: RollupState, signed: SignedWithdrawal): v
 /** The pubdata record of a withdrawal. */
 export function withdrawalRecord(signed: SignedWithdrawal): WithdrawalRecord {
   const { accountId, tokenId, amount } = signed.withdrawal;
-  return { accountId, tokenId, amount };
+  return { accountId, tokenId, amount, forced: false };
 }
 
 /**
- * Applies a withdrawal record exactly as WithdrawalSettlement.circom does (debit, nonce + 1); a
- * record with amount 0 is padding and changes nothing. Returns the witness, whose nonce and
- * signature come from `signed` (absent when rebuilding from L1, which needs no witness).
+ * The record of a forced withdrawal of `tokenId` from `accountId` (rule W6: the whole balance).
+ * Checks W1's index rules (TransactionRuleError) and changes nothing.
+ */
+export function forcedWithdrawalRecord(state: RollupState, accountId: number, tokenId: number): WithdrawalRecord {
+  try {
+    return { accountId, tokenId, amount: state.balance(accountId, tokenId), forced: true };
+  } catch (e) {
+    if (e instanceof ValidationError) throw new TransactionRuleError("W1", e.message);
+    throw e;
+  }
+}
+
+/**
+ * Applies a withdrawal record exactly as WithdrawalSettlement.circom does: debit, and nonce + 1 for
+ * a signed one; a record that is neither forced nor has an amount is padding and changes nothing.
+ * Returns the witness, whose nonce and signature come from `signed` (absent for forced ones and
+ * when rebuilding from L1, which needs no witness).
  */
 export function applyWithdrawalRecord(state: RollupState, r: WithdrawalRecord, signed?: SignedWithdrawal): WithdrawalWitness {
   state.balance(r.accountId, r.tokenId); // index checks before anything changes
   const acc = state.account(r.accountId);
   const s = signed?.signature;
+  const enabled = r.forced || r.amount !== 0n;
   const witness: WithdrawalWitness = {
-    withdrawal: [r.accountId, r.tokenId, r.amount === 0n ? 0 : (signed?.withdrawal.nonce ?? acc.nonce), r.amount].map(str),
+    withdrawal: [r.accountId, r.tokenId, enabled ? (signed?.withdrawal.nonce ?? acc.nonce) : 0, r.amount, r.forced ? 1 : 0].map(str),
     signature: s ? [s.r8x, s.r8y, s.s].map(str) : B8,
     key: [str(acc.publicKey.ax), str(acc.publicKey.ay)],
     balance: str(acc.balances.get(r.tokenId)),
@@ -65,8 +80,8 @@ export function applyWithdrawalRecord(state: RollupState, r: WithdrawalRecord, s
     orderRoot: str(acc.orders.root),
     accountPath: strPath(state.tree.path(r.accountId)),
   };
-  if (r.amount !== 0n) {
-    const next = new Account(acc.publicKey, acc.nonce + 1n, acc.balances, acc.orders);
+  if (enabled) {
+    const next = new Account(acc.publicKey, r.forced ? acc.nonce : acc.nonce + 1n, acc.balances, acc.orders);
     next.balances.set(r.tokenId, field(acc.balances.get(r.tokenId) - r.amount));
     state.putAccount(r.accountId, next);
   }

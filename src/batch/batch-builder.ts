@@ -4,7 +4,7 @@ import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
 import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
 import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING_FILL } from "./apply-fill.js";
-import { applyWithdrawalRecord, checkWithdrawal, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
+import { applyWithdrawalRecord, checkWithdrawal, forcedWithdrawalRecord, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
 import type { Fill } from "./fill.js";
 import { type DepositRecord, encodePubdata, type FillRecord, PADDING_DEPOSIT, PADDING_WITHDRAWAL, type WithdrawalRecord } from "./pubdata.js";
 import { publicInputHash } from "./public-input.js";
@@ -15,7 +15,7 @@ export interface SealedBatch {
   batchNumber: number;
   oldRoot: bigint;
   newRoot: bigint;
-  /** Enabled slots of each type (the rest is padding). */
+  /** Enabled slots of each type (the rest is padding); withdrawals include forced ones. */
   fills: number;
   deposits: number;
   withdrawals: number;
@@ -91,6 +91,17 @@ export class BatchBuilder {
     this.closeDeposits();
     const record = withdrawalRecord(signed);
     this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record, signed), record });
+  }
+
+  /**
+   * Applies a forced withdrawal of the whole balance of `tokenId` from `accountId`, requested on L1
+   * (rule W6); the caller takes the requests from the contract's queue in order.
+   */
+  forceWithdraw(accountId: number, tokenId: number): void {
+    if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any fill`);
+    const record = forcedWithdrawalRecord(this.state, accountId, tokenId);
+    this.closeDeposits();
+    this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record), record });
   }
 
   /** Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule. */

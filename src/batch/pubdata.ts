@@ -7,6 +7,7 @@ import {
   Side,
   TX_DEPOSIT,
   TX_FILL,
+  TX_FORCED_WITHDRAWAL,
   TX_PADDING,
   TX_WITHDRAWAL,
   WITHDRAWAL_PUBDATA_BYTES,
@@ -35,11 +36,15 @@ export interface DepositRecord {
   ay: bigint;
 }
 
-/** One withdrawal as published on L1 (its nonce is implied: one more per record). */
+/**
+ * One withdrawal as published on L1: signed by the account's key (its nonce is implied, one more
+ * per record) or forced from L1 (the whole balance, no signature, nonce unchanged).
+ */
 export interface WithdrawalRecord {
   accountId: number;
   tokenId: number;
   amount: bigint;
+  forced: boolean;
 }
 
 export const PADDING_RECORD: FillRecord = {
@@ -54,23 +59,29 @@ export const PADDING_RECORD: FillRecord = {
   quoteAmount: 0n,
 };
 export const PADDING_DEPOSIT: DepositRecord = { accountId: 0, tokenId: 0, amount: 0n, ax: 0n, ay: 0n };
-export const PADDING_WITHDRAWAL: WithdrawalRecord = { accountId: 0, tokenId: 0, amount: 0n };
+export const PADDING_WITHDRAWAL: WithdrawalRecord = { accountId: 0, tokenId: 0, amount: 0n, forced: false };
 
 type Layout<R> = readonly (readonly [keyof R & string, number])[];
 
-/** A record type: its type byte, size and field layout after the type byte. */
+/** A record type: its size, its field layout after the type byte, and its type byte. */
 interface RecordCodec<R> {
-  type: number;
   bytes: number;
   layout: Layout<R>;
-  /** The field whose zero value marks padding. */
-  amount: keyof R & string;
+  /** The record's type byte (TX_PADDING for padding). */
+  typeOf(record: R): number;
+  /** The fields that the type byte carries, given the type byte. */
+  fromType(type: number): Partial<R>;
 }
 
+/** A record type whose padding is the one with a zero amount. */
+const byAmount = <R>(type: number, amount: keyof R & string) => ({
+  typeOf: (r: R) => (BigInt(r[amount] as bigint) === 0n ? TX_PADDING : type),
+  fromType: () => ({}),
+});
+
 const FILL: RecordCodec<FillRecord> = {
-  type: TX_FILL,
+  ...byAmount<FillRecord>(TX_FILL, "baseAmount"),
   bytes: FILL_PUBDATA_BYTES,
-  amount: "baseAmount",
   layout: [
     ["takerAccountId", 4],
     ["makerAccountId", 4],
@@ -84,9 +95,8 @@ const FILL: RecordCodec<FillRecord> = {
   ],
 };
 const DEPOSIT: RecordCodec<DepositRecord> = {
-  type: TX_DEPOSIT,
+  ...byAmount<DepositRecord>(TX_DEPOSIT, "amount"),
   bytes: DEPOSIT_PUBDATA_BYTES,
-  amount: "amount",
   layout: [
     ["accountId", 4],
     ["tokenId", 2],
@@ -96,9 +106,9 @@ const DEPOSIT: RecordCodec<DepositRecord> = {
   ],
 };
 const WITHDRAWAL: RecordCodec<WithdrawalRecord> = {
-  type: TX_WITHDRAWAL,
+  typeOf: (r) => (r.forced ? TX_FORCED_WITHDRAWAL : r.amount === 0n ? TX_PADDING : TX_WITHDRAWAL),
+  fromType: (type) => ({ forced: type === TX_FORCED_WITHDRAWAL }),
   bytes: WITHDRAWAL_PUBDATA_BYTES,
-  amount: "amount",
   layout: [
     ["accountId", 4],
     ["tokenId", 2],
@@ -111,8 +121,7 @@ const BIGINT_FIELDS = new Set(["baseAmount", "quoteAmount", "amount", "ax", "ay"
 
 function encode<R>(codec: RecordCodec<R>, record: R): Uint8Array {
   const out = new Uint8Array(codec.bytes);
-  const padding = BigInt(record[codec.amount] as bigint) === 0n;
-  out[0] = padding ? TX_PADDING : codec.type;
+  out[0] = codec.typeOf(record);
   let offset = 1;
   for (const [field, bytes] of codec.layout) {
     let v = BigInt(record[field] as bigint | number);
@@ -136,11 +145,11 @@ function decode<R>(codec: RecordCodec<R>, bytes: Uint8Array): R {
     values[field] = BIGINT_FIELDS.has(field) ? v : Number(v);
     offset += size;
   }
-  const padding = BigInt(values[codec.amount]!) === 0n;
   const type = bytes[0]!;
-  if (type !== (padding ? TX_PADDING : codec.type)) throw new ValidationError("record.type", `must be ${padding ? TX_PADDING : codec.type} for this record`, type);
-  if (padding && bytes.some((b) => b !== 0)) throw new ValidationError("record", "padding must be all zero bytes");
-  return values as R;
+  const record = { ...values, ...codec.fromType(type) } as R;
+  if (type !== codec.typeOf(record)) throw new ValidationError("record.type", `must be ${codec.typeOf(record)} for this record`, type);
+  if (type === TX_PADDING && bytes.some((b) => b !== 0)) throw new ValidationError("record", "padding must be all zero bytes");
+  return record;
 }
 
 export const encodeFillRecord = (r: FillRecord) => encode(FILL, r);

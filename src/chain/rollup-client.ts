@@ -1,12 +1,13 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, type Log, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
-import type { BatchShape, DepositRecord } from "../batch/pubdata.js";
+import { type BatchShape, type DepositRecord, encodeDepositRecord } from "../batch/pubdata.js";
 import { subgroupWitness } from "../crypto/babyjub.js";
 import type { PublicKey } from "../crypto/eddsa.js";
 import { ProofbookError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProvedBatch } from "../prover/prover-pool.js";
+import type { ExitProof } from "./exit-proof.js";
 import { proofCalldata } from "./proof-calldata.js";
 
 /** An L1 transaction reverted or did not do what it should. */
@@ -29,6 +30,18 @@ export interface BatchSubmittedEvent {
 }
 
 type Connection = NetworkConnection<string>;
+type WalletClient = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number];
+
+/** Seconds the operator has to process a forced withdrawal, by default: one week. */
+export const DEFAULT_FORCED_WITHDRAWAL_DELAY = 7 * 24 * 3600;
+
+export interface DeployOptions {
+  /** The first account id deposits create: the genesis state's accounts lie below it (default 1). */
+  firstAccountId?: number;
+  /** Seconds the operator has to process a forced withdrawal (default one week). */
+  forcedWithdrawalDelay?: number;
+  contract?: "Rollup" | "RollupHarness";
+}
 
 /** A deposit in the L1 queue: its index and its record. */
 export interface QueuedDeposit {
@@ -41,13 +54,15 @@ export class RollupClient {
   private constructor(
     private readonly connection: Connection,
     readonly address: Address,
+    /** The wallet that sends transactions (default: the connection's first). */
+    private readonly wallet?: WalletClient,
   ) {}
 
   /**
    * Deploys verifier, hasher and Rollup with the Ignition module. `firstAccountId` is the first
    * account id deposits create: the genesis state's accounts lie below it.
    */
-  static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, options: { firstAccountId?: number; contract?: "Rollup" | "RollupHarness" } = {}): Promise<RollupClient> {
+  static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, options: DeployOptions = {}): Promise<RollupClient> {
     const { config } = artifacts;
     const module = rollupModule(artifacts.verifierContract, options.contract ?? "Rollup");
     const parameters = {
@@ -55,18 +70,20 @@ export class RollupClient {
       slots: [config.nDeposits, config.nWithdrawals, config.nFills].map(BigInt),
       depths: [config.accountDepth, config.balanceDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
+      forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
     };
     const deployed = await connection.ignition.deploy(module, { parameters: { [module.id]: parameters } });
     // The module names its contracts at run time, so Ignition cannot type them.
     return new RollupClient(connection, (deployed.rollup as unknown as { address: Address }).address);
   }
 
-  static at(connection: Connection, address: Address): RollupClient {
-    return new RollupClient(connection, address);
+  /** A client of the Rollup at `address`, sending transactions from `wallet` (default: the connection's first). */
+  static at(connection: Connection, address: Address, wallet?: WalletClient): RollupClient {
+    return new RollupClient(connection, address, wallet);
   }
 
   contract() {
-    return this.connection.viem.getContractAt("Rollup", this.address);
+    return this.connection.viem.getContractAt("Rollup", this.address, this.wallet ? { client: { wallet: this.wallet } } : undefined);
   }
 
   async stateRoot(): Promise<bigint> {
@@ -110,6 +127,42 @@ export class RollupClient {
   async claim(accountId: number, tokenId: number): Promise<{ amount: bigint; to: Address; gasUsed: bigint }> {
     const receipt = await this.send("claim", [BigInt(accountId), BigInt(tokenId)]);
     const e = (await this.decoded(receipt.logs, "Claimed"))[0]!;
+    return { amount: e.amount as bigint, to: e.to as Address, gasUsed: receipt.gasUsed };
+  }
+
+  /** Asks for a forced withdrawal of the whole balance of `tokenId` (the caller must own the account on L1). */
+  async requestWithdrawal(accountId: number, tokenId: number): Promise<{ index: number; deadline: bigint; gasUsed: bigint }> {
+    const receipt = await this.send("requestWithdrawal", [BigInt(accountId), BigInt(tokenId)]);
+    const e = (await this.decoded(receipt.logs, "WithdrawalRequested"))[0]!;
+    return { index: Number(e.index), deadline: e.deadline as bigint, gasUsed: receipt.gasUsed };
+  }
+
+  /** Forced withdrawals requested on L1 from index `from` on, in queue order. */
+  async forcedRequests(from = 0): Promise<{ index: number; accountId: number; tokenId: number; deadline: bigint }[]> {
+    const publicClient = await this.connection.viem.getPublicClient();
+    const logs = await publicClient.getLogs({ address: this.address, fromBlock: 0n });
+    return (await this.decoded(logs, "WithdrawalRequested"))
+      .map((e) => ({ index: Number(e.index), accountId: Number(e.accountId), tokenId: Number(e.tokenId), deadline: e.deadline as bigint }))
+      .filter((r) => r.index >= from)
+      .sort((a, b) => a.index - b.index);
+  }
+
+  /** Switches the contract to exit mode (only once a forced withdrawal is overdue). */
+  async activateExitMode(): Promise<void> {
+    await this.send("activateExitMode", []);
+  }
+
+  /** In exit mode: pays the account's whole balance of a token to its L1 owner, proven against the last root. */
+  async exit(proof: ExitProof): Promise<{ amount: bigint; to: Address; gasUsed: bigint }> {
+    const receipt = await this.send("exit", [BigInt(proof.accountId), BigInt(proof.tokenId), proof.balance, proof.balancePath, proof.leaf, proof.accountPath]);
+    const e = (await this.decoded(receipt.logs, "Exited"))[0]!;
+    return { amount: e.amount as bigint, to: e.to as Address, gasUsed: receipt.gasUsed };
+  }
+
+  /** In exit mode: pays back a deposit no batch consumed. */
+  async refundDeposit(deposit: QueuedDeposit): Promise<{ amount: bigint; to: Address; gasUsed: bigint }> {
+    const receipt = await this.send("refundDeposit", [BigInt(deposit.index), toHex(encodeDepositRecord(deposit.record))]);
+    const e = (await this.decoded(receipt.logs, "DepositRefunded"))[0]!;
     return { amount: e.amount as bigint, to: e.to as Address, gasUsed: receipt.gasUsed };
   }
 

@@ -37,7 +37,7 @@ describe("batch: deposits and withdrawals", () => {
     expect(bytes).to.have.length(83);
     expect(bytes[0]).to.equal(TX_DEPOSIT);
     expect(decodeDepositRecord(bytes)).to.deep.equal(d);
-    const w = { accountId: 0x01020304, tokenId: 2, amount: MAX_AMOUNT };
+    const w = { accountId: 0x01020304, tokenId: 2, amount: MAX_AMOUNT, forced: false };
     const wb = encodeWithdrawalRecord(w);
     expect(wb).to.have.length(19);
     expect([...wb.subarray(0, 7)]).to.deep.equal([TX_WITHDRAWAL, 1, 2, 3, 4, 0, 2]);
@@ -46,7 +46,7 @@ describe("batch: deposits and withdrawals", () => {
   });
 
   it("refuses to decode a record whose type byte does not match it, or padding with data", () => {
-    const bytes = encodeWithdrawalRecord({ accountId: 1, tokenId: 1, amount: 5n });
+    const bytes = encodeWithdrawalRecord({ accountId: 1, tokenId: 1, amount: 5n, forced: false });
     bytes[0] = TX_DEPOSIT;
     expect(() => decodeWithdrawalRecord(bytes)).to.throw(ValidationError, "record.type");
     const padding = new Uint8Array(19);
@@ -134,6 +134,26 @@ describe("batch: deposits and withdrawals", () => {
       expect(() => new BatchBuilder(cfg, s.state, 2).withdraw(signed)).to.throw(TransactionRuleError).with.property("rule", "W3");
       expect(s.state.root).to.equal(root);
     });
+  });
+
+  it("a forced withdrawal takes the whole balance, needs no signature, keeps the nonce, and rebuilds from pubdata", async () => {
+    const s = await scenario(cfg);
+    const genesis = s.state.clone();
+    const b = new BatchBuilder(cfg, s.state, 1);
+    b.forceWithdraw(1, QUOTE);
+    const sealed = b.seal();
+    expect(sealed.withdrawalRecords[0]).to.deep.equal({ accountId: 1, tokenId: QUOTE, amount: 100_000_000n, forced: true });
+    expect(s.state.balance(1, QUOTE)).to.equal(0n);
+    expect(s.state.account(1).nonce).to.equal(0n);
+    expect(decodePubdata(sealed.pubdata, cfg).withdrawals[0]).to.deep.equal(sealed.withdrawalRecords[0]);
+    expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
+    // An empty balance still gives a forced record (type 4, amount 0), never padding.
+    const again = new BatchBuilder(cfg, s.state, 2);
+    again.forceWithdraw(1, QUOTE);
+    const empty = again.seal();
+    expect(empty.pubdata[2 * 83]).to.equal(4);
+    expect(decodePubdata(empty.pubdata, cfg).withdrawals[0]).to.deep.equal({ accountId: 1, tokenId: QUOTE, amount: 0n, forced: true });
+    expect(() => new BatchBuilder(cfg, s.state, 3).forceWithdraw(4 ** cfg.accountDepth, QUOTE)).to.throw(TransactionRuleError).with.property("rule", "W1");
   });
 
   it("a deposit record outside the trees changes nothing", async () => {

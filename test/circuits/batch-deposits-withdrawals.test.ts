@@ -55,6 +55,14 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
     expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
   });
 
+  it("accepts a forced withdrawal with no signature, and one of an empty balance", async () => {
+    const batch = await sealed((b) => b.forceWithdraw(1, QUOTE));
+    expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
+    const empty = await sealed((b) => b.forceWithdraw(3, 3));
+    expect(empty.withdrawalRecords[0]!.amount).to.equal(0n);
+    expect(await witnessError(wasm, empty.circuitInput)).to.equal(undefined);
+  });
+
   it("accepts a deposit to an existing account", async () => {
     const batch = await deposit(() => topUp(2, QUOTE, 5n));
     expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
@@ -187,11 +195,35 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       await expectRejectedAt(wasm, { ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "hash.out === publicInput");
     });
 
+    it("W6: a forced withdrawal of less than the whole balance", async () => {
+      const batch = await sealed((b) => b.forceWithdraw(1, QUOTE));
+      const input = tampered(batch);
+      input.withdrawals[0]![3] = "99999999";
+      input.publicInput = publicInputWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, amount: 99_999_999n }] }).toString();
+      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "forced * newBalance === 0");
+    });
+
+    it("a forced flag that is not 0 or 1", async () => {
+      const batch = await sealed((b) => b.forceWithdraw(1, QUOTE));
+      const input = tampered(batch);
+      input.withdrawals[0]![4] = "2";
+      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "forced * (forced - 1) === 0");
+    });
+
+    it("a signed withdrawal passed off as forced to skip its signature: the published type byte gives it away", async () => {
+      // The prover marks a withdrawal the owner never signed as forced: the record must then say
+      // type 4, which the contract only accepts for a forced request in its queue (W8).
+      const batch = await withdraw((s) => withdrawal(s, {}, s.traders[1]!.key));
+      const input = tampered(batch);
+      input.withdrawals[0]![4] = "1";
+      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "forced * newBalance === 0");
+    });
+
     it("padding that carries an account id", async () => {
       const batch = await sealed(() => {});
       const input = tampered(batch);
       input.withdrawals[0]![0] = "1";
-      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "withdrawal[0] * isPadding.out === 0");
+      await expectRejectedAt(wasm, input, "WithdrawalSettlement", "withdrawal[0] * isPadding === 0");
     });
   });
 });
