@@ -12,15 +12,17 @@ const short = (v: bigint) => {
 export async function demo(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string" });
   const log = (m: string) => console.log(m);
-  console.log("proofbook demo: signed orders -> matched fills -> Groth16-proven batches -> verified L1 root updates\n");
+  console.log("proofbook demo: L1 deposits -> signed orders -> matched fills -> L2 withdrawals -> Groth16-proven batches -> verified L1 root updates -> claims on L1\n");
   console.log("!! INSECURE DEV SETUP: the trusted setup uses a public tau. Never use these keys beyond dev. !!\n");
   const [artifacts] = await build({ circuits: [typeof args.circuit === "string" ? args.circuit : "demo"], log: (m) => log(`[build] ${m}`) });
   const a = artifacts!;
-  const header = ["batch", "fills", "constraints", "witness ms", "prove ms", "L1 gas", "calldata B", "new root"];
+  const header = ["batch", "deposits", "withdrawals", "fills", "constraints", "witness ms", "prove ms", "L1 gas", "calldata B", "new root"];
   const rows: string[][] = [];
   const onSettled = (s: SettledBatch) => {
     const row = [
       String(s.proved.batch.batchNumber),
+      `${s.proved.batch.deposits}/${a.config.nDeposits}`,
+      `${s.proved.batch.withdrawals}/${a.config.nWithdrawals}`,
       `${s.proved.batch.fills}/${a.config.nFills}`,
       String(a.constraints),
       s.proved.witnessMs.toFixed(0),
@@ -30,7 +32,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
       short(s.receipt.newRoot),
     ];
     rows.push(row);
-    log(`[chain] batch ${row[0]} verified on L1: gas ${row[5]}, new root ${row[7]}`);
+    log(`[chain] batch ${row[0]} verified on L1: gas ${row[7]}, new root ${row[9]}`);
   };
   const result = await runSettlement({
     artifacts: a,
@@ -43,9 +45,16 @@ export async function demo(argv: readonly string[]): Promise<number> {
   });
   console.log(`\norders accepted ${result.orders.accepted}, rejected ${result.orders.rejected}\n`);
   printTable(header, rows);
+  console.log("");
+  let paid = true;
+  for (const w of result.withdrawals) {
+    const arrived = w.arrived === w.amount;
+    paid &&= arrived;
+    console.log(`withdrawal of account ${w.accountId}: ${w.amount} of token ${w.tokenId} withdrawn on L2, ${w.arrived} arrived in its owner's L1 wallet: ${arrived ? "ARRIVED" : "MISSING"}`);
+  }
   const ok = result.onChainRoot === result.localRoot && result.onChainBatches === BigInt(rows.length);
   console.log(`\non-chain root ${short(result.onChainRoot)} after ${result.onChainBatches} batches; local root ${short(result.localRoot)}: ${ok ? "MATCH" : "MISMATCH"}`);
-  return ok ? 0 : 1;
+  return ok && paid && result.withdrawals.length > 0 ? 0 : 1;
 }
 
 export function printTable(header: string[], rows: string[][]): void {

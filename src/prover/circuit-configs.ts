@@ -11,7 +11,7 @@ export interface CircuitConfig extends StateDims, BatchShape {
 /** The configurations in use. `test` is the smallest meaningful one; `demo` drives the demo and the bench. */
 export const CIRCUIT_CONFIGS = {
   test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nFills: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
-  demo: { name: "batch_demo", nDeposits: 2, nWithdrawals: 1, nFills: 2, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+  demo: { name: "batch_demo", nDeposits: 4, nWithdrawals: 1, nFills: 2, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;

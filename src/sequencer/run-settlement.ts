@@ -4,7 +4,11 @@ import { initCrypto } from "../crypto/index.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
-import { DEMO_BASE_TOKEN, DEMO_MARKET, DEMO_QUOTE_TOKEN, demoGenesis } from "../state/genesis.js";
+import DemoTokens from "../../ignition/modules/DemoTokens.js";
+import type { SealedBatch } from "../batch/batch-builder.js";
+import { KeyPair, signWithdrawal } from "../crypto/index.js";
+import { DEMO_BASE_TOKEN, DEMO_MARKET, DEMO_QUOTE_TOKEN, type GenesisTrader } from "../state/genesis.js";
+import { RollupState } from "../state/rollup-state.js";
 import { RandomOrderFlow } from "./random-order-flow.js";
 import { Sequencer } from "./sequencer.js";
 import { type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
@@ -28,6 +32,7 @@ export interface SettlementRunOptions {
 export interface SettlementRunResult {
   settled: SettledBatch[];
   orders: { accepted: number; rejected: number };
+  withdrawals: WithdrawalOutcome[];
   localRoot: bigint;
   onChainRoot: bigint;
   onChainBatches: bigint;
@@ -35,9 +40,17 @@ export interface SettlementRunResult {
   genesisRoot: bigint;
 }
 
+/** What each demo trader deposits on L1: BASE, QUOTE. */
+export const DEMO_DEPOSIT = [1_000_000n, 100_000_000n] as const;
+/** What each demo trader withdraws of its QUOTE. */
+export const DEMO_WITHDRAWAL = 1_234_567n;
+
 /**
- * The whole pipeline on an in-process Hardhat chain: genesis, deploy, random signed orders, matching,
- * batches proven in worker threads while intake goes on, submission in order, and the final roots.
+ * The whole pipeline on an in-process Hardhat chain: deploy the rollup on the empty genesis and two
+ * ERC-20 tokens, traders deposit on L1, the sequencer takes the deposit queue, random signed orders
+ * are matched, each trader withdraws, batches are proven in worker threads while intake goes on and
+ * submitted in order, the withdrawals are claimed on L1; returns the final roots and what arrived.
+ * `batches` counts the batches of trading after the deposits' batches.
  */
 export async function runSettlement(options: SettlementRunOptions): Promise<SettlementRunResult> {
   const { artifacts, batches } = options;
@@ -55,29 +68,71 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
   }
 }
 
+/** A trader's L2 withdrawal and what its claim paid out on L1. */
+export interface WithdrawalOutcome {
+  accountId: number;
+  tokenId: number;
+  amount: bigint;
+  /** How much the owner's L1 balance of the token grew by the claim. */
+  arrived: bigint;
+}
+
 async function settle(options: SettlementRunOptions, prover: ProverPool, connection: Connection, log: (m: string) => void): Promise<SettlementRunResult> {
   const { artifacts, batches } = options;
-  const { state, traders } = demoGenesis(artifacts.config, options.traders ?? 4);
+  const { config } = artifacts;
+  // Genesis is the empty state: every balance enters by an L1 deposit.
+  const state = new RollupState(config);
   const genesisRoot = state.root;
-  const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { firstAccountId: traders.length + 1 });
-  log(`deployed Rollup at ${client.address} with genesis root ${genesisRoot}`);
+  const client = await RollupClient.deploy(connection, artifacts, genesisRoot);
+  log(`deployed Rollup at ${client.address} with the empty genesis root ${genesisRoot}`);
+  const { base, quote } = await connection.ignition.deploy(DemoTokens);
+  for (const [token, id] of [[base, DEMO_BASE_TOKEN], [quote, DEMO_QUOTE_TOKEN]] as const) {
+    if ((await client.registerToken(token.address)) !== id) throw new ProofbookError(`token ${token.address} did not get id ${id}`);
+  }
+  log(`deployed and registered ERC-20 tokens BASE ${base.address} (id ${DEMO_BASE_TOKEN}) and QUOTE ${quote.address} (id ${DEMO_QUOTE_TOKEN})`);
+
+  // Each trader funds an L2 account from its own L1 wallet: one deposit creates it, a second tops it up.
+  const wallets = (await connection.viem.getWalletClients()).slice(1, 1 + (options.traders ?? 4));
+  const traders: GenesisTrader[] = [];
+  for (const [i, wallet] of wallets.entries()) {
+    const key = KeyPair.fromSeed(`trader-${i}`);
+    const owner = wallet.account.address;
+    const as = RollupClient.at(connection, client.address, wallet);
+    for (const [token, amount] of [[base, DEMO_DEPOSIT[0]], [quote, DEMO_DEPOSIT[1]]] as const) {
+      await token.write.mint([owner, amount]);
+      const asOwner = await connection.viem.getContractAt("TestToken", token.address, { client: { wallet } });
+      await asOwner.write.approve([client.address, amount]);
+    }
+    const created = await as.depositNewAccount(owner, key.publicKey, DEMO_BASE_TOKEN, DEMO_DEPOSIT[0]);
+    await as.deposit(created.record.accountId, DEMO_QUOTE_TOKEN, DEMO_DEPOSIT[1]);
+    traders.push({ accountId: created.record.accountId, key, balances: { [DEMO_BASE_TOKEN]: DEMO_DEPOSIT[0], [DEMO_QUOTE_TOKEN]: DEMO_DEPOSIT[1] } });
+  }
+  log(`${traders.length} traders deposited ${DEMO_DEPOSIT[0]} BASE and ${DEMO_DEPOSIT[1]} QUOTE each on L1 (accounts ${traders.map((t) => t.accountId).join(", ")})`);
   log(`prover pool: ${prover.workers} worker thread(s)`);
   const pipeline = new SettlementPipeline(prover, client, {
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,
   });
-  const sequencer = new Sequencer(artifacts.config, state, [DEMO_MARKET]);
-  const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50 }, options.seed ?? 1);
-  const orders = { accepted: 0, rejected: 0 };
+  const sequencer = new Sequencer(config, state, [DEMO_MARKET]);
   let sealed = 0;
-  const enqueue = (batch: ReturnType<Sequencer["seal"]>) => {
-    const padding = artifacts.config.nFills - batch.fills;
-    log(`sealed batch ${batch.batchNumber} (${batch.fills} fills${padding ? `, ${padding} padding` : ""}); proving in the background ...`);
+  const enqueue = (batch: SealedBatch) => {
+    log(`sealed batch ${batch.batchNumber} (${batch.deposits} deposits, ${batch.withdrawals} withdrawals, ${batch.fills} fills, the rest padding); proving in the background ...`);
     void pipeline.enqueue(batch);
     sealed++;
   };
+  // The L1 deposit queue, in order, as any operator reads it; batches take them before any fill.
+  for (const d of await client.queuedDeposits()) sequencer.deposit(d.record);
+  while (sequencer.pendingTransactions.deposits > 0) enqueue(sequencer.seal());
+
+  // Each trader withdraws part of its QUOTE: signed on L2, applied as batches open, claimed on L1 at the end.
+  const withdrawals = traders.map((t) => signWithdrawal({ accountId: t.accountId, tokenId: DEMO_QUOTE_TOKEN, nonce: 0, amount: DEMO_WITHDRAWAL }, t.key));
+  for (const w of withdrawals) sequencer.withdraw(w);
+
+  const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50 }, options.seed ?? 1);
+  const orders = { accepted: 0, rejected: 0 };
   const maxOrders = 200 * batches;
-  for (let i = 0; sealed < batches && i < maxOrders; i++) {
+  const target = sealed + batches;
+  for (let i = 0; (sealed < target || sequencer.pendingTransactions.withdrawals > 0) && i < maxOrders; i++) {
     let result;
     try {
       result = sequencer.submit(flow.next());
@@ -90,9 +145,19 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     // Every sealed batch is proven and submitted, even past the target: nothing is dropped.
     result.sealed.forEach(enqueue);
   }
-  // Fills already applied to the state but not yet in a batch: seal them too.
-  if (sequencer.pendingFills > 0) enqueue(sequencer.seal());
-  if (sealed < batches) throw new ProofbookError(`only ${sealed} of ${batches} batches could be filled from ${maxOrders} orders`);
+  // Fills or withdrawals already applied to the state but not yet in a batch: seal them too.
+  if (sequencer.pendingFills > 0 || sequencer.pendingTransactions.withdrawals > 0 || state.root !== pipeline.lastNewRoot) enqueue(sequencer.seal());
+  if (sealed < target) throw new ProofbookError(`only ${sealed} of ${target} batches could be filled from ${maxOrders} orders`);
   const settled = await pipeline.drain();
-  return { settled, orders, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
+
+  // Claims: what each landed withdrawal owes is paid to the trader's L1 wallet.
+  const outcomes: WithdrawalOutcome[] = [];
+  for (const [i, w] of withdrawals.entries()) {
+    const owner = wallets[i]!.account.address;
+    const { accountId, tokenId, amount } = w.withdrawal;
+    const before = await quote.read.balanceOf([owner]);
+    await client.claim(accountId, tokenId);
+    outcomes.push({ accountId, tokenId, amount, arrived: (await quote.read.balanceOf([owner])) - before });
+  }
+  return { settled, orders, withdrawals: outcomes, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
 }

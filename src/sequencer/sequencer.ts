@@ -1,8 +1,10 @@
 import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
+import type { DepositRecord } from "../batch/pubdata.js";
 import type { Fill } from "../batch/fill.js";
 import { Side } from "../constants.js";
 import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
+import { assertWithdrawalSignature, type SignedWithdrawal, validateWithdrawal } from "../crypto/withdrawal.js";
 import type { EngineEvent } from "../engine/engine-event.js";
 import type { EngineCommand, EngineInput, OrderKind, TimeInForce } from "../engine/engine-input.js";
 import type { MarketConfig } from "../engine/market.js";
@@ -46,6 +48,9 @@ interface OpenEntry {
 
 const ORDER_FIELDS: Record<string, string> = { price: "order.price", quantity: "order.amount", side: "order.side" };
 
+/** A withdrawal waiting for the next batch: signed by the account, or forced from L1. */
+type PendingWithdrawal = { signed: SignedWithdrawal } | { forced: { accountId: number; tokenId: number } };
+
 /**
  * Order intake in front of the matching engine: checks each signed order against the state before
  * the engine sees it (signature, slot, balance net of what open orders reserve), so that every
@@ -66,6 +71,9 @@ export class Sequencer {
   private readonly reserved = new Map<string, bigint>();
   private readonly clock: () => number;
   private nextOrderId = 1;
+  /** L1 deposits and withdrawals waiting for a batch to open (the circuit takes them before any fill). */
+  private readonly pendingDeposits: DepositRecord[] = [];
+  private readonly pendingWithdrawals: PendingWithdrawal[] = [];
   /** Events of the input being processed. */
   private pending: EngineEvent[] = [];
 
@@ -84,6 +92,57 @@ export class Sequencer {
   /** Fills applied but not yet sealed. */
   get pendingFills(): number {
     return this.builder.size;
+  }
+
+  /** Deposits and withdrawals accepted but waiting for a batch to open. */
+  get pendingTransactions(): { deposits: number; withdrawals: number } {
+    return { deposits: this.pendingDeposits.length, withdrawals: this.pendingWithdrawals.length };
+  }
+
+  /**
+   * Takes the next deposit of the L1 queue (the caller feeds them in queue order). It is applied now
+   * if the open batch has taken no withdrawal or fill yet and has room, else when the next batch
+   * opens; from then on the account can trade it.
+   */
+  deposit(record: DepositRecord): void {
+    this.pendingDeposits.push(record);
+    this.drain();
+  }
+
+  /**
+   * Admits a signed withdrawal: valid signature by the account's key, the account's next nonce
+   * (counting withdrawals still waiting), and an amount the balance covers net of what open orders
+   * and waiting withdrawals reserve. It reserves the amount, so no order can spend it, and is
+   * applied now or when the next batch opens. Throws ValidationError, changing nothing, otherwise.
+   */
+  withdraw(signed: SignedWithdrawal): void {
+    const w = signed.withdrawal;
+    validateWithdrawal(w);
+    if (!this.state.hasAccount(w.accountId)) throw new ValidationError("withdrawal.accountId", "has no account", w.accountId);
+    this.state.balance(w.accountId, w.tokenId);
+    assertWithdrawalSignature(signed, this.state.account(w.accountId).publicKey);
+    if (this.pendingWithdrawals.some((p) => "forced" in p && p.forced.accountId === w.accountId && p.forced.tokenId === w.tokenId)) {
+      throw new ValidationError("withdrawal.tokenId", "a forced withdrawal of the whole balance is waiting", w.tokenId);
+    }
+    const waiting = this.pendingWithdrawals.filter((p) => "signed" in p && p.signed.withdrawal.accountId === w.accountId).length;
+    const nonce = this.state.account(w.accountId).nonce + BigInt(waiting);
+    if (BigInt(w.nonce) !== nonce) throw new ValidationError("withdrawal.nonce", `must be the account's next nonce ${nonce}`, w.nonce);
+    const available = this.state.balance(w.accountId, w.tokenId) - this.reservedOf(w.accountId, w.tokenId);
+    if (w.amount > available) throw new ValidationError("withdrawal.amount", `${available} of token ${w.tokenId} available`, w.amount);
+    this.reserveAmount(w.accountId, w.tokenId, w.amount);
+    this.pendingWithdrawals.push({ signed });
+    this.drain();
+  }
+
+  /**
+   * Takes the next forced withdrawal of the L1 queue (the caller feeds them in queue order). When a
+   * batch can take it, the account's open orders that reserve the token are cancelled (its whole
+   * balance is leaving) and the whole balance is withdrawn.
+   */
+  forceWithdraw(accountId: number, tokenId: number): void {
+    this.state.balance(accountId, tokenId);
+    this.pendingWithdrawals.push({ forced: { accountId, tokenId } });
+    this.drain();
   }
 
   /** The market that trades `order`'s pair. */
@@ -159,11 +218,33 @@ export class Sequencer {
     return this.run({ type: "clock" });
   }
 
-  /** Seals the open batch (padding it) and opens the next one. */
+  /** Seals the open batch (padding it) and opens the next one, which takes the waiting deposits and withdrawals first. */
   seal(): SealedBatch {
     const batch = this.builder.seal();
     this.builder = new BatchBuilder(this.config, this.state, batch.batchNumber + 1);
+    this.drain();
     return batch;
+  }
+
+  /** Moves waiting deposits, then waiting withdrawals, into the open batch while it takes them. */
+  private drain(): void {
+    while (this.pendingDeposits.length > 0 && this.builder.acceptsDeposit) this.builder.deposit(this.pendingDeposits.shift()!);
+    if (this.pendingDeposits.length > 0) return; // the queue's order: no withdrawal may close the deposit section first
+    while (this.pendingWithdrawals.length > 0 && this.builder.acceptsWithdrawal) {
+      const next = this.pendingWithdrawals.shift()!;
+      if ("forced" in next) {
+        const { accountId, tokenId } = next.forced;
+        for (const [orderId, entry] of [...this.open]) {
+          const o = entry.signed.order;
+          if (o.accountId === accountId && reservation(o, 1n)[0] === tokenId) this.run({ type: "cancel", id: orderId, owner: accountId });
+        }
+        this.builder.forceWithdraw(accountId, tokenId);
+      } else {
+        const w = next.signed.withdrawal;
+        this.builder.withdraw(next.signed);
+        this.reserveAmount(w.accountId, w.tokenId, -w.amount);
+      }
+    }
   }
 
   /**
@@ -248,7 +329,11 @@ export class Sequencer {
   /** Reserves (or, for a negative `baseAmount`, releases) what `baseAmount` of `order` can cost. */
   private reserve(order: Order, baseAmount: bigint): void {
     const [token, amount] = reservation(order, baseAmount);
-    this.reserved.set(`${order.accountId}:${token}`, this.reservedOf(order.accountId, token) + amount);
+    this.reserveAmount(order.accountId, token, amount);
+  }
+
+  private reserveAmount(accountId: number, token: number, amount: bigint): void {
+    this.reserved.set(`${accountId}:${token}`, this.reservedOf(accountId, token) + amount);
   }
 
   private slotKey(order: Order): string {
