@@ -49,8 +49,11 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice 4^ACCOUNT_DEPTH and 4^BALANCE_DEPTH of the circuit: account and token ids stay below.
     uint256 public immutable accountCapacity;
     uint256 public immutable tokenCapacity;
-    uint256 internal immutable accountDepth;
-    uint256 internal immutable balanceDepth;
+    /// @notice The circuit's tree depths and the genesis root: what a verifier needs to rebuild the state from L1.
+    uint256 public immutable accountDepth;
+    uint256 public immutable balanceDepth;
+    uint256 public immutable orderDepth;
+    uint256 public immutable genesisRoot;
 
     uint256 public stateRoot;
     uint256 public batchCount;
@@ -120,25 +123,28 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
     /// @param slots Slots per batch: [deposits, withdrawals, fills].
-    /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH].
+    /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH].
     /// @param firstAccountId The first account id deposits create (genesis accounts lie below it).
     /// @param forcedWithdrawalDelay_ Seconds the operator has to process a forced withdrawal.
     constructor(
         IGroth16Verifier verifier_,
         address[3] memory hashers,
-        uint256 genesisRoot,
+        uint256 genesisRoot_,
         uint256[3] memory slots,
-        uint256[2] memory depths,
+        uint256[3] memory depths,
         uint256 firstAccountId,
         uint256 forcedWithdrawalDelay_
     ) Ownable(msg.sender) {
-        if (genesisRoot >= SNARK_FIELD) revert RootNotInField(genesisRoot);
-        if (depths[0] == 0 || depths[0] > 16 || depths[1] == 0 || depths[1] > 8 || firstAccountId == 0) revert InvalidConfiguration();
+        if (genesisRoot_ >= SNARK_FIELD) revert RootNotInField(genesisRoot_);
+        if (depths[0] == 0 || depths[0] > 16 || depths[1] == 0 || depths[1] > 8 || depths[2] == 0 || depths[2] > 16 || firstAccountId == 0) {
+            revert InvalidConfiguration();
+        }
         verifier = verifier_;
         (hasher, nodeHasher, leafHasher) = (IPoseidon(hashers[0]), IPoseidonT5(hashers[1]), IPoseidonT6(hashers[2]));
         forcedWithdrawalDelay = forcedWithdrawalDelay_;
-        (accountDepth, balanceDepth) = (depths[0], depths[1]);
-        stateRoot = genesisRoot;
+        (accountDepth, balanceDepth, orderDepth) = (depths[0], depths[1], depths[2]);
+        genesisRoot = genesisRoot_;
+        stateRoot = genesisRoot_;
         (depositsPerBatch, withdrawalsPerBatch, fillsPerBatch) = (slots[0], slots[1], slots[2]);
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];

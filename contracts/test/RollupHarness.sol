@@ -11,7 +11,7 @@ contract RollupHarness is Rollup {
         address[3] memory hashers,
         uint256 genesisRoot,
         uint256[3] memory slots,
-        uint256[2] memory depths,
+        uint256[3] memory depths,
         uint256 firstAccountId,
         uint256 forcedWithdrawalDelay_
     ) Rollup(verifier_, hashers, genesisRoot, slots, depths, firstAccountId, forcedWithdrawalDelay_) {}

@@ -4,6 +4,7 @@ import { rollupModule } from "../../ignition/modules/Rollup.js";
 import { type BatchShape, type DepositRecord, encodeDepositRecord } from "../batch/pubdata.js";
 import { subgroupWitness } from "../crypto/babyjub.js";
 import type { PublicKey } from "../crypto/eddsa.js";
+import type { StateDims } from "../state/account.js";
 import { ProofbookError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProvedBatch } from "../prover/prover-pool.js";
@@ -41,6 +42,8 @@ export interface DeployOptions {
   /** Seconds the operator has to process a forced withdrawal (default one week). */
   forcedWithdrawalDelay?: number;
   contract?: "Rollup" | "RollupHarness";
+  /** Ignition's deployment id: where it journals a deployment to a persistent chain (ignition/deployments/<id>). */
+  deploymentId?: string;
 }
 
 /** A deposit in the L1 queue: its index and its record. */
@@ -68,11 +71,11 @@ export class RollupClient {
     const parameters = {
       genesisRoot,
       slots: [config.nDeposits, config.nWithdrawals, config.nFills].map(BigInt),
-      depths: [config.accountDepth, config.balanceDepth].map(BigInt),
+      depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
       forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
     };
-    const deployed = await connection.ignition.deploy(module, { parameters: { [module.id]: parameters } });
+    const deployed = await connection.ignition.deploy(module, { parameters: { [module.id]: parameters }, deploymentId: options.deploymentId });
     // The module names its contracts at run time, so Ignition cannot type them.
     return new RollupClient(connection, (deployed.rollup as unknown as { address: Address }).address);
   }
@@ -95,6 +98,17 @@ export class RollupClient {
     const rollup = await this.contract();
     const [nDeposits, nWithdrawals, nFills] = await Promise.all([rollup.read.depositsPerBatch(), rollup.read.withdrawalsPerBatch(), rollup.read.fillsPerBatch()]);
     return { nDeposits: Number(nDeposits), nWithdrawals: Number(nWithdrawals), nFills: Number(nFills) };
+  }
+
+  /** The state's tree depths and genesis root, as the contract was deployed. */
+  async layout(): Promise<{ dims: StateDims; genesisRoot: bigint }> {
+    const rollup = await this.contract();
+    const [a, b, o, genesisRoot] = await Promise.all([rollup.read.accountDepth(), rollup.read.balanceDepth(), rollup.read.orderDepth(), rollup.read.genesisRoot()]);
+    return { dims: { accountDepth: Number(a), balanceDepth: Number(b), orderDepth: Number(o) }, genesisRoot };
+  }
+
+  async exitMode(): Promise<boolean> {
+    return await (await this.contract()).read.exitMode();
   }
 
   async batchCount(): Promise<bigint> {

@@ -180,7 +180,7 @@ describe("contracts: forced withdrawals and exit mode", function () {
   describe("matches a batch's forced withdrawal records against the queue (two withdrawal slots)", () => {
     async function queue() {
       const zero = "0x0000000000000000000000000000000000000000";
-      const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero, zero], 0n, [0n, 2n, 0n], [2n, 1n], 1n, 60n]);
+      const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero, zero], 0n, [0n, 2n, 0n], [2n, 1n, 1n], 1n, 60n]);
       const client = RollupClient.at(connection, rollup.address);
       const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
       const [wallet] = await connection.viem.getWalletClients();

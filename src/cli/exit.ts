@@ -1,0 +1,60 @@
+import { isAddress } from "viem";
+import { ValidationError } from "../errors.js";
+import { parseArgs } from "./args.js";
+
+const USAGE = "usage: npm run exit -- --rpc URL --rollup ADDRESS --account ID --token ID [--activate]";
+
+/**
+ * npm run exit: in exit mode, withdraws an account's whole balance of a token to its L1 owner with
+ * nothing but L1 data: it rebuilds the state from the batches' calldata, builds the Merkle proof and
+ * sends Rollup.exit. `--activate` first switches the contract to exit mode if a forced withdrawal is
+ * overdue. Signs with PROOFBOOK_PRIVATE_KEY, or with the node's first account. Returns the exit code.
+ */
+export async function exitCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
+  const args = parseArgs(argv, { rpc: "string", rollup: "string", account: "string", token: "string", activate: "boolean", help: "boolean" });
+  if (args.help) {
+    log(USAGE);
+    return 0;
+  }
+  const rpc = String(args.rpc ?? "");
+  if (!/^https?:\/\/\S+$/.test(rpc)) throw new ValidationError("--rpc", "must be an http(s) URL", args.rpc);
+  const rollup = String(args.rollup ?? "");
+  if (!isAddress(rollup)) throw new ValidationError("--rollup", "must be a 20-byte hex address", args.rollup);
+  const id = (flag: "account" | "token") => {
+    const v = Number(args[flag]);
+    if (args[flag] === undefined || !Number.isSafeInteger(v) || v < 0) throw new ValidationError(`--${flag}`, "must be a non-negative integer", args[flag]);
+    return v;
+  };
+  const accountId = id("account");
+  const tokenId = id("token");
+
+  // Hardhat reads the endpoint when the connection opens (hardhat.config.ts, network "external").
+  process.env.PROOFBOOK_RPC_URL = rpc;
+  const { network } = await import("hardhat");
+  const { initCrypto } = await import("../crypto/index.js");
+  const { RollupClient } = await import("../chain/rollup-client.js");
+  const { rebuildFromL1 } = await import("../chain/rebuild-from-l1.js");
+  const { exitProof } = await import("../chain/exit-proof.js");
+  const { RollupState } = await import("../state/rollup-state.js");
+  await initCrypto();
+  const connection = await network.connect("external");
+  try {
+    const client = RollupClient.at(connection, rollup);
+    const { dims, genesisRoot } = await client.layout();
+    const state = new RollupState(dims);
+    if (state.root !== genesisRoot) throw new ValidationError("--rollup", "its genesis is not the empty state, so L1 data alone cannot rebuild it");
+    const { batches, root } = await rebuildFromL1(client, state);
+    log(`rebuilt the state from L1: ${batches} batches, root ${root}`);
+    if (!(await client.exitMode())) {
+      if (!args.activate) throw new ValidationError("--rollup", "is not in exit mode (pass --activate to switch it if a forced withdrawal is overdue)");
+      await client.activateExitMode();
+      log("activated exit mode");
+    }
+    const proof = exitProof(state, accountId, tokenId);
+    const paid = await client.exit(proof);
+    log(`exited account ${accountId}: paid ${paid.amount} of token ${tokenId} to ${paid.to} (gas ${paid.gasUsed})`);
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,22 @@
+import { ProofbookError, ValidationError } from "../errors.js";
+
+/**
+ * Runs a command and exits: bad input is one line on stderr and exit code 2, a failure the
+ * command reports (a typed ProofbookError) one line and exit code 1; anything else is a bug and
+ * keeps its stack trace.
+ */
+export async function runCli(command: () => Promise<number>): Promise<never> {
+  try {
+    process.exit(await command());
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      console.error(`error: ${e.message}`);
+      process.exit(2);
+    }
+    if (e instanceof ProofbookError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
