@@ -4,7 +4,8 @@ pragma solidity 0.8.28;
 import {Rollup} from "../Rollup.sol";
 import {IGroth16Verifier} from "../interfaces/IGroth16Verifier.sol";
 
-/// @notice Test-only: exposes the proof check and the queue matching to feed them what a real batch never carries.
+/// @notice Test and bench only: exposes the proof check and the queue matching to feed them what a real batch never
+///         carries, and credits withdrawals without a batch.
 contract RollupHarness is Rollup {
     constructor(
         IGroth16Verifier verifier_,
@@ -22,6 +23,11 @@ contract RollupHarness is Rollup {
 
     function matchForced(bytes calldata pubdata) external view returns (uint256) {
         return _matchForced(pubdata);
+    }
+
+    /// @notice Credits a withdrawal as a landed batch would (the bench measures claims without a proof).
+    function owe(uint256 accountId, uint256 tokenId, uint256 amount) external {
+        owed[accountId][tokenId] += amount;
     }
 
     function verifyProofFor(uint256 publicInput, uint256[8] calldata proof) external view {

@@ -248,7 +248,6 @@ export class RollupClient {
 
   /** BatchSubmitted events, of one transaction or of the whole chain. */
   async events(txHash?: Hex): Promise<BatchSubmittedEvent[]> {
-    const rollup = await this.contract();
     const publicClient = await this.connection.viem.getPublicClient();
     const logs = txHash
       ? (await publicClient.getTransactionReceipt({ hash: txHash })).logs

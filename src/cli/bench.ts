@@ -9,14 +9,16 @@ import { build } from "./build.js";
 import { engineBench } from "./engine-bench.js";
 import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
+import { moneyGas, txConstraints } from "./money-bench.js";
+import { CIRCUIT_CONFIGS } from "../prover/circuit-configs.js";
 import { publicInputGas } from "./public-input-gas.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "pipeline"] as const;
+const SCENARIOS = ["engine", "pipeline", "money"] as const;
 
 /**
- * npm run bench [-- --scenario engine|pipeline]: every scenario by default, each writing JSON under
+ * npm run bench [-- --scenario engine|pipeline|money]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
@@ -25,7 +27,40 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
   if (scenario === "all" || scenario === "pipeline") await benchPipeline(args);
+  if (scenario === "all" || scenario === "money") await benchMoney();
   return 0;
+}
+
+/**
+ * Money in and out: constraints of one slot of each transaction type at the test, demo and
+ * production sizes (compile only), and the L1 gas of each money operation at the test and
+ * production depths.
+ */
+async function benchMoney(): Promise<void> {
+  const constraints = [];
+  for (const name of ["test", "demo", "production"] as const) {
+    console.log(`[bench] money: constraints per transaction type at the ${name} size (compiling, no setup) ...`);
+    constraints.push(await txConstraints(CIRCUIT_CONFIGS[name]));
+  }
+  const gas = [];
+  for (const name of ["test", "production"] as const) {
+    console.log(`[bench] money: L1 gas of deposits, claims, forced withdrawals and exits at the ${name} depths ...`);
+    gas.push({ circuit: CIRCUIT_CONFIGS[name].name, ...(await moneyGas(CIRCUIT_CONFIGS[name])) });
+  }
+  const report = { scenario: "money", date: new Date().toISOString(), machine: machine(), constraints, gas };
+  const file = await writeReport("money", report);
+  const depths = (d: { accountDepth: number; balanceDepth: number; orderDepth: number }) => `4^${d.accountDepth} / 4^${d.balanceDepth} / 4^${d.orderDepth}`;
+  console.log("");
+  printTable(
+    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "fill"],
+    constraints.map((c) => [c.circuit, depths(c.depths), String(c.deposit), String(c.withdrawal), String(c.fill)]),
+  );
+  console.log("");
+  printTable(
+    ["depths of", "depositNewAccount", "deposit", "requestWithdrawal", "claim", "activateExitMode", "exit", "refundDeposit"],
+    gas.map((g) => [g.circuit, ...[g.depositNewAccount, g.deposit, g.requestWithdrawal, g.claim, g.activateExitMode, g.exit, g.refundDeposit].map(String)]),
+  );
+  console.log(`\nwrote ${file}\n`);
 }
 
 const int = (value: string | true | undefined, fallback: number, flag: string) => {
@@ -134,7 +169,7 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
   const file = await writeReport(`pipeline-${circuit}`, report);
   console.log("");
   printTable(
-    ["circuit", "fills/batch", "constraints/fill", "witness ms/fill", "prove ms/fill", "L1 gas/fill", "calldata B/fill", "fills/s (wall)"],
+    ["circuit", "fills/batch", "batch constraints/fill", "witness ms/fill", "prove ms/fill", "L1 gas/fill", "calldata B/fill", "fills/s (wall)"],
     [[a.config.name, String(n), perFill.constraints.toFixed(0), perFill.witnessMs.toFixed(1), perFill.proveMs.toFixed(0), perFill.l1Gas.toFixed(0), perFill.calldataBytes.toFixed(0), report.run.fillsPerSecond.toFixed(2)]],
   );
   console.log("");

@@ -3,7 +3,7 @@ import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { buildCircuit, type CircuitArtifacts, ROOT, writeCircuitSources } from "../prover/artifacts.js";
-import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
+import { CIRCUIT_CONFIGS, circuitConfig, DEFAULT_BUILD } from "../prover/circuit-configs.js";
 import { renderSolidityConstants } from "../prover/constants-codegen.js";
 
 export const GENERATED_CONTRACTS = join(ROOT, "contracts", "generated");
@@ -20,7 +20,7 @@ export interface BuildOptions {
  */
 export async function build(options: BuildOptions = {}): Promise<CircuitArtifacts[]> {
   const log = options.log ?? ((m: string) => console.log(`[build] ${m}`));
-  const configs = (options.circuits ?? Object.keys(CIRCUIT_CONFIGS)).map(circuitConfig);
+  const configs = (options.circuits ?? DEFAULT_BUILD).map(circuitConfig);
   await writeCircuitSources(Object.values(CIRCUIT_CONFIGS));
   await mkdir(GENERATED_CONTRACTS, { recursive: true });
   await writeFile(join(GENERATED_CONTRACTS, "ProtocolConstants.sol"), renderSolidityConstants());

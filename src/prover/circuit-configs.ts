@@ -8,13 +8,22 @@ export interface CircuitConfig extends StateDims, BatchShape {
   name: string;
 }
 
-/** The configurations in use. `test` is the smallest meaningful one; `demo` drives the demo and the bench. */
+/**
+ * The configurations in use. `test` is the smallest meaningful one; `demo` drives the demo and the
+ * bench; `production` has the state of a real exchange (2^20 accounts, 2^10 tokens, 2^14 order
+ * slots per account). `npm run build` builds only test and demo unless asked: production's trusted
+ * setup needs a ceremony file, and its batch size is settled by the settlement-cost work.
+ */
 export const CIRCUIT_CONFIGS = {
   test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nFills: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
   demo: { name: "batch_demo", nDeposits: 4, nWithdrawals: 1, nFills: 2, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+  production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nFills: 16, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;
+
+/** What `npm run build` builds when no --circuit is given. */
+export const DEFAULT_BUILD: readonly CircuitConfigName[] = ["test", "demo"];
 
 export function circuitConfig(name: string): CircuitConfig {
   const config = (CIRCUIT_CONFIGS as Record<string, CircuitConfig>)[name];

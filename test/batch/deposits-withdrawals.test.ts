@@ -13,7 +13,7 @@ import {
   pubdataLength,
 } from "../../src/batch/pubdata.js";
 import { TransactionRuleError } from "../../src/batch/transaction-rule-error.js";
-import { MAX_AMOUNT, TX_DEPOSIT, TX_WITHDRAWAL } from "../../src/constants.js";
+import { DEPOSIT_PUBDATA_BYTES, MAX_AMOUNT, TX_DEPOSIT, TX_FORCED_WITHDRAWAL, TX_WITHDRAWAL } from "../../src/constants.js";
 import { addPoints, isValidAccountKey, KeyPair, mulPoint, signWithdrawal, subgroupWitness, type Withdrawal } from "../../src/crypto/index.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
@@ -83,9 +83,8 @@ describe("batch: deposits and withdrawals", () => {
     b.add(s.buyFill());
     expect(() => b.withdraw(withdrawal(s, { nonce: 1 }))).to.throw(ValidationError, "before any fill");
     const b2 = new BatchBuilder(cfg, s.state, 2);
-    b2.deposit(create(5, 1n));
-    b2.deposit(create(6, 1n));
-    expect(() => b2.deposit(create(7, 1n))).to.throw(ValidationError, "at most 2 deposits");
+    for (let i = 0; i < cfg.nDeposits; i++) b2.deposit(create(5 + i, 1n));
+    expect(() => b2.deposit(create(5 + cfg.nDeposits, 1n))).to.throw(ValidationError, `at most ${cfg.nDeposits} deposits`);
   });
 
   describe("rejects each broken deposit rule with a TransactionRuleError and leaves the state unchanged", () => {
@@ -151,7 +150,7 @@ describe("batch: deposits and withdrawals", () => {
     const again = new BatchBuilder(cfg, s.state, 2);
     again.forceWithdraw(1, QUOTE);
     const empty = again.seal();
-    expect(empty.pubdata[2 * 83]).to.equal(4);
+    expect(empty.pubdata[cfg.nDeposits * DEPOSIT_PUBDATA_BYTES]).to.equal(TX_FORCED_WITHDRAWAL);
     expect(decodePubdata(empty.pubdata, cfg).withdrawals[0]).to.deep.equal({ accountId: 1, tokenId: QUOTE, amount: 0n, forced: true });
     expect(() => new BatchBuilder(cfg, s.state, 3).forceWithdraw(4 ** cfg.accountDepth, QUOTE)).to.throw(TransactionRuleError).with.property("rule", "W1");
   });

@@ -6,10 +6,9 @@ import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js
 import type { DepositRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT } from "../../src/constants.js";
 import { KeyPair, signWithdrawal, type SignedWithdrawal, type Withdrawal } from "../../src/crypto/index.js";
-import { compileCircuit } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
-import { expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
+import { compiledCircuit, expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -23,14 +22,10 @@ const withdrawal = (s: Scenario, over: Partial<Withdrawal> = {}, key = s.traders
 type Input = Record<string, unknown> & { deposits: string[][]; withdrawals: string[][]; withdrawalSignatures: string[][] };
 
 describe("circuit: Batch deposits and withdrawals (test size)", function () {
+  const circuit = compiledCircuit(cfg);
   let wasm: string;
   let r1cs: string;
-
-  before(async function () {
-    const dir = await compileCircuit(cfg, (m) => console.log(`      ${m}`));
-    wasm = join(dir, `${cfg.name}_js`, `${cfg.name}.wasm`);
-    r1cs = join(dir, `${cfg.name}.r1cs`);
-  });
+  before(() => ({ wasm, r1cs } = circuit()));
 
   /** A batch sealed without the TS rule checks: the circuit must do the rejecting. */
   async function sealed(fill: (b: BatchBuilder, s: Scenario) => void, prepare?: (s: Scenario) => void): Promise<SealedBatch> {

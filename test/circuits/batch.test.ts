@@ -8,23 +8,18 @@ import type { Fill } from "../../src/batch/fill.js";
 import type { FillRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
-import { compileCircuit } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { BASE, QUOTE, scenario, signUnchecked } from "../helpers/fixtures.js";
-import { expectRejectedAt as expectRejected, publicInputWith, witnessError } from "../helpers/witness.js";
+import { compiledCircuit, expectRejectedAt as expectRejected, publicInputWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
 
 describe("circuit: Batch (test size)", function () {
+  const circuit = compiledCircuit(cfg);
   let wasm: string;
   let r1cs: string;
-
-  before(async function () {
-    const dir = await compileCircuit(cfg, (m) => console.log(`      ${m}`));
-    wasm = join(dir, `${cfg.name}_js`, `${cfg.name}.wasm`);
-    r1cs = join(dir, `${cfg.name}.r1cs`);
-  });
+  before(() => ({ wasm, r1cs } = circuit()));
 
   /** A batch of one fill, sealed without the TS rule checks: the circuit must do the rejecting. */
   async function sealed(make: (s: Scenario) => Fill, prepare?: (s: Scenario) => void): Promise<SealedBatch> {

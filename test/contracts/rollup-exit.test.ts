@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { network } from "hardhat";
 import { getAddress, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { encodeWithdrawalRecord, type WithdrawalRecord } from "../../src/batch/pubdata.js";
@@ -13,22 +12,11 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
+import { bareHarness, type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
 import { BASE, QUOTE } from "../helpers/fixtures.js";
 
-type Connection = Awaited<ReturnType<typeof network.connect>>;
-
-async function expectRevert(p: Promise<unknown>, error: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.include(error);
-    return;
-  }
-  expect.fail(`expected a revert with ${error}`);
-}
-
 const DELAY = 3600;
-const [ALICE, BOB, CAROL] = [1, 2, 3];
+const [ALICE, BOB] = [1, 2];
 
 /**
  * Accounts created by real deposits on an empty genesis: alice (1,000 BASE), bob (500 QUOTE),
@@ -71,11 +59,9 @@ describe("contracts: forced withdrawals and exit mode", function () {
     }
   });
 
-  beforeEach(async () => {
-    connection = await network.connect();
-  });
-  afterEach(async () => {
-    await connection.close();
+  const chain = freshChainPerTest();
+  beforeEach(() => {
+    connection = chain();
   });
 
   /** Deploys on an empty genesis, registers BASE and QUOTE, queues the three deposits, lands batches 1 and 2. */
@@ -179,16 +165,8 @@ describe("contracts: forced withdrawals and exit mode", function () {
 
   describe("matches a batch's forced withdrawal records against the queue (two withdrawal slots)", () => {
     async function queue() {
-      const zero = "0x0000000000000000000000000000000000000000";
-      const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero, zero], 0n, [0n, 2n, 0n], [2n, 1n, 1n], 1n, 60n]);
-      const client = RollupClient.at(connection, rollup.address);
-      const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
-      const [wallet] = await connection.viem.getWalletClients();
-      await token.write.mint([wallet!.account.address, 1000n]);
-      await token.write.approve([rollup.address, 1000n]);
-      await client.registerToken(token.address);
-      await client.registerToken(token.address);
-      await client.depositNewAccount(wallet!.account.address, keys[0]!.publicKey, 1, 10n);
+      const { rollup, client, owner } = await bareHarness(connection, [0n, 2n, 0n], 2);
+      await client.depositNewAccount(owner, keys[0]!.publicKey, 1, 10n);
       await client.requestWithdrawal(1, 1);
       await client.requestWithdrawal(1, 2);
       const forced = (tokenId: number, amount = 0n): WithdrawalRecord => ({ accountId: 1, tokenId, amount, forced: true });

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { network } from "hardhat";
 import { type Address, getAddress, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { type DepositRecord, encodeDepositRecord, PADDING_DEPOSIT } from "../../src/batch/pubdata.js";
@@ -12,19 +11,8 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import type { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
+import { bareHarness, type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
 import { BASE, scenario } from "../helpers/fixtures.js";
-
-type Connection = Awaited<ReturnType<typeof network.connect>>;
-
-async function expectRevert(p: Promise<unknown>, error: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.include(error);
-    return;
-  }
-  expect.fail(`expected a revert with ${error}`);
-}
 
 /** The order-2 point (0, -1): adding it moves a key out of the prime-order subgroup. */
 const ORDER_2 = { ax: 0n, ay: SNARK_FIELD - 1n };
@@ -67,11 +55,9 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
     skipping = await prove((b) => b.deposit({ accountId: FIRST_ACCOUNT, tokenId: BASE, amount: 50n, ax: 0n, ay: 0n }, { check: false }));
   });
 
-  beforeEach(async () => {
-    connection = await network.connect();
-  });
-  afterEach(async () => {
-    await connection.close();
+  const chain = freshChainPerTest();
+  beforeEach(() => {
+    connection = chain();
   });
 
   /** Rollup (test circuit) with two registered test tokens; the first wallet holds and has approved plenty of both. */
@@ -127,16 +113,9 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
 
   describe("matches a batch's deposit records against the queue (two deposit slots)", () => {
     async function queue() {
-      const zero = "0x0000000000000000000000000000000000000000";
-      const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero, zero], 0n, [2n, 0n, 0n], [2n, 1n, 1n], 1n, 60n]);
-      const client = RollupClient.at(connection, rollup.address);
-      const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
-      const [wallet] = await connection.viem.getWalletClients();
-      await token.write.mint([wallet!.account.address, 1000n]);
-      await token.write.approve([rollup.address, 1000n]);
-      await client.registerToken(token.address);
+      const { rollup, client, owner } = await bareHarness(connection, [2n, 0n, 0n]);
       const records = [];
-      records.push((await client.depositNewAccount(wallet!.account.address, alice.publicKey, 1, 10n)).record);
+      records.push((await client.depositNewAccount(owner, alice.publicKey, 1, 10n)).record);
       records.push((await client.deposit(1, 1, 20n)).record);
       records.push((await client.deposit(1, 1, 30n)).record);
       const match = (...rs: DepositRecord[]) => rollup.read.matchDeposits([toHex(new Uint8Array(rs.flatMap((r) => [...encodeDepositRecord(r)])))]);

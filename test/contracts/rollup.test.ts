@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { network } from "hardhat";
 import { encodeFunctionData, decodeFunctionResult, hexToBytes, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { publicInputHash } from "../../src/batch/public-input.js";
@@ -9,19 +8,8 @@ import { SNARK_FIELD } from "../../src/constants.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
+import { type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
-
-type Connection = Awaited<ReturnType<typeof network.connect>>;
-
-async function expectRevert(p: Promise<unknown>, error: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.include(error);
-    return;
-  }
-  expect.fail(`expected a revert with ${error}`);
-}
 
 describe("contracts: Rollup", function () {
   let artifacts: CircuitArtifacts;
@@ -43,11 +31,9 @@ describe("contracts: Rollup", function () {
     }
   });
 
-  beforeEach(async () => {
-    connection = await network.connect();
-  });
-  afterEach(async () => {
-    await connection.close();
+  const chain = freshChainPerTest();
+  beforeEach(() => {
+    connection = chain();
   });
 
   async function deploy() {

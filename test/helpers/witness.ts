@@ -5,7 +5,8 @@ import * as snarkjs from "snarkjs";
 import type { SealedBatch } from "../../src/batch/batch-builder.js";
 import { type BatchRecords, encodePubdata } from "../../src/batch/pubdata.js";
 import { publicInputHash } from "../../src/batch/public-input.js";
-import { CIRCUITS_DIR } from "../../src/prover/artifacts.js";
+import { CIRCUITS_DIR, compileCircuit } from "../../src/prover/artifacts.js";
+import type { CircuitConfig } from "../../src/prover/circuit-configs.js";
 
 /** Computes a witness in memory; returns the error message if the circuit rejects the input. */
 export async function witnessError(wasm: string, input: Record<string, unknown>): Promise<string | undefined> {
@@ -64,4 +65,14 @@ export async function expectRejectedAt(wasm: string, input: Record<string, unkno
 export function publicInputWith(batch: SealedBatch, records: Partial<BatchRecords>): bigint {
   const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, fills: batch.records, ...records };
   return publicInputHash(batch.oldRoot, batch.newRoot, batch.batchNumber, encodePubdata(all));
+}
+
+/** Compiles `config`'s circuit (cached) in the suite's `before` hook; the getter gives its wasm and r1cs paths. */
+export function compiledCircuit(config: CircuitConfig): () => { wasm: string; r1cs: string } {
+  let paths: { wasm: string; r1cs: string } | undefined;
+  before(async function () {
+    const dir = await compileCircuit(config, (m) => console.log(`      ${m}`));
+    paths = { wasm: join(dir, `${config.name}_js`, `${config.name}.wasm`), r1cs: join(dir, `${config.name}.r1cs`) };
+  });
+  return () => paths!;
 }
