@@ -52,8 +52,8 @@ async function benchMoney(): Promise<void> {
   const depths = (d: { accountDepth: number; balanceDepth: number; orderDepth: number }) => `4^${d.accountDepth} / 4^${d.balanceDepth} / 4^${d.orderDepth}`;
   console.log("");
   printTable(
-    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "fill"],
-    constraints.map((c) => [c.circuit, depths(c.depths), String(c.deposit), String(c.withdrawal), String(c.fill)]),
+    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "fill", "exit circuit (not built)"],
+    constraints.map((c) => [c.circuit, depths(c.depths), String(c.deposit), String(c.withdrawal), String(c.fill), String(c.exitCircuit)]),
   );
   console.log("");
   printTable(

@@ -4,7 +4,7 @@ import { encodeDepositRecord } from "../batch/pubdata.js";
 import { exitProof } from "../chain/exit-proof.js";
 import { poseidonArtifact } from "../chain/poseidon-artifact.js";
 import { initCrypto, KeyPair, subgroupWitness } from "../crypto/index.js";
-import { CIRCUITS_DIR } from "../prover/artifacts.js";
+import { CIRCUITS_DIR, ROOT } from "../prover/artifacts.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import { templateConstraints } from "../prover/template-constraints.js";
 import type { StateDims } from "../state/account.js";
@@ -18,6 +18,8 @@ export interface TxConstraints {
   deposit: number;
   withdrawal: number;
   fill: number;
+  /** What an exit circuit would prove instead of the on-chain check (bench/circuits/ExitCheck.circom). */
+  exitCircuit: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function txConstraints(config: CircuitConfig): Promise<TxConstraint
     deposit: await count("DepositSettlement", [a, b]),
     withdrawal: await count("WithdrawalSettlement", [a, b]),
     fill: await count("FillSettlement", [a, b, o]),
+    exitCircuit: await templateConstraints(join(ROOT, "bench", "circuits", "ExitCheck.circom"), `ExitCheck(${a}, ${b})`),
   };
 }
 
