@@ -120,6 +120,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     error InvalidExitProof();
     error AlreadyRefunded(uint256 index);
     error InvalidRefund(uint256 index);
+    error WrongValue(uint256 expected, uint256 sent);
+    error EthTransferFailed(address to, uint256 amount);
 
     /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
     /// @param slots Slots per batch: [deposits, withdrawals, fills].
@@ -163,7 +165,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         _;
     }
 
-    /// @notice Registers an ERC-20 under the next token id.
+    /// @notice Registers an ERC-20 under the next token id; address 0 stands for ETH.
     function registerToken(IERC20 token) external onlyOwner returns (uint256 tokenId) {
         tokenId = tokenCount + 1;
         if (tokenId >= tokenCapacity) revert TokenLimitReached();
@@ -177,6 +179,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     ///         8·Q = (ax, ay): the proof that the key lies in the prime-order subgroup.
     function depositNewAccount(address owner, uint256 ax, uint256 ay, uint256 qx, uint256 qy, uint256 tokenId, uint256 amount)
         external
+        payable
         nonReentrant
         notInExitMode
         returns (uint256 accountId)
@@ -190,8 +193,9 @@ contract Rollup is Ownable, ReentrancyGuard {
         _queue(accountId, tokenId, _pull(tokenId, amount), ax, ay);
     }
 
-    /// @notice Queues a deposit of `amount` of `tokenId` to an account a deposit created.
-    function deposit(uint256 accountId, uint256 tokenId, uint256 amount) external nonReentrant notInExitMode {
+    /// @notice Queues a deposit of `amount` of `tokenId` to an account a deposit created. For ETH,
+    ///         `amount` is sent as the call's value (here and in depositNewAccount).
+    function deposit(uint256 accountId, uint256 tokenId, uint256 amount) external payable nonReentrant notInExitMode {
         if (accountOwner[accountId] == address(0)) revert UnknownAccount(accountId);
         _queue(accountId, tokenId, _pull(tokenId, amount), 0, 0);
     }
@@ -230,7 +234,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         owed[accountId][tokenId] = 0;
         tokenTotal[tokenId] -= amount;
         emit Claimed(accountId, tokenId, to, amount);
-        tokens[tokenId].safeTransfer(to, amount);
+        _pay(tokenId, to, amount);
     }
 
     /// @notice Asks for the whole L2 balance of `tokenId` of an account the caller owns on L1. The
@@ -282,7 +286,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         emit Exited(accountId, tokenId, to, balance);
         if (balance == 0) return;
         tokenTotal[tokenId] -= balance;
-        tokens[tokenId].safeTransfer(to, balance);
+        _pay(tokenId, to, balance);
     }
 
     /// @notice In exit mode: pays back a deposit that no batch consumed to its account's L1 owner, once.
@@ -300,7 +304,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         address to = accountOwner[accountId];
         tokenTotal[tokenId] -= amount;
         emit DepositRefunded(index, accountId, tokenId, to, amount);
-        tokens[tokenId].safeTransfer(to, amount);
+        _pay(tokenId, to, amount);
     }
 
     /// @notice Bytes of a batch's pubdata: the deposit, withdrawal and fill sections.
@@ -336,17 +340,31 @@ contract Rollup is Ownable, ReentrancyGuard {
         if (!ok) revert InvalidProof();
     }
 
-    /// @dev Pulls `amount` of a registered token from the caller; returns what actually arrived.
+    /// @dev Pulls `amount` of a registered token from the caller (ETH: the call's value); returns what actually arrived.
     function _pull(uint256 tokenId, uint256 amount) private returns (uint256 received) {
         if (tokenId == 0 || tokenId > tokenCount) revert UnknownToken(tokenId);
         IERC20 token = tokens[tokenId];
-        uint256 before = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        received = token.balanceOf(address(this)) - before;
+        if (address(token) == address(0)) {
+            if (msg.value != amount) revert WrongValue(amount, msg.value);
+            received = amount;
+        } else {
+            if (msg.value != 0) revert WrongValue(0, msg.value);
+            uint256 before = token.balanceOf(address(this));
+            token.safeTransferFrom(msg.sender, address(this), amount);
+            received = token.balanceOf(address(this)) - before;
+        }
         if (received == 0) revert ZeroAmount();
         uint256 total = tokenTotal[tokenId] + received;
         if (total > MAX_AMOUNT) revert TokenTotalTooLarge(tokenId);
         tokenTotal[tokenId] = total;
+    }
+
+    /// @dev Pays `amount` of a registered token (or ETH) to `to`. Callers update their state first.
+    function _pay(uint256 tokenId, address to, uint256 amount) private {
+        IERC20 token = tokens[tokenId];
+        if (address(token) != address(0)) return token.safeTransfer(to, amount);
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert EthTransferFailed(to, amount);
     }
 
     /// @dev Appends the deposit record (docs/protocol.md §6) to the queue's running hash.

@@ -127,13 +127,13 @@ export class RollupClient {
    */
   async depositNewAccount(owner: Address, key: PublicKey, tokenId: number, amount: bigint): Promise<QueuedDeposit> {
     const q = subgroupWitness(key);
-    const receipt = await this.send("depositNewAccount", [owner, key.ax, key.ay, q.ax, q.ay, BigInt(tokenId), amount]);
+    const receipt = await this.send("depositNewAccount", [owner, key.ax, key.ay, q.ax, q.ay, BigInt(tokenId), amount], await this.valueFor(tokenId, amount));
     return (await this.queued(receipt.logs))[0]!;
   }
 
   /** Queues a deposit to an existing account (the caller must have approved the token). */
   async deposit(accountId: number, tokenId: number, amount: bigint): Promise<QueuedDeposit> {
-    const receipt = await this.send("deposit", [BigInt(accountId), BigInt(tokenId), amount]);
+    const receipt = await this.send("deposit", [BigInt(accountId), BigInt(tokenId), amount], await this.valueFor(tokenId, amount));
     return (await this.queued(receipt.logs))[0]!;
   }
 
@@ -208,14 +208,20 @@ export class RollupClient {
     return out;
   }
 
+  /** What a deposit of `amount` sends as value: the amount for ETH (token address 0), else nothing. */
+  private async valueFor(tokenId: number, amount: bigint): Promise<bigint> {
+    const token = await (await this.contract()).read.tokens([BigInt(tokenId)]);
+    return BigInt(token) === 0n && tokenId !== 0 ? amount : 0n;
+  }
+
   /** Sends a transaction to the contract and waits for it; ChainError (with the revert reason) if it fails. */
-  private async send(functionName: string, args: readonly unknown[]) {
+  private async send(functionName: string, args: readonly unknown[], value = 0n) {
     const rollup = await this.contract();
     const publicClient = await this.connection.viem.getPublicClient();
     let hash: Hex;
     try {
-      const write = rollup.write as unknown as Record<string, (a: readonly unknown[]) => Promise<Hex>>;
-      hash = await write[functionName]!(args);
+      const write = rollup.write as unknown as Record<string, (a: readonly unknown[], o?: { value: bigint }) => Promise<Hex>>;
+      hash = await write[functionName]!(args, value ? { value } : undefined);
     } catch (e) {
       throw new ChainError(`${functionName} reverted: ${revertReason(e)}`, { cause: e });
     }

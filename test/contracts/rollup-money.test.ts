@@ -187,6 +187,26 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
       expect(await rollup.read.depositCount()).to.equal(2n);
     });
 
+    it("takes ETH (token address 0) as the call's value, refuses a wrong value, and pays claims in ETH", async () => {
+      const { client, rollup, other } = await deploy();
+      const eth = await client.registerToken("0x0000000000000000000000000000000000000000");
+      const owner = getAddress(other.account.address);
+      const publicClient = await connection.viem.getPublicClient();
+      const before = await publicClient.getBalance({ address: client.address });
+      const queued = await client.depositNewAccount(owner, alice.publicKey, eth, 10n ** 18n);
+      expect(queued.record).to.include({ tokenId: eth, amount: 10n ** 18n });
+      expect(await publicClient.getBalance({ address: client.address })).to.equal(before + 10n ** 18n);
+      const q = subgroupWitness(alice.publicKey);
+      const args = [owner, alice.publicKey.ax, alice.publicKey.ay, q.ax, q.ay, BigInt(eth), 5n] as const;
+      await expectRevert(rollup.write.depositNewAccount(args, { value: 4n }), "WrongValue");
+      await expectRevert(rollup.write.depositNewAccount([...args.slice(0, 5), BigInt(BASE), 5n] as unknown as typeof args, { value: 5n }), "WrongValue");
+      await rollup.write.owe([BigInt(FIRST_ACCOUNT), BigInt(eth), 400n]);
+      const held = await publicClient.getBalance({ address: owner });
+      expect(await client.claim(FIRST_ACCOUNT, eth)).to.include({ amount: 400n, to: owner });
+      expect(await publicClient.getBalance({ address: owner })).to.equal(held + 400n);
+      expect(await rollup.read.tokenTotal([BigInt(eth)])).to.equal(10n ** 18n - 400n);
+    });
+
     it("queues what arrived from a fee-on-transfer token, not what was asked", async () => {
       const { client, rollup, wallet } = await deploy();
       const fee = await connection.viem.deployContract("FeeToken");
