@@ -2,13 +2,14 @@ import { isAddress } from "viem";
 import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
 
-const USAGE = "usage: npm run exit -- --rpc URL --rollup ADDRESS --account ID --token ID [--activate]";
+const USAGE = "usage: npm run exit -- --rpc URL --rollup ADDRESS --account ID [--token ID] [--activate]";
 
 /**
- * npm run exit: in exit mode, withdraws an account's whole balance of a token to its L1 owner with
- * nothing but L1 data: it rebuilds the state from the batches' calldata, builds the Merkle proof and
- * sends Rollup.exit. `--activate` first switches the contract to exit mode if a forced withdrawal is
- * overdue. Signs with PROOFBOOK_PRIVATE_KEY, or with the node's first account. Returns the exit code.
+ * npm run exit: in exit mode, withdraws an account's whole balance of a token (without --token: of
+ * every registered token it holds and has not exited yet) to its L1 owner with nothing but L1 data:
+ * it rebuilds the state from the batches' calldata, builds the Merkle proofs and sends Rollup.exit.
+ * `--activate` first switches the contract to exit mode if a forced withdrawal is overdue. Signs
+ * with PROOFBOOK_PRIVATE_KEY, or with the node's first account. Returns the exit code.
  */
 export async function exitCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
   const args = parseArgs(argv, { rpc: "string", rollup: "string", account: "string", token: "string", activate: "boolean", help: "boolean" });
@@ -26,7 +27,7 @@ export async function exitCommand(argv: readonly string[], log: (m: string) => v
     return v;
   };
   const accountId = id("account");
-  const tokenId = id("token");
+  const only = args.token === undefined ? undefined : id("token");
 
   // Hardhat reads the endpoint when the connection opens (hardhat.config.ts, network "external").
   process.env.PROOFBOOK_RPC_URL = rpc;
@@ -50,9 +51,16 @@ export async function exitCommand(argv: readonly string[], log: (m: string) => v
       await client.activateExitMode();
       log("activated exit mode");
     }
-    const proof = exitProof(state, accountId, tokenId);
-    const paid = await client.exit(proof);
-    log(`exited account ${accountId}: paid ${paid.amount} of token ${tokenId} to ${paid.to} (gas ${paid.gasUsed})`);
+    const rollupContract = await client.contract();
+    const tokenIds = only !== undefined ? [only] : Array.from({ length: Number(await rollupContract.read.tokenCount()) }, (_, i) => i + 1);
+    let exits = 0;
+    for (const tokenId of tokenIds) {
+      if (only === undefined && (state.balance(accountId, tokenId) === 0n || (await rollupContract.read.exited([BigInt(accountId), BigInt(tokenId)])))) continue;
+      const paid = await client.exit(exitProof(state, accountId, tokenId));
+      log(`exited account ${accountId}: paid ${paid.amount} of token ${tokenId} to ${paid.to} (gas ${paid.gasUsed})`);
+      exits++;
+    }
+    if (exits === 0) log(`account ${accountId} holds nothing left to exit`);
     return 0;
   } finally {
     await connection.close();

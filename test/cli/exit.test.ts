@@ -64,7 +64,7 @@ describe("cli: npm run exit, from L1 data alone, against a separate hardhat node
     }
   });
 
-  it("after the operator stops and a forced withdrawal is overdue, pays an account's whole balance to its L1 owner", async () => {
+  it("after the operator stops and a forced withdrawal is overdue, pays an account's whole balance of each token to its L1 owner, once", async () => {
     const artifacts = await testArtifacts();
     await initCrypto();
     const key = KeyPair.fromSeed("exit-cli");
@@ -100,7 +100,7 @@ describe("cli: npm run exit, from L1 data alone, against a separate hardhat node
       expect(notYet.code).to.equal(2);
       expect(notYet.stderr).to.include("not in exit mode");
 
-      const r = await exitCli(["--rpc", url, "--rollup", client.address, "--account", "1", "--token", String(BASE), "--activate"]);
+      const r = await exitCli(["--rpc", url, "--rollup", client.address, "--account", "1", "--activate"]);
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.include(`paid 5000 of token ${BASE} to ${ownerAddress}`);
       expect(await token.read.balanceOf([ownerAddress])).to.equal(5_000n);
@@ -108,6 +108,9 @@ describe("cli: npm run exit, from L1 data alone, against a separate hardhat node
       const again = await exitCli(["--rpc", url, "--rollup", client.address, "--account", "1", "--token", String(BASE)]);
       expect(again.code).to.equal(1);
       expect(again.stderr).to.include("AlreadyExited");
+      const nothing = await exitCli(["--rpc", url, "--rollup", client.address, "--account", "1"]);
+      expect(nothing.code, nothing.stderr).to.equal(0);
+      expect(nothing.stdout).to.include("holds nothing left to exit");
     } finally {
       await connection.close();
     }
