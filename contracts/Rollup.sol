@@ -81,15 +81,21 @@ contract Rollup is Ownable, ReentrancyGuard {
     uint256[] public forcedDeadlines;
     uint256 public forcedConsumed;
 
+    /// @notice The only account that may submit batches; the owner changes it.
+    address public operator;
+
     /// @notice Set once a forced withdrawal went unprocessed past its deadline: no more batches.
     bool public exitMode;
     mapping(uint256 accountId => mapping(uint256 tokenId => bool)) public exited;
     mapping(uint256 index => bool) public refunded;
 
+    event OperatorChanged(address indexed previous, address indexed operator);
     event TokenRegistered(uint256 indexed tokenId, address token);
     event AccountCreated(uint256 indexed accountId, address owner, uint256 ax, uint256 ay);
     event DepositQueued(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 amount, uint256 ax, uint256 ay);
-    event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 publicInput);
+    /// @notice `pubdata` is what anyone needs to rebuild the state, however the batch was sent (a
+    ///         direct call, a multisig, a relay): docs/protocol.md §8.
+    event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 publicInput, bytes pubdata);
     event Claimed(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
     event WithdrawalRequested(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 deadline);
     event ExitModeActivated(uint256 stateRoot, uint256 forcedIndex);
@@ -121,6 +127,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     error AlreadyRefunded(uint256 index);
     error InvalidRefund(uint256 index);
     error WrongValue(uint256 expected, uint256 sent);
+    error NotOperator(address sender);
+    error InsecureVerifier();
     error EthTransferFailed(address to, uint256 amount);
 
     /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
@@ -128,6 +136,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH].
     /// @param firstAccountId The first account id deposits create (genesis accounts lie below it).
     /// @param forcedWithdrawalDelay_ Seconds the operator has to process a forced withdrawal.
+    /// @param allowInsecureVerifier Accept a verifier of the INSECURE dev setup on a chain other than
+    ///        a local development chain (id 31337). Never on a chain that holds real money.
     constructor(
         IGroth16Verifier verifier_,
         address[3] memory hashers,
@@ -135,8 +145,15 @@ contract Rollup is Ownable, ReentrancyGuard {
         uint256[3] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
-        uint256 forcedWithdrawalDelay_
+        uint256 forcedWithdrawalDelay_,
+        bool allowInsecureVerifier
     ) Ownable(msg.sender) {
+        // A verifier with no code verifies nothing; one with code must carry the marker.
+        if (address(verifier_).code.length > 0 && verifier_.INSECURE_DEV_SETUP() && block.chainid != 31337 && !allowInsecureVerifier) {
+            revert InsecureVerifier();
+        }
+        operator = msg.sender;
+        emit OperatorChanged(address(0), msg.sender);
         if (genesisRoot_ >= SNARK_FIELD) revert RootNotInField(genesisRoot_);
         if (depths[0] == 0 || depths[0] > 16 || depths[1] == 0 || depths[1] > 8 || depths[2] == 0 || depths[2] > 16 || firstAccountId == 0) {
             revert InvalidConfiguration();
@@ -163,6 +180,12 @@ contract Rollup is Ownable, ReentrancyGuard {
     modifier onlyInExitMode() {
         if (!exitMode) revert ExitModeInactive();
         _;
+    }
+
+    /// @notice Hands the right to submit batches to `operator_`.
+    function setOperator(address operator_) external onlyOwner {
+        emit OperatorChanged(operator, operator_);
+        operator = operator_;
     }
 
     /// @notice Registers an ERC-20 under the next token id; address 0 stands for ETH.
@@ -205,9 +228,10 @@ contract Rollup is Ownable, ReentrancyGuard {
         return queueHashes.length - 1;
     }
 
-    /// @notice Applies batch `batchCount + 1`. `pubdata` stays in calldata for anyone rebuilding the state.
+    /// @notice Applies batch `batchCount + 1`. The BatchSubmitted event carries `pubdata` for anyone rebuilding the state.
     /// @param proof Groth16 proof as [a0, a1, b00, b01, b10, b11, c0, c1] (snarkjs calldata order).
     function submitBatch(uint256 oldRoot, uint256 newRoot, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
+        if (msg.sender != operator) revert NotOperator(msg.sender);
         if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
         uint256 expectedLength = pubdataLength();
         if (pubdata.length != expectedLength) revert PubdataLengthMismatch(expectedLength, pubdata.length);
@@ -222,7 +246,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         depositsConsumed = consumed;
         forcedConsumed = forced;
         _creditWithdrawals(pubdata);
-        emit BatchSubmitted(batchNumber, oldRoot, newRoot, publicInput);
+        emit BatchSubmitted(batchNumber, oldRoot, newRoot, publicInput, pubdata);
     }
 
     /// @notice Pays everything owed to `accountId` in `tokenId` to the account's L1 owner. Anyone may call it.

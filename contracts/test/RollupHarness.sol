@@ -14,8 +14,9 @@ contract RollupHarness is Rollup {
         uint256[3] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
-        uint256 forcedWithdrawalDelay_
-    ) Rollup(verifier_, hashers, genesisRoot, slots, depths, firstAccountId, forcedWithdrawalDelay_) {}
+        uint256 forcedWithdrawalDelay_,
+        bool allowInsecureVerifier
+    ) Rollup(verifier_, hashers, genesisRoot, slots, depths, firstAccountId, forcedWithdrawalDelay_, allowInsecureVerifier) {}
 
     function matchDeposits(bytes calldata pubdata) external view returns (uint256) {
         return _matchDeposits(pubdata);

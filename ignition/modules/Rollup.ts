@@ -6,7 +6,8 @@ import { poseidonArtifact, poseidonContractName } from "../../src/chain/poseidon
  * Deploys the generated Groth16 verifier of one circuit configuration, the Poseidon contracts
  * (6 inputs for the public input, 4 and 5 for exit proofs) and the Rollup. Parameters: genesisRoot,
  * slots ([deposits, withdrawals, fills] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH]),
- * firstAccountId, forcedWithdrawalDelay (seconds). `rollupContract` is "Rollup" (or the test harness).
+ * firstAccountId, forcedWithdrawalDelay (seconds), allowInsecureVerifier (default false: the Rollup refuses
+ * a dev-setup verifier beyond the local development chain). `rollupContract` is "Rollup" (or the test harness).
  */
 export function rollupModule(verifierContract: string, rollupContract: "Rollup" | "RollupHarness" = "Rollup") {
   return buildModule(`${rollupContract}_${verifierContract}`, (m) => {
@@ -20,6 +21,7 @@ export function rollupModule(verifierContract: string, rollupContract: "Rollup" 
       m.getParameter<bigint[]>("depths"),
       m.getParameter<bigint>("firstAccountId"),
       m.getParameter<bigint>("forcedWithdrawalDelay"),
+      m.getParameter<boolean>("allowInsecureVerifier", false),
     ]);
     return { verifier, hasher: hashers[0]!, rollup };
   });

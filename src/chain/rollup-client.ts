@@ -1,5 +1,5 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, type Log, toHex } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, type Hex, hexToBytes, type Log, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
 import { type BatchShape, type DepositRecord, encodeDepositRecord } from "../batch/pubdata.js";
 import { subgroupWitness } from "../crypto/babyjub.js";
@@ -10,6 +10,7 @@ import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProvedBatch } from "../prover/prover-pool.js";
 import type { ExitProof } from "./exit-proof.js";
 import { proofCalldata } from "./proof-calldata.js";
+import { InsecureSetupError } from "../prover/errors.js";
 
 /** An L1 transaction reverted or did not do what it should. */
 export class ChainError extends ProofbookError {}
@@ -27,11 +28,15 @@ export interface BatchSubmittedEvent {
   oldRoot: bigint;
   newRoot: bigint;
   publicInput: bigint;
+  pubdata: Uint8Array;
   txHash: Hex;
 }
 
 type Connection = NetworkConnection<string>;
 type WalletClient = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number];
+
+/** The chain id of a local development chain (Hardhat's in-process network and `hardhat node`). */
+export const DEV_CHAIN_ID = 31337;
 
 /** Seconds the operator has to process a forced withdrawal, by default: one week. */
 export const DEFAULT_FORCED_WITHDRAWAL_DELAY = 7 * 24 * 3600;
@@ -42,6 +47,11 @@ export interface DeployOptions {
   /** Seconds the operator has to process a forced withdrawal (default one week). */
   forcedWithdrawalDelay?: number;
   contract?: "Rollup" | "RollupHarness";
+  /**
+   * Deploy the INSECURE dev setup's verifier to a chain other than the local development chain
+   * (the contract checks the same). Never where real money is at stake.
+   */
+  allowInsecureDevSetup?: boolean;
   /** Ignition's deployment id: where it journals a deployment to a persistent chain (ignition/deployments/<id>). */
   deploymentId?: string;
 }
@@ -67,6 +77,11 @@ export class RollupClient {
    */
   static async deploy(connection: Connection, artifacts: CircuitArtifacts, genesisRoot: bigint, options: DeployOptions = {}): Promise<RollupClient> {
     const { config } = artifacts;
+    const chainId = await (await connection.viem.getPublicClient()).getChainId();
+    const allowInsecureVerifier = options.allowInsecureDevSetup ?? false;
+    if (artifacts.insecureDevSetup && chainId !== DEV_CHAIN_ID && !allowInsecureVerifier) {
+      throw new InsecureSetupError(config.name, `refusing to deploy the INSECURE dev setup's verifier to chain ${chainId} (only the local development chain ${DEV_CHAIN_ID}); build with --ptau FILE, or pass allowInsecureDevSetup where no real money is at stake`);
+    }
     const module = rollupModule(artifacts.verifierContract, options.contract ?? "Rollup");
     const parameters = {
       genesisRoot,
@@ -74,6 +89,7 @@ export class RollupClient {
       depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
       forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
+      allowInsecureVerifier,
     };
     const deployed = await connection.ignition.deploy(module, { parameters: { [module.id]: parameters }, deploymentId: options.deploymentId });
     // The module names its contracts at run time, so Ignition cannot type them.
@@ -261,23 +277,19 @@ export class RollupClient {
     const out: BatchSubmittedEvent[] = [];
     for (const log of logs) {
       const [a] = await this.decoded([log], "BatchSubmitted");
-      if (a) out.push({ ...(a as unknown as Omit<BatchSubmittedEvent, "txHash">), txHash: log.transactionHash! });
+      if (!a) continue;
+      const e = a as unknown as Omit<BatchSubmittedEvent, "txHash" | "pubdata"> & { pubdata: Hex };
+      out.push({ ...e, pubdata: hexToBytes(e.pubdata), txHash: log.transactionHash! });
     }
     return out;
   }
 
-  /** Each landed batch with the pubdata read back from its transaction's calldata, in order. */
-  async pubdataHistory(): Promise<(BatchSubmittedEvent & { pubdata: Uint8Array })[]> {
-    const rollup = await this.contract();
-    const publicClient = await this.connection.viem.getPublicClient();
-    const out: (BatchSubmittedEvent & { pubdata: Uint8Array })[] = [];
-    for (const event of await this.events()) {
-      const tx = await publicClient.getTransaction({ hash: event.txHash });
-      const call = decodeFunctionData({ abi: rollup.abi, data: tx.input });
-      if (call.functionName !== "submitBatch") throw new ChainError(`${event.txHash} is not a submitBatch call`);
-      out.push({ ...event, pubdata: hexToBytes(call.args[2]) });
-    }
-    return out.sort((a, b) => Number(a.batchNumber - b.batchNumber));
+  /**
+   * Each landed batch with its pubdata, in batch order, from the contract's events alone: it does
+   * not matter how the transaction was sent (directly, by a multisig or through a relay).
+   */
+  async pubdataHistory(): Promise<BatchSubmittedEvent[]> {
+    return (await this.events()).sort((a, b) => Number(a.batchNumber - b.batchNumber));
   }
 }
 

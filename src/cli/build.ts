@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { buildCircuit, type CircuitArtifacts, ROOT, writeCircuitSources } from "../prover/artifacts.js";
 import { CIRCUIT_CONFIGS, circuitConfig, DEFAULT_BUILD } from "../prover/circuit-configs.js";
+import { CircuitBuildError } from "../prover/errors.js";
 import { renderSolidityConstants } from "../prover/constants-codegen.js";
 
 export const GENERATED_CONTRACTS = join(ROOT, "contracts", "generated");
@@ -28,7 +29,7 @@ export async function build(options: BuildOptions = {}): Promise<CircuitArtifact
   for (const config of configs) {
     const a = await buildCircuit(config, { ptau: options.ptau, progress: log });
     if (a.insecureDevSetup) log(`WARNING: ${config.name} uses the INSECURE dev setup (public tau): dev and tests only`);
-    await copyFile(a.verifierSol, join(GENERATED_CONTRACTS, `${a.verifierContract}.sol`));
+    await writeFile(join(GENERATED_CONTRACTS, `${a.verifierContract}.sol`), withSetupMarker(await readFile(a.verifierSol, "utf8"), a));
     log(`${config.name}: ${a.constraints} constraints, domain 2^${a.power}, artifacts in ${a.dir}`);
     built.push(a);
   }
@@ -37,6 +38,16 @@ export async function build(options: BuildOptions = {}): Promise<CircuitArtifact
   const { stdout } = await promisify(execFile)(process.execPath, [hardhat, "build", "--quiet"], { cwd: ROOT });
   if (stdout.trim()) log(stdout.trim());
   return built;
+}
+
+/**
+ * The verifier source with its machine-readable marker (docs/protocol.md §8): a public constant
+ * INSECURE_DEV_SETUP, true for the dev setup. Rollup's constructor and RollupClient.deploy check it.
+ */
+export function withSetupMarker(source: string, a: Pick<CircuitArtifacts, "verifierContract" | "insecureDevSetup">): string {
+  const head = `contract ${a.verifierContract} {`;
+  if (!source.includes(head)) throw new CircuitBuildError(`generated verifier has no "${head}"`);
+  return source.replace(head, `${head}\n    /// @notice True for the INSECURE dev setup (public tau): never deploy it where money is real.\n    bool public constant INSECURE_DEV_SETUP = ${a.insecureDevSetup};\n`);
 }
 
 /** Artifacts of a configuration that `build` produced (builds it if needed). */

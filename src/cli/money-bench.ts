@@ -78,7 +78,7 @@ export async function moneyGas(dims: StateDims): Promise<MoneyGas> {
     state.setGenesisBalance(1, 1, amount);
     const zero = "0x0000000000000000000000000000000000000000";
     const depths = [dims.accountDepth, dims.balanceDepth, dims.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n], depths, 1n, 60n]);
+    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n], depths, 1n, 60n, false]);
     const asOwner = await connection.viem.getContractAt("RollupHarness", rollup.address, { client: { wallet: owner! } });
     const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
     await token.write.mint([deployer!.account.address, 10n * amount]);

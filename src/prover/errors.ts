@@ -8,8 +8,8 @@ export class SetupError extends ProofbookError {}
 
 /** The artifacts come from the INSECURE dev setup and dev use was not allowed. */
 export class InsecureSetupError extends ProofbookError {
-  constructor(circuit: string) {
-    super(`${circuit}: refusing the INSECURE dev setup outside dev use; build with --ptau FILE or pass allowInsecureDevSetup (PROOFBOOK_DEV_SETUP=1)`);
+  constructor(circuit: string, detail = "refusing the INSECURE dev setup outside dev use; build with --ptau FILE or pass allowInsecureDevSetup (PROOFBOOK_DEV_SETUP=1)") {
+    super(`${circuit}: ${detail}`);
   }
 }
 

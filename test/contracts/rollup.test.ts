@@ -114,7 +114,7 @@ describe("contracts: Rollup", function () {
 
   it("refuses a genesis root outside the field (RootNotInField)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n]), "RootNotInField");
+    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
   });
 
   it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {

@@ -1,0 +1,126 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { getAddress, toHex } from "viem";
+import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { proofCalldata } from "../../src/chain/proof-calldata.js";
+import { rebuildFromL1 } from "../../src/chain/rebuild-from-l1.js";
+import { RollupClient } from "../../src/chain/rollup-client.js";
+import { withSetupMarker } from "../../src/cli/build.js";
+import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
+import { InsecureSetupError } from "../../src/prover/errors.js";
+import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
+import { scenario } from "../helpers/fixtures.js";
+
+/** Findings 1 and 2 of the order-safety issue, reproduced against the contract and the deploy path. */
+describe("contracts: operator role and deploy guard", function () {
+  let artifacts: CircuitArtifacts;
+  let genesisRoot: bigint;
+  /** The operator's batch 1: a fill. */
+  let operatorBatch: ProvedBatch;
+  /** What an outsider can prove with the public dev keys: an all-padding batch 1 (no signature needed). */
+  let paddingBatch: ProvedBatch;
+
+  before(async function () {
+    artifacts = await testArtifacts();
+    const s = await scenario(artifacts.config);
+    genesisRoot = s.state.root;
+    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
+    try {
+      paddingBatch = await pool.prove(new BatchBuilder(artifacts.config, s.state.clone(), 1).seal());
+      const b = new BatchBuilder(artifacts.config, s.state, 1);
+      b.add(s.buyFill());
+      operatorBatch = await pool.prove(b.seal());
+    } finally {
+      await pool.close();
+    }
+  });
+
+  const chain = freshChainPerTest();
+  let connection: Connection;
+  beforeEach(() => {
+    connection = chain();
+  });
+
+  const submitAs = async (client: RollupClient, wallet: Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number], p: ProvedBatch) => {
+    const rollup = await connection.viem.getContractAt("Rollup", client.address, { client: { wallet } });
+    return rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, toHex(p.batch.pubdata), proofCalldata(p.proof)]);
+  };
+
+  it("finding 2: an outsider's valid all-padding batch is refused (NotOperator); the operator's batch lands", async () => {
+    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { firstAccountId: 5 });
+    const [, outsider] = await connection.viem.getWalletClients();
+    await expectRevert(submitAs(client, outsider!, paddingBatch), "NotOperator");
+    expect(await client.batchCount()).to.equal(0n);
+    await client.submit(operatorBatch);
+    expect(await client.batchCount()).to.equal(1n);
+  });
+
+  it("only the owner changes the operator; then only the new operator submits", async () => {
+    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { firstAccountId: 5 });
+    const [deployer, next] = await connection.viem.getWalletClients();
+    const rollup = await client.contract();
+    expect(await rollup.read.operator()).to.equal(getAddress(deployer!.account.address));
+    const asNext = await connection.viem.getContractAt("Rollup", client.address, { client: { wallet: next! } });
+    await expectRevert(asNext.write.setOperator([next!.account.address]), "OwnableUnauthorizedAccount");
+    await rollup.write.setOperator([next!.account.address]);
+    await expectRevert(client.submit(operatorBatch), "NotOperator");
+    await submitAs(client, next!, operatorBatch);
+    expect(await client.stateRoot()).to.equal(operatorBatch.batch.newRoot);
+  });
+
+  it("finding 3: a batch relayed by a contract operator lands, and the state still rebuilds from L1 alone", async () => {
+    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { firstAccountId: 5 });
+    const relay = await connection.viem.deployContract("BatchRelay");
+    await (await client.contract()).write.setOperator([relay.address]);
+    const p = operatorBatch;
+    await relay.write.relay([client.address, p.batch.oldRoot, p.batch.newRoot, toHex(p.batch.pubdata), proofCalldata(p.proof)]);
+    expect(await client.stateRoot()).to.equal(p.batch.newRoot);
+    const [history] = await client.pubdataHistory();
+    expect(history!.pubdata).to.deep.equal(p.batch.pubdata);
+    const state = (await scenario(artifacts.config)).state;
+    expect(await rebuildFromL1(client, state)).to.deep.equal({ batches: 1, root: p.batch.newRoot });
+  });
+
+  describe("finding 1: the dev setup's verifier beyond the local development chain", () => {
+    let foreign: Connection;
+    beforeEach(async () => {
+      foreign = await network.connect({ override: { chainId: 11155111 } });
+    });
+    afterEach(async () => {
+      await foreign.close();
+    });
+
+    it("RollupClient.deploy refuses it before deploying anything, unless explicitly allowed", async () => {
+      const publicClient = await foreign.viem.getPublicClient();
+      expect(await publicClient.getChainId()).to.equal(11155111);
+      const [deployer] = await foreign.viem.getWalletClients();
+      const nonce = await publicClient.getTransactionCount({ address: deployer!.account.address });
+      const refused = await RollupClient.deploy(foreign, artifacts, genesisRoot).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(refused).to.be.instanceOf(InsecureSetupError);
+      expect(await publicClient.getTransactionCount({ address: deployer!.account.address })).to.equal(nonce);
+      const allowed = await RollupClient.deploy(foreign, artifacts, genesisRoot, { allowInsecureDevSetup: true });
+      expect(await allowed.stateRoot()).to.equal(genesisRoot);
+    });
+
+    it("the Rollup constructor refuses a verifier marked INSECURE_DEV_SETUP (InsecureVerifier), whoever deploys it", async () => {
+      const verifier = await foreign.viem.deployContract(artifacts.verifierContract as "BatchTestVerifier");
+      expect(await verifier.read.INSECURE_DEV_SETUP()).to.equal(true);
+      const zero = "0x0000000000000000000000000000000000000000";
+      const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
+      await expectRevert(foreign.viem.deployContract("Rollup", args(false)), "InsecureVerifier");
+      await foreign.viem.deployContract("Rollup", args(true));
+    });
+  });
+
+  it("the marker says what the setup was", () => {
+    const source = "pragma solidity 0.8.28;\ncontract BatchTestVerifier {\n}\n";
+    expect(withSetupMarker(source, { verifierContract: "BatchTestVerifier", insecureDevSetup: true })).to.include("bool public constant INSECURE_DEV_SETUP = true;");
+    expect(withSetupMarker(source, { verifierContract: "BatchTestVerifier", insecureDevSetup: false })).to.include("bool public constant INSECURE_DEV_SETUP = false;");
+    expect(() => withSetupMarker(source, { verifierContract: "Other", insecureDevSetup: true })).to.throw("contract Other");
+  });
+});
