@@ -1,35 +1,28 @@
 import { ACCOUNT_ID_BITS, AMOUNT_BITS, MAX_AMOUNT, TOKEN_ID_BITS } from "../constants.js";
-import { assertUint, ValidationError } from "../errors.js";
+import { assertUint } from "../errors.js";
 import { Account } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
 import type { DepositRecord } from "./pubdata.js";
-import { TransactionRuleError } from "./transaction-rule-error.js";
-import { str, strPath } from "./witness-format.js";
+import { TransactionRuleError, underRule } from "./transaction-rule-error.js";
+import { type SingleBalanceWitness, singleBalanceWitness, str } from "./witness-format.js";
 
 /** The circuit input of one deposit slot (DepositSettlement.circom); decimal strings. */
-export interface DepositWitness {
+export interface DepositWitness extends SingleBalanceWitness {
   /** accountId, tokenId, amount, ax, ay */
   deposit: string[];
   /** The account's key before the deposit. */
   oldKey: string[];
   nonce: string;
-  balance: string;
-  balancePath: string[][];
-  orderRoot: string;
-  accountPath: string[][];
 }
 
 /** Checks rules D1-D3 of docs/protocol.md §4.2 against the current state. */
 export function checkDeposit(state: RollupState, d: DepositRecord): void {
-  try {
+  underRule("D1", () => {
     assertUint("deposit.accountId", d.accountId, ACCOUNT_ID_BITS);
     assertUint("deposit.tokenId", d.tokenId, TOKEN_ID_BITS);
     assertUint("deposit.amount", d.amount, AMOUNT_BITS);
     state.balance(d.accountId, d.tokenId);
-  } catch (e) {
-    if (e instanceof ValidationError) throw new TransactionRuleError("D1", e.message);
-    throw e;
-  }
+  });
   if (d.amount === 0n) throw new TransactionRuleError("D1", "amount must be positive");
   const acc = state.account(d.accountId);
   const creates = d.ax !== 0n || d.ay !== 0n;
@@ -50,10 +43,7 @@ export function applyDepositRecord(state: RollupState, d: DepositRecord): Deposi
     deposit: [d.accountId, d.tokenId, d.amount, d.ax, d.ay].map(str),
     oldKey: [str(acc.publicKey.ax), str(acc.publicKey.ay)],
     nonce: str(acc.nonce),
-    balance: str(acc.balances.get(d.tokenId)),
-    balancePath: strPath(acc.balances.path(d.tokenId)),
-    orderRoot: str(acc.orders.root),
-    accountPath: strPath(state.tree.path(d.accountId)),
+    ...singleBalanceWitness(state, d.accountId, d.tokenId),
   };
   if (d.amount !== 0n) {
     const key = d.ax !== 0n ? { ax: d.ax, ay: d.ay } : acc.publicKey;

@@ -34,7 +34,8 @@ export interface FillWitness {
   slotPaths: S[][][];
 }
 
-const B8: Signature = {
+/** The signature padding slots carry: the base point, which the circuit verifies against itself when disabled. */
+export const PADDING_SIGNATURE: Signature = {
   r8x: 5299619240641551281634865583518297030282874472190772894086521144482721001553n,
   r8y: 16950150798460657717958625567821834550301663161624707787222815936182638968203n,
   s: 0n,
@@ -43,8 +44,8 @@ const ZERO_ORDER: Order = { accountId: 0, storageId: 0, baseToken: 0, quoteToken
 
 /** The padding fill: zero orders on account 0, baseAmount 0. It changes nothing. */
 export const PADDING_FILL: Fill = {
-  taker: { order: ZERO_ORDER, signature: B8 },
-  maker: { order: ZERO_ORDER, signature: B8 },
+  taker: { order: ZERO_ORDER, signature: PADDING_SIGNATURE },
+  maker: { order: ZERO_ORDER, signature: PADDING_SIGNATURE },
   baseAmount: 0n,
 };
 

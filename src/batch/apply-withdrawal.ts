@@ -1,38 +1,29 @@
 import { NONCE_BITS } from "../constants.js";
 import { verifySignature } from "../crypto/eddsa.js";
 import { type SignedWithdrawal, validateWithdrawal, withdrawalHash } from "../crypto/withdrawal.js";
-import { ValidationError } from "../errors.js";
 import { Account } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
 import type { WithdrawalRecord } from "./pubdata.js";
-import { TransactionRuleError } from "./transaction-rule-error.js";
-import { field, str, strPath } from "./witness-format.js";
+import { PADDING_SIGNATURE } from "./apply-fill.js";
+import { TransactionRuleError, underRule } from "./transaction-rule-error.js";
+import { field, type SingleBalanceWitness, singleBalanceWitness, str } from "./witness-format.js";
 
 /** The circuit input of one withdrawal slot (WithdrawalSettlement.circom); decimal strings. */
-export interface WithdrawalWitness {
+export interface WithdrawalWitness extends SingleBalanceWitness {
   /** accountId, tokenId, nonce, amount, forced */
   withdrawal: string[];
   /** R8x, R8y, S */
   signature: string[];
   key: string[];
-  balance: string;
-  balancePath: string[][];
-  orderRoot: string;
-  accountPath: string[][];
 }
-
-const B8 = ["5299619240641551281634865583518297030282874472190772894086521144482721001553", "16950150798460657717958625567821834550301663161624707787222815936182638968203", "0"];
 
 /** Checks rules W1-W4 of docs/protocol.md §4.3 against the current state. */
 export function checkWithdrawal(state: RollupState, signed: SignedWithdrawal): void {
   const w = signed.withdrawal;
-  try {
+  underRule("W1", () => {
     validateWithdrawal(w);
     state.balance(w.accountId, w.tokenId);
-  } catch (e) {
-    if (e instanceof ValidationError) throw new TransactionRuleError("W1", e.message);
-    throw e;
-  }
+  });
   const acc = state.account(w.accountId);
   if (!verifySignature(withdrawalHash(w), signed.signature, acc.publicKey)) throw new TransactionRuleError("W2", "signature does not verify against the account key");
   if (BigInt(w.nonce) !== acc.nonce) throw new TransactionRuleError("W3", `nonce ${w.nonce} is not the account's nonce ${acc.nonce}`);
@@ -52,12 +43,7 @@ export function withdrawalRecord(signed: SignedWithdrawal): WithdrawalRecord {
  * Checks W1's index rules (TransactionRuleError) and changes nothing.
  */
 export function forcedWithdrawalRecord(state: RollupState, accountId: number, tokenId: number): WithdrawalRecord {
-  try {
-    return { accountId, tokenId, amount: state.balance(accountId, tokenId), forced: true };
-  } catch (e) {
-    if (e instanceof ValidationError) throw new TransactionRuleError("W1", e.message);
-    throw e;
-  }
+  return underRule("W1", () => ({ accountId, tokenId, amount: state.balance(accountId, tokenId), forced: true }));
 }
 
 /**
@@ -69,16 +55,13 @@ export function forcedWithdrawalRecord(state: RollupState, accountId: number, to
 export function applyWithdrawalRecord(state: RollupState, r: WithdrawalRecord, signed?: SignedWithdrawal): WithdrawalWitness {
   state.balance(r.accountId, r.tokenId); // index checks before anything changes
   const acc = state.account(r.accountId);
-  const s = signed?.signature;
+  const s = signed?.signature ?? PADDING_SIGNATURE;
   const enabled = r.forced || r.amount !== 0n;
   const witness: WithdrawalWitness = {
     withdrawal: [r.accountId, r.tokenId, enabled ? (signed?.withdrawal.nonce ?? acc.nonce) : 0, r.amount, r.forced ? 1 : 0].map(str),
-    signature: s ? [s.r8x, s.r8y, s.s].map(str) : B8,
+    signature: [s.r8x, s.r8y, s.s].map(str),
     key: [str(acc.publicKey.ax), str(acc.publicKey.ay)],
-    balance: str(acc.balances.get(r.tokenId)),
-    balancePath: strPath(acc.balances.path(r.tokenId)),
-    orderRoot: str(acc.orders.root),
-    accountPath: strPath(state.tree.path(r.accountId)),
+    ...singleBalanceWitness(state, r.accountId, r.tokenId),
   };
   if (enabled) {
     const next = new Account(acc.publicKey, r.forced ? acc.nonce : acc.nonce + 1n, acc.balances, acc.orders);

@@ -58,6 +58,12 @@ export class BatchBuilder {
     this.oldRoot = state.root;
   }
 
+  /** Deposits, withdrawals and fills applied so far (padding not counted): 0 means sealing would change nothing. */
+  get transactions(): number {
+    const enabled = (closed: number, length: number) => (closed < 0 ? length : closed);
+    return enabled(this.closed.deposits, this.deposits.length) + enabled(this.closed.withdrawals, this.withdrawals.length) + this.fills.length;
+  }
+
   /** Fills applied so far. */
   get size(): number {
     return this.fills.length;

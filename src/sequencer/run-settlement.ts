@@ -145,8 +145,8 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     // Every sealed batch is proven and submitted, even past the target: nothing is dropped.
     result.sealed.forEach(enqueue);
   }
-  // Fills or withdrawals already applied to the state but not yet in a batch: seal them too.
-  if (sequencer.pendingFills > 0 || sequencer.pendingTransactions.withdrawals > 0 || state.root !== pipeline.lastNewRoot) enqueue(sequencer.seal());
+  // Transactions applied but not yet in a batch, or still waiting for one: seal them too.
+  while (sequencer.unsealed) enqueue(sequencer.seal());
   if (sealed < target) throw new ProofbookError(`only ${sealed} of ${target} batches could be filled from ${maxOrders} orders`);
   const settled = await pipeline.drain();
 

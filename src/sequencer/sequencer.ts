@@ -94,6 +94,11 @@ export class Sequencer {
     return this.builder.size;
   }
 
+  /** Whether anything accepted has not been sealed yet: transactions in the open batch, or waiting for the next one. */
+  get unsealed(): boolean {
+    return this.builder.transactions > 0 || this.pendingDeposits.length > 0 || this.pendingWithdrawals.length > 0;
+  }
+
   /** Deposits and withdrawals accepted but waiting for a batch to open. */
   get pendingTransactions(): { deposits: number; withdrawals: number } {
     return { deposits: this.pendingDeposits.length, withdrawals: this.pendingWithdrawals.length };

@@ -16,8 +16,6 @@ export class SettlementPipeline {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly settled: Promise<SettledBatch>[] = [];
   private lastBatch = 0;
-  /** The new root of the last batch enqueued (undefined before the first). */
-  lastNewRoot?: bigint;
 
   constructor(
     private readonly prover: ProverPool,
@@ -31,7 +29,6 @@ export class SettlementPipeline {
       throw new RangeError(`batch ${batch.batchNumber} enqueued after batch ${this.lastBatch}: batches must be enqueued in order`);
     }
     this.lastBatch = batch.batchNumber;
-    this.lastNewRoot = batch.newRoot;
     const proving = this.prover.prove(batch).then((p) => {
       this.hooks.onProved?.(p);
       return p;

@@ -27,6 +27,7 @@ describe("sequencer: deposits and withdrawals", () => {
     expect(state.balance(5, BASE)).to.equal(100n);
     seq.deposit({ accountId: 5, tokenId: QUOTE, amount: 7n, ax: 0n, ay: 0n });
     expect(seq.pendingTransactions.deposits).to.equal(1);
+    expect(seq.unsealed).to.equal(true);
     const first = seq.seal();
     expect(state.balance(5, QUOTE)).to.equal(7n);
     expect(first.deposits).to.equal(1);
@@ -37,6 +38,7 @@ describe("sequencer: deposits and withdrawals", () => {
     seq.deposit({ accountId: 5, tokenId: QUOTE, amount: 1n, ax: 0n, ay: 0n });
     expect(state.balance(5, QUOTE)).to.equal(8n);
     const third = seq.seal();
+    expect(seq.unsealed).to.equal(false); // padding alone is nothing to seal
     for (const b of [first, r.sealed[0]!, third]) applyPubdata(genesis, b.pubdata, cfg);
     expect(genesis.root).to.equal(state.root);
   });
