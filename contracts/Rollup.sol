@@ -402,35 +402,45 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @dev The enabled deposit records of `pubdata` must extend the running hash from
     ///      `depositsConsumed` to a queued entry. Returns the new count of consumed deposits.
     function _matchDeposits(bytes calldata pubdata) internal view returns (uint256 consumed) {
-        consumed = depositsConsumed;
-        bytes32 h = queueHashes[consumed];
-        uint256 found = 0;
-        for (uint256 i = 0; i < depositsPerBatch; ++i) {
-            bytes calldata record = pubdata[i * DEPOSIT_PUBDATA_BYTES:(i + 1) * DEPOSIT_PUBDATA_BYTES];
-            if (uint8(record[0]) != TX_DEPOSIT) continue;
-            h = keccak256(abi.encodePacked(h, record));
-            ++found;
-        }
-        if (consumed + found >= queueHashes.length || queueHashes[consumed + found] != h) revert DepositQueueMismatch(consumed, found);
-        consumed += found;
+        bool matched;
+        (consumed, matched) = _extendQueue(queueHashes, depositsConsumed, pubdata[:depositsPerBatch * DEPOSIT_PUBDATA_BYTES], DEPOSIT_PUBDATA_BYTES, TX_DEPOSIT, 0, DEPOSIT_PUBDATA_BYTES);
+        if (!matched) revert DepositQueueMismatch(depositsConsumed, consumed - depositsConsumed);
     }
 
     /// @dev The forced withdrawal records of `pubdata` must extend the forced queue's running hash
     ///      from `forcedConsumed` to a queued entry. Returns the new count of processed requests.
     function _matchForced(bytes calldata pubdata) internal view returns (uint256 consumed) {
-        consumed = forcedConsumed;
-        bytes32 h = forcedHashes[consumed];
-        uint256 found = 0;
         uint256 offset = depositsPerBatch * DEPOSIT_PUBDATA_BYTES;
-        for (uint256 i = 0; i < withdrawalsPerBatch; ++i) {
-            bytes calldata record = pubdata[offset:offset + WITHDRAWAL_PUBDATA_BYTES];
-            offset += WITHDRAWAL_PUBDATA_BYTES;
-            if (uint8(record[0]) != TX_FORCED_WITHDRAWAL) continue;
-            h = keccak256(abi.encodePacked(h, record[1:7]));
-            ++found;
+        bytes calldata section = pubdata[offset:offset + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES];
+        bool matched;
+        (consumed, matched) = _extendQueue(forcedHashes, forcedConsumed, section, WITHDRAWAL_PUBDATA_BYTES, TX_FORCED_WITHDRAWAL, 1, 7);
+        if (!matched) revert ForcedQueueMismatch(forcedConsumed, consumed - forcedConsumed);
+    }
+
+    /// @dev Extends the running hash `hashes[consumed]`, in order, by bytes [hashFrom, hashTo) of every
+    ///      record of `section` whose type byte is `txType`: a whole deposit record; a forced
+    ///      withdrawal's accountId and tokenId (its amount is the balance the batch finds). Returns the
+    ///      new count and whether it lands on a queued entry.
+    function _extendQueue(
+        bytes32[] storage hashes,
+        uint256 consumed,
+        bytes calldata section,
+        uint256 recordBytes,
+        uint256 txType,
+        uint256 hashFrom,
+        uint256 hashTo
+    )
+        private
+        view
+        returns (uint256, bool)
+    {
+        bytes32 h = hashes[consumed];
+        for (uint256 offset = 0; offset < section.length; offset += recordBytes) {
+            if (uint8(section[offset]) != txType) continue;
+            h = keccak256(abi.encodePacked(h, section[offset + hashFrom:offset + hashTo]));
+            ++consumed;
         }
-        if (consumed + found >= forcedHashes.length || forcedHashes[consumed + found] != h) revert ForcedQueueMismatch(consumed, found);
-        consumed += found;
+        return (consumed, consumed < hashes.length && hashes[consumed] == h);
     }
 
     /// @dev Root of a 4-ary Poseidon tree from a leaf, its index and its path (docs/protocol.md §2).

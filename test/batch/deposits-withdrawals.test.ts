@@ -17,6 +17,7 @@ import { DEPOSIT_PUBDATA_BYTES, MAX_AMOUNT, TX_DEPOSIT, TX_FORCED_WITHDRAWAL, TX
 import { addPoints, isValidAccountKey, KeyPair, mulPoint, signWithdrawal, subgroupWitness, type Withdrawal } from "../../src/crypto/index.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import { Account } from "../../src/state/account.js";
 import { applyPubdata } from "../../src/state/rebuild.js";
 import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
 
@@ -153,6 +154,16 @@ describe("batch: deposits and withdrawals", () => {
     expect(empty.pubdata[cfg.nDeposits * DEPOSIT_PUBDATA_BYTES]).to.equal(TX_FORCED_WITHDRAWAL);
     expect(decodePubdata(empty.pubdata, cfg).withdrawals[0]).to.deep.equal({ accountId: 1, tokenId: QUOTE, amount: 0n, forced: true });
     expect(() => new BatchBuilder(cfg, s.state, 3).forceWithdraw(4 ** cfg.accountDepth, QUOTE)).to.throw(TransactionRuleError).with.property("rule", "W1");
+  });
+
+  it("W3: an account whose nonce is exhausted (2^32 - 1) cannot withdraw", async () => {
+    const s = await scenario(cfg);
+    const acc = s.state.account(1);
+    const last = 2 ** 32 - 1;
+    s.state.putAccount(1, new Account(acc.publicKey, BigInt(last), acc.balances, acc.orders));
+    const root = s.state.root;
+    expect(() => new BatchBuilder(cfg, s.state, 1).withdraw(withdrawal(s, { nonce: last }))).to.throw(TransactionRuleError).with.property("rule", "W3");
+    expect(s.state.root).to.equal(root);
   });
 
   it("a deposit record outside the trees changes nothing", async () => {

@@ -7,6 +7,7 @@ import type { DepositRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT } from "../../src/constants.js";
 import { KeyPair, signWithdrawal, type SignedWithdrawal, type Withdrawal } from "../../src/crypto/index.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import { Account } from "../../src/state/account.js";
 import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
 
@@ -170,6 +171,18 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
         },
       );
       await expectRejectedAt(wasm, batch.circuitInput, "QuadMerkleUpdate", "before.root === oldRoot");
+    });
+
+    it("W3: a withdrawal whose nonce would pass 2^32", async () => {
+      const last = 2 ** 32 - 1;
+      const batch = await withdraw(
+        (s) => withdrawal(s, { nonce: last }),
+        (s) => {
+          const acc = s.state.account(1);
+          s.state.putAccount(1, new Account(acc.publicKey, BigInt(last), acc.balances, acc.orders));
+        },
+      );
+      await expectRejectedAt(wasm, batch.circuitInput, "WithdrawalSettlement", "nonceRange.in <== newNonce", "Num2Bits");
     });
 
     it("W4: more than the balance", async () => {

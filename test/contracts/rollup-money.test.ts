@@ -207,6 +207,16 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
       expect(await rollup.read.tokenTotal([BigInt(eth)])).to.equal(10n ** 18n - 400n);
     });
 
+    it("a claim in ETH to an owner that refuses ETH reverts (EthTransferFailed) and stays owed", async () => {
+      const { client, rollup, tokens } = await deploy();
+      const eth = await client.registerToken("0x0000000000000000000000000000000000000000");
+      const refuser = getAddress(tokens[0]!.address); // an ERC-20 contract has no way to receive ETH
+      await client.depositNewAccount(refuser, alice.publicKey, eth, 1_000n);
+      await rollup.write.owe([BigInt(FIRST_ACCOUNT), BigInt(eth), 400n]);
+      await expectRevert(client.claim(FIRST_ACCOUNT, eth), "EthTransferFailed");
+      expect(await rollup.read.owed([BigInt(FIRST_ACCOUNT), BigInt(eth)])).to.equal(400n);
+    });
+
     it("queues what arrived from a fee-on-transfer token, not what was asked", async () => {
       const { client, rollup, wallet } = await deploy();
       const fee = await connection.viem.deployContract("FeeToken");
