@@ -33,7 +33,10 @@ export interface FillEvent {
   quantity: bigint;
 }
 
-export type CancelReason = "requested" | "unfilled" | "self-trade";
+export type CancelReason = "requested" | "unfilled" | "self-trade" | "unsettleable";
+
+/** A fill the engine is about to make: the `fill` event it would emit, without type and seq. */
+export type ProposedFill = Omit<FillEvent, "type" | "seq">;
 
 export interface CancelledEvent {
   type: "cancelled";

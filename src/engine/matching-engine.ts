@@ -1,7 +1,7 @@
 import { Side } from "../constants.js";
 import { ValidationError } from "../errors.js";
 import { checkPlace, checkPrice, checkQuantity, isRejection } from "./check-input.js";
-import type { CancelReason, EngineEvent } from "./engine-event.js";
+import type { CancelReason, EngineEvent, ProposedFill } from "./engine-event.js";
 import type { CancelOrder, EngineInput, PlaceOrder, ReplaceOrder } from "./engine-input.js";
 import type { EngineSnapshot, MarketSnapshot, OrderSnapshot } from "./engine-snapshot.js";
 import { ExpiryQueue } from "./expiry-queue.js";
@@ -42,6 +42,13 @@ export interface OrderView {
 export interface MatchingEngineOptions {
   /** Receives every event, in order, synchronously. */
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Asked before every fill whether it can settle (docs/protocol.md §5.3). Returning the party
+   * that cannot cancels that order with reason `unsettleable` instead of filling: a maker is
+   * cancelled and matching goes on, a taker's remainder is cancelled and matching stops. Default:
+   * every fill settles.
+   */
+  settle?: (fill: ProposedFill) => "taker" | "maker" | undefined;
 }
 
 /**
@@ -57,6 +64,7 @@ export class MatchingEngine {
   /** Objects of finished orders, reused by the next orders. */
   private readonly spare: OpenOrder[] = [];
   private readonly emit: (event: EngineEvent) => void;
+  private readonly settle: (fill: ProposedFill) => "taker" | "maker" | undefined;
   private seq = 0;
   private now = 0;
 
@@ -67,6 +75,7 @@ export class MatchingEngine {
       this.books.set(market.id, new MarketBook({ ...market }));
     }
     this.emit = options.onEvent ?? (() => {});
+    this.settle = options.settle ?? (() => undefined);
   }
 
   /** Seq of the last input applied (0 before the first). */
@@ -253,13 +262,13 @@ export class MatchingEngine {
   /** An order arriving at the book (new, triggered or re-priced): FOK check, match, rest or cancel the rest. */
   private activate(book: MarketBook, order: OpenOrder): void {
     if (order.timeInForce === "FOK" && !this.fillable(book, order)) return this.close(book, order, "unfilled");
-    if (!this.match(book, order)) return; // cancelled by self-trade prevention
+    if (!this.match(book, order)) return; // cancelled by self-trade prevention or as unsettleable
     if (order.lots === 0) return this.retire(order);
     if (order.timeInForce === "GTC") this.rest(book, order);
     else this.close(book, order, "unfilled");
   }
 
-  /** Takes from the opposite side while prices cross. False if self-trade prevention cancelled the taker. */
+  /** Takes from the opposite side while prices cross. False if self-trade prevention or the settle guard cancelled the taker. */
   private match(book: MarketBook, taker: OpenOrder): boolean {
     const opposite = book.opposite(taker.side);
     while (taker.lots > 0) {
@@ -274,11 +283,21 @@ export class MatchingEngine {
         return false;
       }
       const lots = taker.lots < maker.lots ? taker.lots : maker.lots;
+      const fill: ProposedFill = { market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: book.units(lots) };
+      const unsettleable = this.settle(fill);
+      if (unsettleable === "maker") {
+        this.close(book, maker, "unsettleable");
+        continue;
+      }
+      if (unsettleable === "taker") {
+        this.close(book, taker, "unsettleable");
+        return false;
+      }
       taker.lots -= lots;
       maker.lots -= lots;
       book.lastTicks = level.ticks;
       book.lastPrice = level.price;
-      this.emit({ type: "fill", seq: this.seq, market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: book.units(lots) });
+      this.emit({ type: "fill", seq: this.seq, ...fill });
       if (maker.lots === 0) {
         opposite.remove(maker);
         this.retire(maker);

@@ -4,8 +4,9 @@ import type { Fill } from "../batch/fill.js";
 import { Side } from "../constants.js";
 import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
-import { assertWithdrawalSignature, type SignedWithdrawal, validateWithdrawal } from "../crypto/withdrawal.js";
-import type { EngineEvent } from "../engine/engine-event.js";
+import { assertWithdrawalSignature, type SignedWithdrawal, type Withdrawal, validateWithdrawal } from "../crypto/withdrawal.js";
+import { FillRuleError } from "../batch/apply-fill.js";
+import type { EngineEvent, ProposedFill } from "../engine/engine-event.js";
 import type { EngineCommand, EngineInput, OrderKind, TimeInForce } from "../engine/engine-input.js";
 import type { MarketConfig } from "../engine/market.js";
 import { MatchingEngine } from "../engine/matching-engine.js";
@@ -76,6 +77,8 @@ export class Sequencer {
   private readonly pendingWithdrawals: PendingWithdrawal[] = [];
   /** Events of the input being processed. */
   private pending: EngineEvent[] = [];
+  /** While the engine processes an input: the order arriving with it, and what its fills settled and sealed. */
+  private settling?: { arriving?: { id: number; signed: SignedOrder }; fills: Fill[]; sealed: SealedBatch[] };
 
   constructor(
     readonly config: CircuitConfig,
@@ -83,7 +86,7 @@ export class Sequencer {
     markets: readonly MarketConfig[],
     options: SequencerOptions = {},
   ) {
-    this.engine = new MatchingEngine(markets, { onEvent: (e) => this.pending.push(e) });
+    this.engine = new MatchingEngine(markets, { onEvent: (e) => this.pending.push(e), settle: (f) => this.settle(f) });
     for (const m of markets) this.markets.set(`${m.baseToken}:${m.quoteToken}`, m);
     this.builder = new BatchBuilder(config, state, options.nextBatchNumber ?? 1);
     this.clock = options.clock ?? Date.now;
@@ -97,6 +100,21 @@ export class Sequencer {
   /** Whether anything accepted has not been sealed yet: transactions in the open batch, or waiting for the next one. */
   get unsealed(): boolean {
     return this.builder.transactions > 0 || this.pendingDeposits.length > 0 || this.pendingWithdrawals.length > 0;
+  }
+
+  /** Every open order: the engine's id, the signed order it trades and the base units still open. */
+  get openOrders(): { orderId: number; order: Order; remaining: bigint }[] {
+    return [...this.open].map(([orderId, { signed, remaining }]) => ({ orderId, order: signed.order, remaining }));
+  }
+
+  /** Signed withdrawals admitted but waiting for a batch (each reserves its amount). */
+  get waitingWithdrawals(): Withdrawal[] {
+    return this.pendingWithdrawals.flatMap((p) => ("signed" in p ? [p.signed.withdrawal] : []));
+  }
+
+  /** What open orders and waiting withdrawals reserve of an account's token. */
+  reservedAmount(accountId: number, token: number): bigint {
+    return this.reservedOf(accountId, token);
   }
 
   /** Deposits and withdrawals accepted but waiting for a batch to open. */
@@ -180,6 +198,7 @@ export class Sequencer {
       (e) => {
         if (e.type === "accepted" && e.id === orderId) this.track(orderId, signed, remaining);
       },
+      { id: orderId, signed },
     );
     return { ...result, orderId };
   }
@@ -206,7 +225,7 @@ export class Sequencer {
         entry.remaining = remaining;
         this.reserve(o, remaining);
       }
-    });
+    }, { id: orderId, signed });
     return { ...result, orderId };
   }
 
@@ -225,10 +244,40 @@ export class Sequencer {
 
   /** Seals the open batch (padding it) and opens the next one, which takes the waiting deposits and withdrawals first. */
   seal(): SealedBatch {
-    const batch = this.builder.seal();
-    this.builder = new BatchBuilder(this.config, this.state, batch.batchNumber + 1);
+    const batch = this.sealOpenBatch();
     this.drain();
     return batch;
+  }
+
+  /** Seals the open batch and opens the next one, without draining into it. */
+  private sealOpenBatch(): SealedBatch {
+    const batch = this.builder.seal();
+    this.builder = new BatchBuilder(this.config, this.state, batch.batchNumber + 1);
+    return batch;
+  }
+
+  /**
+   * The engine's settle guard: applies a fill the engine is about to make to the open batch, which
+   * checks every rule of the circuit (F1-F7) for both parties first. A fill that breaks one is
+   * not made: the engine cancels the party at fault (a rule of the fill itself counts against the
+   * taker) and the state, the reservations and the book stay in agreement. A batch the fill
+   * completes is sealed at once; waiting deposits and withdrawals enter after the input (drain
+   * calls the engine, which must not be re-entered).
+   */
+  private settle(proposed: ProposedFill): "taker" | "maker" | undefined {
+    const settling = this.settling!;
+    const signedOf = (id: number) => (settling.arriving?.id === id ? settling.arriving.signed : this.open.get(id)!.signed);
+    const fill: Fill = { taker: signedOf(proposed.takerId), maker: signedOf(proposed.makerId), baseAmount: proposed.quantity };
+    try {
+      // Both orders were verified against their accounts' keys when admitted.
+      this.builder.add(fill, { signaturesVerified: true });
+    } catch (e) {
+      if (e instanceof FillRuleError) return e.party === "maker" ? "maker" : "taker";
+      throw e;
+    }
+    settling.fills.push(fill);
+    if (this.builder.full) settling.sealed.push(this.sealOpenBatch());
+    return undefined;
   }
 
   /** Moves waiting deposits, then waiting withdrawals, into the open batch while it takes them. */
@@ -253,39 +302,39 @@ export class Sequencer {
   }
 
   /**
-   * Journals and applies one engine input, settling its events in order: fills go into batches,
-   * cancels and expiries release reservations. A rejection of the input becomes a ValidationError
-   * thrown after the other events (such as expiries at this time) are settled.
+   * Journals and applies one engine input. Fills are settled into batches as the engine makes them
+   * (`settle`); afterwards its events are booked in order (fills and cancels release reservations)
+   * and, if a batch was sealed, the waiting deposits and withdrawals enter the open one. A
+   * rejection of the input becomes a ValidationError thrown after the other events (such as
+   * expiries at this time) are booked.
    */
-  private run(command: EngineCommand, onEvent?: (e: EngineEvent) => void): SequencerResult {
+  private run(command: EngineCommand, onEvent?: (e: EngineEvent) => void, arriving?: { id: number; signed: SignedOrder }): SequencerResult {
     const input = { ...command, seq: this.engine.lastSeq + 1, time: Math.max(this.clock(), this.engine.time) } as EngineInput;
-    const fills: Fill[] = [];
-    const sealed: SealedBatch[] = [];
-    let rejection: ValidationError | undefined;
-    this.engine.process(input);
+    const settling = { arriving, fills: [] as Fill[], sealed: [] as SealedBatch[] };
+    this.settling = settling;
+    try {
+      this.engine.process(input);
+    } finally {
+      this.settling = undefined;
+    }
     this.journal.push(input);
+    let rejection: ValidationError | undefined;
     const events = this.pending;
     this.pending = [];
     for (const e of events) {
       onEvent?.(e);
       if (e.type === "rejected") rejection = new ValidationError(ORDER_FIELDS[e.field] ?? `instructions.${e.field}`, `${e.reason}: ${e.message}`);
       else if (e.type === "fill") {
-        const taker = this.open.get(e.takerId)!;
-        const maker = this.open.get(e.makerId)!;
-        const fill: Fill = { taker: taker.signed, maker: maker.signed, baseAmount: e.quantity };
-        this.consume(e.takerId, taker, e.quantity);
-        this.consume(e.makerId, maker, e.quantity);
-        // Both orders were verified against their accounts' keys when admitted.
-        this.builder.add(fill, { signaturesVerified: true });
-        fills.push(fill);
-        if (this.builder.full) sealed.push(this.seal());
+        this.consume(e.takerId, this.open.get(e.takerId)!, e.quantity);
+        this.consume(e.makerId, this.open.get(e.makerId)!, e.quantity);
       } else if (e.type === "cancelled" || e.type === "expired") {
         const entry = this.open.get(e.id);
         if (entry) this.consume(e.id, entry, entry.remaining);
       }
     }
+    if (settling.sealed.length > 0) this.drain();
     if (rejection) throw rejection;
-    return { events, fills, sealed };
+    return { events, fills: settling.fills, sealed: settling.sealed };
   }
 
   private assertSigned(signed: SignedOrder): void {

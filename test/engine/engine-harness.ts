@@ -2,7 +2,7 @@ import { Side } from "../../src/constants.js";
 import type { EngineEvent } from "../../src/engine/engine-event.js";
 import type { EngineCommand, EngineInput, PlaceOrder } from "../../src/engine/engine-input.js";
 import type { MarketConfig } from "../../src/engine/market.js";
-import { MatchingEngine } from "../../src/engine/matching-engine.js";
+import { MatchingEngine, type MatchingEngineOptions } from "../../src/engine/matching-engine.js";
 
 /** Market 1: token 1 against token 2, tick 10, lot 100, minimum 200. */
 export const MARKET: MarketConfig = { id: 1, baseToken: 1, quoteToken: 2, tickSize: 10n, lotSize: 100n, minSize: 200n, selfTradePrevention: "cancel-newest" };
@@ -24,8 +24,8 @@ export class EngineHarness {
   time = 1_000;
   private next = 0;
 
-  constructor(markets: MarketConfig[] = [MARKET]) {
-    this.engine = new MatchingEngine(markets, { onEvent: (e) => this.events.push(e) });
+  constructor(markets: MarketConfig[] = [MARKET], settle?: MatchingEngineOptions["settle"]) {
+    this.engine = new MatchingEngine(markets, { onEvent: (e) => this.events.push(e), settle });
   }
 
   run(command: EngineCommand, time = this.time): EngineEvent[] {
