@@ -40,21 +40,19 @@ template AccountUpdate(accountDepth, balanceDepth, orderDepth) {
     component quoteRange = Num2Bits(AMOUNT_BITS());
     quoteRange.in <== newQuote;
 
-    // Balance root before: computed from the base leaf's path.
+    // Balance root before, and after the base change: both from the base leaf's path (the root
+    // before is what the account leaf commits to, so it needs no separate check).
     component balanceBefore = QuadMerkleRoot(balanceDepth);
     balanceBefore.leaf <== baseBalance;
     balanceBefore.indexBits <== baseBits;
     balanceBefore.siblings <== basePath;
-
-    component baseUpdate = QuadMerkleUpdate(balanceDepth);
-    baseUpdate.oldRoot <== balanceBefore.root;
-    baseUpdate.oldLeaf <== baseBalance;
-    baseUpdate.newLeaf <== newBase;
-    baseUpdate.indexBits <== baseBits;
-    baseUpdate.siblings <== basePath;
+    component baseAfter = QuadMerkleRoot(balanceDepth);
+    baseAfter.leaf <== newBase;
+    baseAfter.indexBits <== baseBits;
+    baseAfter.siblings <== basePath;
 
     component quoteUpdate = QuadMerkleUpdate(balanceDepth);
-    quoteUpdate.oldRoot <== baseUpdate.newRoot;
+    quoteUpdate.oldRoot <== baseAfter.root;
     quoteUpdate.oldLeaf <== quoteBalance;
     quoteUpdate.newLeaf <== newQuote;
     quoteUpdate.indexBits <== quoteBits;

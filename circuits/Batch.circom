@@ -9,13 +9,16 @@ include "PublicInputHash.circom";
 
 // The batch circuit (docs/protocol.md §4, §6): nDeposits deposit slots, then nWithdrawals
 // withdrawal slots, then nFills fill slots, applied in that order, take the state from oldRoot to
-// newRoot; the only public signal is publicInput = hash(oldRoot, newRoot, batchNumber, pubdata),
-// the pubdata being the records of the three sections in the same order.
+// newRoot; the only public signal is publicInput = hash(oldRoot, newRoot, header, domain, pubdata)
+// with header = batchNumber + timestamp*2^32, the pubdata being the records of the three sections
+// in the same order. Signatures are checked for `domain`, order expiries against `timestamp`.
 template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orderDepth) {
     signal input publicInput;
     signal input oldRoot;
     signal input newRoot;
     signal input batchNumber;
+    signal input timestamp;
+    signal input domain;
 
     signal input deposits[nDeposits][5];
     signal input depositKeys[nDeposits][2];
@@ -33,7 +36,7 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
     signal input withdrawalOrderRoots[nWithdrawals];
     signal input withdrawalAccountPaths[nWithdrawals][accountDepth][3];
 
-    signal input orders[nFills][2][7];
+    signal input orders[nFills][2][9];
     signal input signatures[nFills][2][3];
     signal input baseAmount[nFills];
     signal input keys[nFills][2][2];
@@ -46,6 +49,8 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
 
     component batchNumberRange = Num2Bits(BATCH_NUMBER_BITS());
     batchNumberRange.in <== batchNumber;
+    component timestampRange = Num2Bits(TIMESTAMP_BITS());
+    timestampRange.in <== timestamp;
 
     var DEPOSIT_BITS = DEPOSIT_PUBDATA_BYTES() * 8;
     var WITHDRAWAL_BITS = WITHDRAWAL_PUBDATA_BYTES() * 8;
@@ -76,6 +81,7 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
         var t = nDeposits + i;
         withdrawal[i] = WithdrawalSettlement(accountDepth, balanceDepth);
         withdrawal[i].rootIn <== roots[t];
+        withdrawal[i].domain <== domain;
         withdrawal[i].withdrawal <== withdrawals[i];
         withdrawal[i].signature <== withdrawalSignatures[i];
         withdrawal[i].key <== withdrawalKeys[i];
@@ -92,6 +98,8 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
         var t = nDeposits + nWithdrawals + i;
         fill[i] = FillSettlement(accountDepth, balanceDepth, orderDepth);
         fill[i].rootIn <== roots[t];
+        fill[i].domain <== domain;
+        fill[i].timestamp <== timestamp;
         fill[i].orders <== orders[i];
         fill[i].signatures <== signatures[i];
         fill[i].baseAmount <== baseAmount[i];
@@ -109,6 +117,7 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
 
     hash.oldRoot <== oldRoot;
     hash.newRoot <== newRoot;
-    hash.batchNumber <== batchNumber;
+    hash.header <== batchNumber + timestamp * (1 << BATCH_NUMBER_BITS());
+    hash.domain <== domain;
     hash.out === publicInput;
 }

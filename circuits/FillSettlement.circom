@@ -8,13 +8,16 @@ include "OrderSlotUpdate.circom";
 include "AccountUpdate.circom";
 include "RecordTypeBits.circom";
 
-// One fill between a taker order (index 0) and a maker order (index 1), rules F1-F9 of
+// One fill between a taker order (index 0) and a maker order (index 1), rules F1-F10 of
 // docs/protocol.md §4, moving the state from rootIn to rootOut. A fill with baseAmount = 0 is
 // padding: it is disabled, changes nothing and its pubdata record is all zero.
 // Outputs the fill's pubdata record as FILL_PUBDATA_BYTES*8 bits, most significant first.
 template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     signal input rootIn;
-    signal input orders[2][7];
+    // from the batch header: the deployment's domain separator and the batch timestamp
+    signal input domain;
+    signal input timestamp;
+    signal input orders[2][9];
     signal input signatures[2][3];
     signal input baseAmount;
     signal input keys[2][2];
@@ -30,7 +33,7 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     signal output rootOut;
     signal output pubdata[FILL_PUBDATA_BYTES() * 8];
 
-    var ACCOUNT = 0; var STORAGE = 1; var BASE = 2; var QUOTE = 3; var SIDE = 4; var AMOUNT = 5; var PRICE = 6;
+    var ACCOUNT = 0; var STORAGE = 1; var BASE = 2; var QUOTE = 3; var SIDE = 4; var VALID_UNTIL = 5; var AMOUNT = 7; var PRICE = 8;
 
     // F5: the fill amount, and enabled = (baseAmount != 0).
     component fillBits = Num2Bits(AMOUNT_BITS());
@@ -45,6 +48,7 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
         verify[p] = OrderVerifier();
         verify[p].enabled <== enabled;
         verify[p].order <== orders[p];
+        verify[p].domain <== domain;
         verify[p].signature <== signatures[p];
         verify[p].ax <== keys[p][0];
         verify[p].ay <== keys[p][1];
@@ -68,7 +72,23 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     // F3: opposite sides.
     (orders[0][SIDE] + orders[1][SIDE] - 1) * enabled === 0;
 
-    // F4: buyer.price >= seller.price; s = 1 when the taker sells.
+    // F10: both orders are still valid at the batch timestamp (the caller range checks it;
+    // OrderVerifier range checks validUntil).
+    component live[2];
+    for (var p = 0; p < 2; p++) {
+        live[p] = LessEqThan(TIMESTAMP_BITS());
+        live[p].in[0] <== timestamp;
+        live[p].in[1] <== orders[p][VALID_UNTIL];
+        (1 - live[p].out) * enabled === 0;
+    }
+
+    // F4: prices are positive; buyer.price >= seller.price; s = 1 when the taker sells.
+    component zeroPrice[2];
+    for (var p = 0; p < 2; p++) {
+        zeroPrice[p] = IsZero();
+        zeroPrice[p].in <== orders[p][PRICE];
+        zeroPrice[p].out * enabled === 0;
+    }
     signal s <== orders[0][SIDE];
     signal buyerPrice <== orders[0][PRICE] + s * (orders[1][PRICE] - orders[0][PRICE]);
     signal sellerPrice <== orders[0][PRICE] + orders[1][PRICE] - buyerPrice;

@@ -6,11 +6,13 @@ include "ProtocolConstants.circom";
 include "OrderHash.circom";
 
 // Range checks an order's fields (docs/protocol.md §3), outputs their bits (least significant
-// first), and when enabled checks its EdDSA-Poseidon signature against the key (ax, ay) (rule F1).
+// first), and when enabled checks its EdDSA-Poseidon signature for `domain` against the key
+// (ax, ay) (rule F1).
 template OrderVerifier() {
     signal input enabled;
-    // accountId, storageId, baseToken, quoteToken, side, amount, price
-    signal input order[7];
+    // accountId, storageId, baseToken, quoteToken, side, validUntil, maxFeeRate, amount, price
+    signal input order[9];
+    signal input domain;
     // R8x, R8y, S
     signal input signature[3];
     signal input ax;
@@ -34,10 +36,14 @@ template OrderVerifier() {
     quote.in <== order[3];
     quoteBits <== quote.out;
     order[4] * (order[4] - 1) === 0;
+    component validUntil = Num2Bits(TIMESTAMP_BITS());
+    validUntil.in <== order[5];
+    component maxFeeRate = Num2Bits(FEE_RATE_BITS());
+    maxFeeRate.in <== order[6];
     component amount = Num2Bits(AMOUNT_BITS());
-    amount.in <== order[5];
+    amount.in <== order[7];
     component price = Num2Bits(AMOUNT_BITS());
-    price.in <== order[6];
+    price.in <== order[8];
 
     component hash = OrderHash();
     hash.accountId <== order[0];
@@ -45,8 +51,11 @@ template OrderVerifier() {
     hash.baseToken <== order[2];
     hash.quoteToken <== order[3];
     hash.side <== order[4];
-    hash.amount <== order[5];
-    hash.price <== order[6];
+    hash.validUntil <== order[5];
+    hash.maxFeeRate <== order[6];
+    hash.amount <== order[7];
+    hash.price <== order[8];
+    hash.domain <== domain;
 
     component sig = KeyedSignatureVerifier();
     sig.enabled <== enabled;

@@ -7,6 +7,9 @@ function STORAGE_ID_BITS() { return 32; }
 function TOKEN_ID_BITS() { return 16; }
 function AMOUNT_BITS() { return 96; }
 function BATCH_NUMBER_BITS() { return 32; }
+function TIMESTAMP_BITS() { return 32; }
+function FEE_RATE_BITS() { return 16; }
+function BATCH_TIMESTAMP_WINDOW() { return 86400; }
 function NONCE_BITS() { return 32; }
 function TX_PADDING() { return 0; }
 function TX_FILL() { return 1; }
@@ -16,8 +19,8 @@ function TX_FORCED_WITHDRAWAL() { return 4; }
 function FILL_PUBDATA_BYTES() { return 46; }
 function DEPOSIT_PUBDATA_BYTES() { return 83; }
 function WITHDRAWAL_PUBDATA_BYTES() { return 19; }
-function WITHDRAWAL_TAG() { return 340282366920938463463374607431768211456; }
+function WITHDRAWAL_TAG() { return 1461501637330902918203684832716283019655932542976; }
 function PUBDATA_CHUNK_BYTES() { return 31; }
 function HASH_INPUTS() { return 6; }
-function FIRST_HASH_CHUNKS() { return 3; }
+function FIRST_HASH_CHUNKS() { return 2; }
 function CHUNKS_PER_HASH() { return 5; }

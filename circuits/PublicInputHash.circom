@@ -5,11 +5,13 @@ include "ProtocolConstants.circom";
 
 // The single public input (docs/protocol.md §6): pubdata cut into PUBDATA_CHUNK_BYTES-byte
 // big-endian chunks, zero-padded to FIRST_HASH_CHUNKS + k*CHUNKS_PER_HASH chunks, absorbed by a
-// Poseidon(HASH_INPUTS) chain that starts with (oldRoot, newRoot, batchNumber).
+// Poseidon(HASH_INPUTS) chain that starts with (oldRoot, newRoot, header, domain).
 template PublicInputHash(nBytes) {
     signal input oldRoot;
     signal input newRoot;
-    signal input batchNumber;
+    // batchNumber + timestamp * 2^32
+    signal input header;
+    signal input domain;
     // pubdata bits, most significant first
     signal input bits[nBytes * 8];
     signal output out;
@@ -35,8 +37,9 @@ template PublicInputHash(nBytes) {
     h[0] = Poseidon(HASH_INPUTS());
     h[0].inputs[0] <== oldRoot;
     h[0].inputs[1] <== newRoot;
-    h[0].inputs[2] <== batchNumber;
-    for (var c = 0; c < FIRST; c++) h[0].inputs[3 + c] <== chunks[c];
+    h[0].inputs[2] <== header;
+    h[0].inputs[3] <== domain;
+    for (var c = 0; c < FIRST; c++) h[0].inputs[4 + c] <== chunks[c];
     for (var i = 1; i < nHashes; i++) {
         h[i] = Poseidon(HASH_INPUTS());
         h[i].inputs[0] <== h[i - 1].out;

@@ -14,6 +14,8 @@ include "SingleBalanceUpdate.circom";
 // Outputs its pubdata record (section 6) as WITHDRAWAL_PUBDATA_BYTES*8 bits, most significant first.
 template WithdrawalSettlement(accountDepth, balanceDepth) {
     signal input rootIn;
+    // the deployment's domain separator (docs/protocol.md §3), from the batch header
+    signal input domain;
     // accountId, tokenId, nonce, amount, forced
     signal input withdrawal[5];
     // R8x, R8y, S
@@ -52,8 +54,8 @@ template WithdrawalSettlement(accountDepth, balanceDepth) {
     withdrawal[2] * isPadding === 0;
 
     // W2: a signed withdrawal is signed by the account's key.
-    component message = Poseidon(3);
-    message.inputs <== [WITHDRAWAL_TAG(), withdrawal[0] + withdrawal[1] * (1 << 32) + withdrawal[2] * (1 << 48), withdrawal[3]];
+    component message = Poseidon(4);
+    message.inputs <== [WITHDRAWAL_TAG(), withdrawal[0] + withdrawal[1] * (1 << 32) + withdrawal[2] * (1 << 48), withdrawal[3], domain];
     component sig = KeyedSignatureVerifier();
     sig.enabled <== signed;
     sig.ax <== key[0];

@@ -7,6 +7,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {
     SNARK_FIELD,
+    BATCH_NUMBER_BITS,
+    BATCH_TIMESTAMP_WINDOW,
     AMOUNT_BITS,
     TX_DEPOSIT,
     TX_WITHDRAWAL,
@@ -56,7 +58,9 @@ contract Rollup is Ownable, ReentrancyGuard {
     uint256 public immutable genesisRoot;
 
     uint256 public stateRoot;
-    uint256 public batchCount;
+    /// @notice Batches applied so far, and the timestamp of the last one (batch timestamps never decrease).
+    uint64 public batchCount;
+    uint64 public lastBatchTimestamp;
 
     /// @notice Registered tokens by id (1, 2, ...); id 0 is never a token.
     mapping(uint256 tokenId => IERC20) public tokens;
@@ -95,7 +99,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     event DepositQueued(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 amount, uint256 ax, uint256 ay);
     /// @notice `pubdata` is what anyone needs to rebuild the state, however the batch was sent (a
     ///         direct call, a multisig, a relay): docs/protocol.md §8.
-    event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 publicInput, bytes pubdata);
+    event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 timestamp, uint256 publicInput, bytes pubdata);
     event Claimed(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
     event WithdrawalRequested(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 deadline);
     event ExitModeActivated(uint256 stateRoot, uint256 forcedIndex);
@@ -103,6 +107,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     event DepositRefunded(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, address to, uint256 amount);
 
     error StateRootMismatch(uint256 expected, uint256 provided);
+    error InvalidBatchTimestamp(uint256 timestamp, uint256 earliest, uint256 latest);
     error PubdataLengthMismatch(uint256 expected, uint256 provided);
     error RootNotInField(uint256 root);
     error PublicInputNotInField(uint256 publicInput);
@@ -229,24 +234,36 @@ contract Rollup is Ownable, ReentrancyGuard {
     }
 
     /// @notice Applies batch `batchCount + 1`. The BatchSubmitted event carries `pubdata` for anyone rebuilding the state.
+    /// @param timestamp The batch timestamp (Unix seconds) the proof checks order expiries against: at most the
+    ///        block time, at least the last batch's and the block time less BATCH_TIMESTAMP_WINDOW.
     /// @param proof Groth16 proof as [a0, a1, b00, b01, b10, b11, c0, c1] (snarkjs calldata order).
-    function submitBatch(uint256 oldRoot, uint256 newRoot, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
+    function submitBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
         if (msg.sender != operator) revert NotOperator(msg.sender);
         if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
+        uint256 earliest = block.timestamp > BATCH_TIMESTAMP_WINDOW ? block.timestamp - BATCH_TIMESTAMP_WINDOW : 0;
+        if (earliest < lastBatchTimestamp) earliest = lastBatchTimestamp;
+        if (timestamp < earliest || timestamp > block.timestamp) revert InvalidBatchTimestamp(timestamp, earliest, block.timestamp);
         uint256 expectedLength = pubdataLength();
         if (pubdata.length != expectedLength) revert PubdataLengthMismatch(expectedLength, pubdata.length);
         if (newRoot >= SNARK_FIELD) revert RootNotInField(newRoot);
         uint256 consumed = _matchDeposits(pubdata);
         uint256 forced = _matchForced(pubdata);
-        uint256 batchNumber = batchCount + 1;
-        uint256 publicInput = publicInputHash(oldRoot, newRoot, batchNumber, pubdata);
+        uint256 batchNumber = uint256(batchCount) + 1;
+        uint256 publicInput = publicInputHash(oldRoot, newRoot, batchNumber, timestamp, pubdata);
         _verifyProof(publicInput, proof);
         stateRoot = newRoot;
-        batchCount = batchNumber;
+        batchCount = uint64(batchNumber);
+        lastBatchTimestamp = uint64(timestamp);
         depositsConsumed = consumed;
         forcedConsumed = forced;
         _creditWithdrawals(pubdata);
-        emit BatchSubmitted(batchNumber, oldRoot, newRoot, publicInput, pubdata);
+        emit BatchSubmitted(batchNumber, oldRoot, newRoot, timestamp, publicInput, pubdata);
+    }
+
+    /// @notice This deployment's domain separator, keccak256(abi.encode(chainid, address(this))) mod r: every
+    ///         signed order and withdrawal commits to it, and each batch's public input binds it.
+    function domainSeparator() public view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this)))) % SNARK_FIELD;
     }
 
     /// @notice Pays everything owed to `accountId` in `tokenId` to the account's L1 owner. Anyone may call it.
@@ -337,14 +354,15 @@ contract Rollup is Ownable, ReentrancyGuard {
     }
 
     /// @notice The batch circuit's public input: a Poseidon(HASH_INPUTS) chain over (oldRoot, newRoot,
-    ///         batchNumber) and the pubdata in 31-byte big-endian chunks.
-    function publicInputHash(uint256 oldRoot, uint256 newRoot, uint256 batchNumber, bytes calldata pubdata) public view returns (uint256 h) {
+    ///         batchNumber + timestamp * 2^32, domainSeparator()) and the pubdata in 31-byte big-endian chunks.
+    function publicInputHash(uint256 oldRoot, uint256 newRoot, uint256 batchNumber, uint256 timestamp, bytes calldata pubdata) public view returns (uint256 h) {
         uint256 nChunks = (pubdata.length + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES;
         uint256[HASH_INPUTS] memory inputs;
         inputs[0] = oldRoot;
         inputs[1] = newRoot;
-        inputs[2] = batchNumber;
-        for (uint256 c = 0; c < FIRST_HASH_CHUNKS; ++c) inputs[3 + c] = _chunk(pubdata, c);
+        inputs[2] = batchNumber + (timestamp << BATCH_NUMBER_BITS);
+        inputs[3] = domainSeparator();
+        for (uint256 c = 0; c < FIRST_HASH_CHUNKS; ++c) inputs[4 + c] = _chunk(pubdata, c);
         h = hasher.poseidon(inputs);
         for (uint256 c = FIRST_HASH_CHUNKS; c < nChunks; c += CHUNKS_PER_HASH) {
             inputs[0] = h;

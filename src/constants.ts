@@ -12,6 +12,16 @@ export const STORAGE_ID_BITS = 32;
 export const TOKEN_ID_BITS = 16;
 export const AMOUNT_BITS = 96;
 export const BATCH_NUMBER_BITS = 32;
+/** Batch timestamps and order expiries are Unix seconds below 2^32 (until the year 2106). */
+export const TIMESTAMP_BITS = 32;
+/** An order's maxFeeRate, in millionths of the quote amount (docs/protocol.md §3). */
+export const FEE_RATE_BITS = 16;
+export const FEE_RATE_DENOMINATOR = 1_000_000;
+/**
+ * How far a batch's timestamp may lag the block that lands it, in seconds (docs/protocol.md §8):
+ * the time a batch may take from opening to landing, and the most an operator can backdate it.
+ */
+export const BATCH_TIMESTAMP_WINDOW = 86_400;
 
 export const NONCE_BITS = 32;
 
@@ -27,8 +37,8 @@ export const FILL_PUBDATA_BYTES = 46;
 export const DEPOSIT_PUBDATA_BYTES = 83;
 export const WITHDRAWAL_PUBDATA_BYTES = 19;
 
-/** First input of a withdrawal's signed message; an order's first input is always below 2^97. */
-export const WITHDRAWAL_TAG = 1n << 128n;
+/** First input of a withdrawal's signed message; an order's first input is always below 2^145. */
+export const WITHDRAWAL_TAG = 1n << 160n;
 /** Pubdata is cut into chunks of this many bytes, each one field element. */
 export const PUBDATA_CHUNK_BYTES = 31;
 /**
@@ -36,8 +46,8 @@ export const PUBDATA_CHUNK_BYTES = 31;
  * generate EVM bytecode for (wider ones exceed the EVM's DUP16 reach).
  */
 export const HASH_INPUTS = 6;
-/** Chunks absorbed by the first call, after (oldRoot, newRoot, batchNumber). */
-export const FIRST_HASH_CHUNKS = HASH_INPUTS - 3;
+/** Chunks absorbed by the first call, after (oldRoot, newRoot, header, domain). */
+export const FIRST_HASH_CHUNKS = HASH_INPUTS - 4;
 /** Chunks absorbed by each later call, after the running hash. */
 export const CHUNKS_PER_HASH = HASH_INPUTS - 1;
 
@@ -55,6 +65,9 @@ export const GENERATED_CONSTANTS = {
   TOKEN_ID_BITS,
   AMOUNT_BITS,
   BATCH_NUMBER_BITS,
+  TIMESTAMP_BITS,
+  FEE_RATE_BITS,
+  BATCH_TIMESTAMP_WINDOW,
   NONCE_BITS,
   TX_PADDING,
   TX_FILL,

@@ -8,10 +8,10 @@ import { type Fill, fillQuoteAmount } from "./fill.js";
 import type { FillRecord } from "./pubdata.js";
 import { field, str, strPath } from "./witness-format.js";
 
-/** A fill breaks one of the rules F1-F7 of docs/protocol.md §4. Raised before the state changes. */
+/** A fill breaks one of the rules F1-F7, F10 of docs/protocol.md §4. Raised before the state changes. */
 export class FillRuleError extends ProofbookError {
   constructor(
-    readonly rule: "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7",
+    readonly rule: "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F10",
     readonly party: "taker" | "maker" | "fill",
     detail: string,
   ) {
@@ -40,7 +40,7 @@ export const PADDING_SIGNATURE: Signature = {
   r8y: 16950150798460657717958625567821834550301663161624707787222815936182638968203n,
   s: 0n,
 };
-const ZERO_ORDER: Order = { accountId: 0, storageId: 0, baseToken: 0, quoteToken: 0, side: Side.Buy, amount: 0n, price: 0n };
+const ZERO_ORDER: Order = { accountId: 0, storageId: 0, baseToken: 0, quoteToken: 0, side: Side.Buy, validUntil: 0, maxFeeRate: 0, amount: 0n, price: 0n, domain: 0n };
 
 /** The padding fill: zero orders on account 0, baseAmount 0. It changes nothing. */
 export const PADDING_FILL: Fill = {
@@ -49,6 +49,14 @@ export const PADDING_FILL: Fill = {
   baseAmount: 0n,
 };
 
+
+/** What a fill is checked against besides the state: the batch's header fields. */
+export interface FillContext {
+  /** The deployment's domain separator: both orders must be signed for it (F1). */
+  domain: bigint;
+  /** The batch timestamp: both orders must be valid then (F10). */
+  timestamp: number;
+}
 
 export interface CheckOptions {
   /**
@@ -67,15 +75,20 @@ export interface ApplyOptions extends CheckOptions {
 }
 
 /**
- * Checks rules F1-F7 against the current state, throwing FillRuleError on the first broken one
- * (a malformed order, including base = quote, is a ValidationError from validateOrder).
+ * Checks rules F1-F7 and F10 against the current state and the batch's header, throwing
+ * FillRuleError on the first broken one (a malformed order, including base = quote or a zero
+ * price, is a ValidationError from validateOrder).
  */
-export function checkFill(state: RollupState, fill: Fill, options: CheckOptions = {}): void {
+export function checkFill(state: RollupState, fill: Fill, context: FillContext, options: CheckOptions = {}): void {
   const { taker, maker, baseAmount } = fill;
   const t = taker.order;
   const m = maker.order;
   validateOrder(t);
   validateOrder(m);
+  for (const [party, o] of [["taker", t], ["maker", m]] as const) {
+    if (o.domain !== context.domain) throw new FillRuleError("F1", party, `signed for domain ${o.domain}, not this deployment's ${context.domain}`);
+    if (o.validUntil < context.timestamp) throw new FillRuleError("F10", party, `expired: valid until ${o.validUntil}, batch timestamp ${context.timestamp}`);
+  }
   if (!options.signaturesVerified) {
     for (const [party, signed] of [["taker", taker], ["maker", maker]] as const) {
       const key = state.account(signed.order.accountId).publicKey;
@@ -172,22 +185,22 @@ export function fillRecord(fill: Fill): FillRecord {
 }
 
 /** checkFill for a fill that is to be applied: its baseAmount must also be positive (padding is not a fill). */
-export function checkFillRules(state: RollupState, fill: Fill, options: CheckOptions = {}): void {
+export function checkFillRules(state: RollupState, fill: Fill, context: FillContext, options: CheckOptions = {}): void {
   if (fill.baseAmount === 0n) throw new FillRuleError("F5", "fill", "baseAmount must be positive");
-  checkFill(state, fill, options);
+  checkFill(state, fill, context, options);
 }
 
 /**
- * Checks a fill (rules F1-F7, unless `options.check` is false), applies it to `state`, and returns
- * its circuit input and pubdata record.
+ * Checks a fill (rules F1-F7 and F10, unless `options.check` is false), applies it to `state`, and
+ * returns its circuit input and pubdata record.
  */
-export function applyFill(state: RollupState, fill: Fill, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
-  if (options.check ?? true) checkFillRules(state, fill, options);
+export function applyFill(state: RollupState, fill: Fill, context: FillContext, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
+  if (options.check ?? true) checkFillRules(state, fill, context, options);
   const record = fillRecord(fill);
   const merkle = applyRecord(state, record);
   const signed = [fill.taker, fill.maker];
   const witness: FillWitness = {
-    orders: signed.map(({ order: o }) => [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.amount, o.price].map(str)),
+    orders: signed.map(({ order: o }) => [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.validUntil, o.maxFeeRate, o.amount, o.price].map(str)),
     signatures: signed.map(({ signature: s }) => [s.r8x, s.r8y, s.s].map(str)),
     baseAmount: str(fill.baseAmount),
     ...merkle,

@@ -17,14 +17,15 @@ export interface WithdrawalWitness extends SingleBalanceWitness {
   key: string[];
 }
 
-/** Checks rules W1-W4 of docs/protocol.md §4.3 against the current state. */
-export function checkWithdrawal(state: RollupState, signed: SignedWithdrawal): void {
+/** Checks rules W1-W4 of docs/protocol.md §4.3 against the current state, for a batch of deployment `domain`. */
+export function checkWithdrawal(state: RollupState, signed: SignedWithdrawal, domain: bigint): void {
   const w = signed.withdrawal;
   underRule("W1", () => {
     validateWithdrawal(w);
     state.balance(w.accountId, w.tokenId);
   });
   const acc = state.account(w.accountId);
+  if (w.domain !== domain) throw new TransactionRuleError("W2", `signed for domain ${w.domain}, not this deployment's ${domain}`);
   if (!verifySignature(withdrawalHash(w), signed.signature, acc.publicKey)) throw new TransactionRuleError("W2", "signature does not verify against the account key");
   if (BigInt(w.nonce) !== acc.nonce) throw new TransactionRuleError("W3", `nonce ${w.nonce} is not the account's nonce ${acc.nonce}`);
   if (acc.nonce + 1n >= 1n << BigInt(NONCE_BITS)) throw new TransactionRuleError("W3", "the account's nonce is exhausted");

@@ -7,12 +7,15 @@ import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING
 import { applyWithdrawalRecord, checkWithdrawal, forcedWithdrawalRecord, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
 import type { Fill } from "./fill.js";
 import { type DepositRecord, encodePubdata, type FillRecord, PADDING_DEPOSIT, PADDING_WITHDRAWAL, type WithdrawalRecord } from "./pubdata.js";
-import { publicInputHash } from "./public-input.js";
+import { type BatchHeader, publicInputHash, validateHeader } from "./public-input.js";
 
 /** Everything a prover and the L1 submission need for one batch. Plain data: safe to persist or post to a worker. */
 export interface SealedBatch {
   circuit: string;
   batchNumber: number;
+  /** The batch timestamp (Unix seconds) and the deployment's domain separator: the rest of the header. */
+  timestamp: number;
+  domain: bigint;
   oldRoot: bigint;
   newRoot: bigint;
   /** Enabled slots of each type (the rest is padding); withdrawals include forced ones. */
@@ -52,10 +55,14 @@ export class BatchBuilder {
   constructor(
     readonly config: CircuitConfig,
     readonly state: RollupState,
-    readonly batchNumber: number,
+    readonly header: BatchHeader,
   ) {
-    if (!Number.isSafeInteger(batchNumber) || batchNumber < 1 || batchNumber >= 2 ** 32) throw new ValidationError("batchNumber", "must be in [1, 2^32)", batchNumber);
+    validateHeader(header);
     this.oldRoot = state.root;
+  }
+
+  get batchNumber(): number {
+    return this.header.batchNumber;
   }
 
   /** Deposits, withdrawals and fills applied so far (padding not counted): 0 means sealing would change nothing. */
@@ -93,7 +100,7 @@ export class BatchBuilder {
   /** Applies a signed withdrawal (rules W1-W4); throws TransactionRuleError (state unchanged) if it breaks one. */
   withdraw(signed: SignedWithdrawal, options: TxOptions = {}): void {
     if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any fill`);
-    if (options.check ?? true) checkWithdrawal(this.state, signed);
+    if (options.check ?? true) checkWithdrawal(this.state, signed, this.header.domain);
     this.closeDeposits();
     const record = withdrawalRecord(signed);
     this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record, signed), record });
@@ -113,9 +120,9 @@ export class BatchBuilder {
   /** Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule. */
   add(fill: Fill, options?: ApplyOptions): void {
     if (this.full) throw new ValidationError("batch", `holds at most ${this.config.nFills} fills`);
-    if (options?.check ?? true) checkFillRules(this.state, fill, options);
+    if (options?.check ?? true) checkFillRules(this.state, fill, this.header, options);
     this.closeWithdrawals();
-    this.fills.push(applyFill(this.state, fill, { ...options, check: false }));
+    this.fills.push(applyFill(this.state, fill, this.header, { ...options, check: false }));
   }
 
   /**
@@ -142,15 +149,15 @@ export class BatchBuilder {
     const deposits = [...this.deposits];
     const withdrawals = [...this.withdrawals];
     const fills = [...this.fills];
-    while (fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, { check: false }));
+    while (fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, this.header, { check: false }));
     const newRoot = state.root;
     const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), fills: fills.map((f) => f.record) };
     const pubdata = encodePubdata(records);
-    const publicInput = publicInputHash(this.oldRoot, newRoot, this.batchNumber, pubdata);
+    const publicInput = publicInputHash(this.oldRoot, newRoot, this.header, pubdata);
     const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
     return {
       circuit: config.name,
-      batchNumber: this.batchNumber,
+      ...this.header,
       oldRoot: this.oldRoot,
       newRoot,
       ...counts,
@@ -164,6 +171,8 @@ export class BatchBuilder {
         oldRoot: this.oldRoot.toString(),
         newRoot: newRoot.toString(),
         batchNumber: this.batchNumber.toString(),
+        timestamp: this.header.timestamp.toString(),
+        domain: this.header.domain.toString(),
         deposits: pick(deposits, "deposit"),
         depositKeys: pick(deposits, "oldKey"),
         depositNonces: pick(deposits, "nonce"),

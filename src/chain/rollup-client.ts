@@ -27,6 +27,7 @@ export interface BatchSubmittedEvent {
   batchNumber: bigint;
   oldRoot: bigint;
   newRoot: bigint;
+  timestamp: bigint;
   publicInput: bigint;
   pubdata: Uint8Array;
   txHash: Hex;
@@ -125,6 +126,22 @@ export class RollupClient {
 
   async exitMode(): Promise<boolean> {
     return await (await this.contract()).read.exitMode();
+  }
+
+  /** The deployment's domain separator: what orders and withdrawals for this rollup sign (docs/protocol.md §3). */
+  async domain(): Promise<bigint> {
+    return await (await this.contract()).read.domainSeparator();
+  }
+
+  /** The latest block's timestamp (Unix seconds): the chain's clock, which bounds batch timestamps. */
+  async chainTime(): Promise<number> {
+    const block = await (await this.connection.viem.getPublicClient()).getBlock();
+    return Number(block.timestamp);
+  }
+
+  /** The timestamp of the last landed batch: the next one's may not be earlier. */
+  async lastBatchTimestamp(): Promise<bigint> {
+    return await (await this.contract()).read.lastBatchTimestamp();
   }
 
   async batchCount(): Promise<bigint> {
@@ -253,7 +270,7 @@ export class RollupClient {
     const publicClient = await this.connection.viem.getPublicClient();
     let txHash: Hex;
     try {
-      txHash = await rollup.write.submitBatch([batch.oldRoot, batch.newRoot, toHex(batch.pubdata), proofCalldata(proved.proof)]);
+      txHash = await rollup.write.submitBatch([batch.oldRoot, batch.newRoot, BigInt(batch.timestamp), toHex(batch.pubdata), proofCalldata(proved.proof)]);
     } catch (e) {
       throw new ChainError(`batch ${batch.batchNumber} was rejected: ${revertReason(e)}`, { cause: e });
     }

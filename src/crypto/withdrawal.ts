@@ -1,4 +1,4 @@
-import { ACCOUNT_ID_BITS, AMOUNT_BITS, NONCE_BITS, TOKEN_ID_BITS, WITHDRAWAL_TAG } from "../constants.js";
+import { ACCOUNT_ID_BITS, AMOUNT_BITS, NONCE_BITS, SNARK_FIELD, TOKEN_ID_BITS, WITHDRAWAL_TAG } from "../constants.js";
 import { assertUint, ValidationError } from "../errors.js";
 import { type KeyPair, type PublicKey, type Signature, verifySignature } from "./eddsa.js";
 import { poseidon } from "./poseidon.js";
@@ -10,6 +10,8 @@ export interface Withdrawal {
   /** The account's nonce: a signed withdrawal is valid for exactly one nonce. */
   nonce: number;
   amount: bigint;
+  /** The deployment the withdrawal is for: `domainSeparator(chainId, rollup)` (docs/protocol.md §3). */
+  domain: bigint;
 }
 
 export interface SignedWithdrawal {
@@ -23,6 +25,7 @@ export function validateWithdrawal(w: Withdrawal): void {
   assertUint("withdrawal.nonce", w.nonce, NONCE_BITS);
   assertUint("withdrawal.amount", w.amount, AMOUNT_BITS);
   if (w.amount === 0n) throw new ValidationError("withdrawal.amount", "must be positive");
+  if (typeof w.domain !== "bigint" || w.domain < 0n || w.domain >= SNARK_FIELD) throw new ValidationError("withdrawal.domain", "must be a field element (domainSeparator)", w.domain);
 }
 
 /** accountId + tokenId·2^32 + nonce·2^48, as the circuit packs it. */
@@ -30,10 +33,10 @@ export function packWithdrawalFields(w: Withdrawal): bigint {
   return BigInt(w.accountId) + (BigInt(w.tokenId) << 32n) + (BigInt(w.nonce) << 48n);
 }
 
-/** The message the account holder signs: H(WITHDRAWAL_TAG, packed, amount). */
+/** The message the account holder signs: H(WITHDRAWAL_TAG, packed, amount, domain). */
 export function withdrawalHash(w: Withdrawal): bigint {
   validateWithdrawal(w);
-  return poseidon([WITHDRAWAL_TAG, packWithdrawalFields(w), w.amount]);
+  return poseidon([WITHDRAWAL_TAG, packWithdrawalFields(w), w.amount, w.domain]);
 }
 
 export function signWithdrawal(withdrawal: Withdrawal, key: KeyPair): SignedWithdrawal {

@@ -1,5 +1,5 @@
 import { Side } from "../constants.js";
-import type { Order } from "../crypto/order-hash.js";
+import { NO_EXPIRY, type Order } from "../crypto/order-hash.js";
 import { type SignedOrder, signOrder } from "../crypto/signed-order.js";
 import { prng } from "../prng.js";
 import type { GenesisTrader } from "../state/genesis.js";
@@ -14,7 +14,7 @@ export class RandomOrderFlow {
 
   constructor(
     private readonly traders: readonly GenesisTrader[],
-    private readonly market: { baseToken: number; quoteToken: number; mid: bigint; spread: number; maxAmount: number },
+    private readonly market: { baseToken: number; quoteToken: number; mid: bigint; spread: number; maxAmount: number; domain: bigint },
     seed: number,
   ) {
     this.random = prng(seed);
@@ -32,6 +32,9 @@ export class RandomOrderFlow {
       baseToken: this.market.baseToken,
       quoteToken: this.market.quoteToken,
       side,
+      validUntil: NO_EXPIRY,
+      maxFeeRate: 0,
+      domain: this.market.domain,
       amount: BigInt(1 + Math.floor(this.random() * this.market.maxAmount)),
       price: this.market.mid + (side === Side.Buy ? offset : -offset),
     };

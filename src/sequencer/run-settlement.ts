@@ -12,6 +12,7 @@ import { RollupState } from "../state/rollup-state.js";
 import { RandomOrderFlow } from "./random-order-flow.js";
 import { Sequencer } from "./sequencer.js";
 import { type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
+import { ChainTime } from "../chain/chain-time.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
 
@@ -113,7 +114,10 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,
   });
-  const sequencer = new Sequencer(config, state, [DEMO_MARKET]);
+  const domain = await client.domain();
+  // Batches are stamped no later than the chain's latest block (they may not be ahead of the block that lands them).
+  const chainTime = await ChainTime.start(client);
+  const sequencer = new Sequencer(config, state, [DEMO_MARKET], { domain, chainTime: () => chainTime.now() });
   let sealed = 0;
   const enqueue = (batch: SealedBatch) => {
     log(`sealed batch ${batch.batchNumber} (${batch.deposits} deposits, ${batch.withdrawals} withdrawals, ${batch.fills} fills, the rest padding); proving in the background ...`);
@@ -125,10 +129,10 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   while (sequencer.pendingTransactions.deposits > 0) enqueue(sequencer.seal());
 
   // Each trader withdraws part of its QUOTE: signed on L2, applied as batches open, claimed on L1 at the end.
-  const withdrawals = traders.map((t) => signWithdrawal({ accountId: t.accountId, tokenId: DEMO_QUOTE_TOKEN, nonce: 0, amount: DEMO_WITHDRAWAL }, t.key));
+  const withdrawals = traders.map((t) => signWithdrawal({ accountId: t.accountId, tokenId: DEMO_QUOTE_TOKEN, nonce: 0, amount: DEMO_WITHDRAWAL, domain }, t.key));
   for (const w of withdrawals) sequencer.withdraw(w);
 
-  const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50 }, options.seed ?? 1);
+  const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50, domain }, options.seed ?? 1);
   const orders = { accepted: 0, rejected: 0 };
   const maxOrders = 200 * batches;
   const target = sealed + batches;
@@ -159,5 +163,6 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     await client.claim(accountId, tokenId);
     outcomes.push({ accountId, tokenId, amount, arrived: (await quote.read.balanceOf([owner])) - before });
   }
+  chainTime.stop();
   return { settled, orders, withdrawals: outcomes, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
 }

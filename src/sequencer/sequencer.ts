@@ -24,9 +24,17 @@ export interface OrderInstructions {
 }
 
 export interface SequencerOptions {
+  /** The deployment's domain separator (`domainSeparator(chainId, rollup)`): orders and withdrawals must be signed for it. */
+  domain: bigint;
   nextBatchNumber?: number;
   /** The time stamped on each engine input, in milliseconds (default `Date.now`). */
   clock?: () => number;
+  /**
+   * The chain's latest block time (Unix seconds), when the batches go to a chain: a batch is stamped
+   * with the earlier of the clock and this, so its timestamp is never ahead of the block that lands
+   * it (docs/protocol.md §8) nor of the time its orders matched (rule F10).
+   */
+  chainTime?: () => number;
 }
 
 /** What one call did: the engine's events, the fills they settled and the batches those completed. */
@@ -71,6 +79,8 @@ export class Sequencer {
   private readonly slotOwners = new Map<string, number>();
   private readonly reserved = new Map<string, bigint>();
   private readonly clock: () => number;
+  private readonly chainTime?: () => number;
+  readonly domain: bigint;
   private nextOrderId = 1;
   /** L1 deposits and withdrawals waiting for a batch to open (the circuit takes them before any fill). */
   private readonly pendingDeposits: DepositRecord[] = [];
@@ -84,12 +94,14 @@ export class Sequencer {
     readonly config: CircuitConfig,
     readonly state: RollupState,
     markets: readonly MarketConfig[],
-    options: SequencerOptions = {},
+    options: SequencerOptions,
   ) {
     this.engine = new MatchingEngine(markets, { onEvent: (e) => this.pending.push(e), settle: (f) => this.settle(f) });
     for (const m of markets) this.markets.set(`${m.baseToken}:${m.quoteToken}`, m);
-    this.builder = new BatchBuilder(config, state, options.nextBatchNumber ?? 1);
+    this.domain = options.domain;
     this.clock = options.clock ?? Date.now;
+    this.chainTime = options.chainTime;
+    this.builder = this.openBatch(options.nextBatchNumber ?? 1);
   }
 
   /** Fills applied but not yet sealed. */
@@ -141,6 +153,7 @@ export class Sequencer {
   withdraw(signed: SignedWithdrawal): void {
     const w = signed.withdrawal;
     validateWithdrawal(w);
+    if (w.domain !== this.domain) throw new ValidationError("withdrawal.domain", `must be this deployment's domain separator ${this.domain}`, w.domain);
     if (!this.state.hasAccount(w.accountId)) throw new ValidationError("withdrawal.accountId", "has no account", w.accountId);
     this.state.balance(w.accountId, w.tokenId);
     assertWithdrawalSignature(signed, this.state.account(w.accountId).publicKey);
@@ -190,7 +203,10 @@ export class Sequencer {
     const remaining = this.unfilled(o);
     this.assertAffordable(o, remaining, 0n);
     const orderId = this.nextOrderId++;
-    const { kind = "limit", timeInForce = "GTC", postOnly, stopPrice, expiresAt } = instructions;
+    const { kind = "limit", timeInForce = "GTC", postOnly, stopPrice } = instructions;
+    // The engine expires the order when its signed validUntil (seconds, inclusive) has passed, or earlier if asked to.
+    const signedExpiry = (o.validUntil + 1) * 1000;
+    const expiresAt = instructions.expiresAt !== undefined && instructions.expiresAt < signedExpiry ? instructions.expiresAt : signedExpiry;
     // Every field present (undefined when unused): one object shape for every place input.
     const place: EngineCommand = { type: "place", id: orderId, owner: o.accountId, market: market.id, side: o.side, kind, timeInForce, price: o.price, quantity: remaining, postOnly, stopPrice, expiresAt };
     const result = this.run(
@@ -252,8 +268,24 @@ export class Sequencer {
   /** Seals the open batch and opens the next one, without draining into it. */
   private sealOpenBatch(): SealedBatch {
     const batch = this.builder.seal();
-    this.builder = new BatchBuilder(this.config, this.state, batch.batchNumber + 1);
+    this.builder = this.openBatch(batch.batchNumber + 1);
     return batch;
+  }
+
+  /**
+   * A new open batch, stamped with the time it opens (Unix seconds), or the chain's latest block
+   * time if that is earlier: every order that fills in it was valid when it matched, at or after
+   * this time, so it is valid at the batch timestamp (F10).
+   */
+  private openBatch(batchNumber: number): BatchBuilder {
+    const local = Math.floor(this.now() / 1000);
+    const timestamp = this.chainTime ? Math.min(local, this.chainTime()) : local;
+    return new BatchBuilder(this.config, this.state, { batchNumber, timestamp, domain: this.domain });
+  }
+
+  /** The engine's time for the next input (milliseconds): the clock, never going backwards. */
+  private now(): number {
+    return Math.max(this.clock(), this.engine.time);
   }
 
   /**
@@ -309,7 +341,7 @@ export class Sequencer {
    * expiries at this time) are booked.
    */
   private run(command: EngineCommand, onEvent?: (e: EngineEvent) => void, arriving?: { id: number; signed: SignedOrder }): SequencerResult {
-    const input = { ...command, seq: this.engine.lastSeq + 1, time: Math.max(this.clock(), this.engine.time) } as EngineInput;
+    const input = { ...command, seq: this.engine.lastSeq + 1, time: this.now() } as EngineInput;
     const settling = { arriving, fills: [] as Fill[], sealed: [] as SealedBatch[] };
     this.settling = settling;
     try {
@@ -339,6 +371,9 @@ export class Sequencer {
 
   private assertSigned(signed: SignedOrder): void {
     const o = signed.order;
+    if (o.domain !== this.domain) throw new ValidationError("order.domain", `must be this deployment's domain separator ${this.domain}`, o.domain);
+    const now = Math.floor(this.now() / 1000);
+    if (o.validUntil < now) throw new ValidationError("order.validUntil", `has passed (now ${now})`, o.validUntil);
     if (!this.state.hasAccount(o.accountId)) throw new ValidationError("order.accountId", "has no account", o.accountId);
     assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
   }

@@ -11,7 +11,7 @@ import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { applyPubdata } from "../../src/state/rebuild.js";
 import { demoGenesis } from "../../src/state/genesis.js";
-import { BASE, QUOTE, scenario, signUnchecked } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, signUnchecked, testHeader } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
@@ -29,26 +29,29 @@ describe("batch: fills, pubdata and the public input", () => {
     expect([...encodeFillRecord(PADDING_RECORD)].every((b) => b === 0)).to.equal(true);
   });
 
-  it("cuts pubdata into 31-byte chunks padded to 3 + 5k", () => {
+  it("cuts pubdata into 31-byte chunks padded to 2 + 5k", () => {
     const pubdata = new Uint8Array(90).map((_, i) => i + 1);
     const chunks = pubdataChunks(pubdata);
-    expect(chunks).to.have.length(3);
+    expect(chunks).to.have.length(7);
     expect(chunks[0]).to.equal(BigInt(`0x${Buffer.from(pubdata.subarray(0, 31)).toString("hex")}`));
     expect(chunks[2]).to.equal(BigInt(`0x${Buffer.from(pubdata.subarray(62, 90)).toString("hex")}000000`));
-    expect(pubdataChunks(new Uint8Array(94))).to.have.length(8);
+    expect(chunks.slice(3)).to.deep.equal([0n, 0n, 0n, 0n]);
+    expect(pubdataChunks(new Uint8Array(62))).to.have.length(2);
+    expect(pubdataChunks(new Uint8Array(218))).to.have.length(12);
   });
 
-  it("chains the public input as documented", () => {
+  it("chains the public input as documented: the header packs batch number and timestamp, then the domain", () => {
     const pubdata = new Uint8Array(100).fill(7);
     const c = pubdataChunks(pubdata);
-    const h1 = poseidon([1n, 2n, 3n, c[0]!, c[1]!, c[2]!]);
-    expect(publicInputHash(1n, 2n, 3, pubdata)).to.equal(poseidon([h1, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!]));
+    const header = { batchNumber: 3, timestamp: 1_700_000_000, domain: 99n };
+    const h1 = poseidon([1n, 2n, 3n + (1_700_000_000n << 32n), 99n, c[0]!, c[1]!]);
+    expect(publicInputHash(1n, 2n, header, pubdata)).to.equal(poseidon([h1, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!]));
   });
 
   it("seals a batch: applies fills, pads, and the pubdata alone rebuilds the new root", async () => {
     const { state, buyFill } = await scenario(cfg);
     const genesis = state.clone();
-    const b = new BatchBuilder(cfg, state, 1);
+    const b = new BatchBuilder(cfg, state, testHeader(1));
     b.add(buyFill());
     const sealed = b.seal();
     expect(sealed.fills).to.equal(1);
@@ -59,7 +62,7 @@ describe("batch: fills, pubdata and the public input", () => {
     expect(state.balance(1, QUOTE)).to.equal(100_000_000n - 40n * 50n);
     expect(state.balance(2, QUOTE)).to.equal(100_000_000n + 40n * 50n);
     expect(state.account(2).slot(0)).to.deep.equal({ storageId: 0, filled: 40n });
-    expect(sealed.publicInput).to.equal(publicInputHash(sealed.oldRoot, sealed.newRoot, 1, sealed.pubdata));
+    expect(sealed.publicInput).to.equal(publicInputHash(sealed.oldRoot, sealed.newRoot, testHeader(1), sealed.pubdata));
     expect(decodePubdata(sealed.pubdata, cfg).fills[1]).to.deep.equal(PADDING_RECORD);
     expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
   });
@@ -71,6 +74,9 @@ describe("batch: fills, pubdata and the public input", () => {
         return { ...f, taker: { ...f.taker, signature: { ...f.taker.signature, s: f.taker.signature.s + 1n } } };
       }],
       ["F1", "signature by another key", ({ buyFill, traders, order }) => ({ ...buyFill(), maker: signOrder(order(traders[1]!, { side: Side.Sell }), traders[2]!.key) })],
+      ["F1", "maker signed for another deployment (domain)", ({ buyFill }) => buyFill({ maker: { domain: 12345n } })],
+      ["F10", "taker expired before the batch timestamp", ({ buyFill }) => buyFill({ taker: { validUntil: 999 } })],
+      ["F10", "maker expired before the batch timestamp", ({ buyFill }) => buyFill({ maker: { validUntil: 0 } })],
       ["F2", "wrong token pair", ({ buyFill }) => buyFill({ maker: { quoteToken: 3 } })],
       ["F3", "same side", ({ buyFill }) => buyFill({ maker: { side: Side.Buy } })],
       ["F4", "price beyond the taker's limit", ({ buyFill }) => buyFill({ taker: { price: 49n } })],
@@ -88,7 +94,7 @@ describe("batch: fills, pubdata and the public input", () => {
         const s = await scenario(cfg);
         const fill = make(s);
         const root = s.state.root;
-        expect(() => applyFill(s.state, fill)).to.throw(FillRuleError).with.property("rule", rule);
+        expect(() => applyFill(s.state, fill, testHeader(1))).to.throw(FillRuleError).with.property("rule", rule);
         expect(s.state.root).to.equal(root);
       });
     }
@@ -102,7 +108,7 @@ describe("batch: fills, pubdata and the public input", () => {
         maker: signUnchecked({ ...s.order(s.traders[1]!, { side: Side.Sell }), ...same }, s.traders[1]!.key),
       };
       const root = s.state.root;
-      expect(() => applyFill(s.state, fill)).to.throw(ValidationError, "order.quoteToken");
+      expect(() => applyFill(s.state, fill, testHeader(1))).to.throw(ValidationError, "order.quoteToken");
       expect(s.state.root).to.equal(root);
     });
 
@@ -117,29 +123,29 @@ describe("batch: fills, pubdata and the public input", () => {
     it("F6: an order replayed after its slot was taken over", async () => {
       const s = await scenario(cfg);
       // storage id 4^orderDepth lives in the same slot as storage id 0
-      applyFill(s.state, s.buyFill({ maker: { storageId: 4 ** cfg.orderDepth }, baseAmount: 10n }));
-      expect(() => applyFill(s.state, s.buyFill({ maker: { storageId: 0 }, baseAmount: 10n }))).to.throw(FillRuleError).with.property("rule", "F6");
+      applyFill(s.state, s.buyFill({ maker: { storageId: 4 ** cfg.orderDepth }, baseAmount: 10n }), testHeader(1));
+      expect(() => applyFill(s.state, s.buyFill({ maker: { storageId: 0 }, baseAmount: 10n }), testHeader(1))).to.throw(FillRuleError).with.property("rule", "F6");
     });
 
     it("F6: the same order cannot be filled beyond its amount across fills", async () => {
       const s = await scenario(cfg);
-      applyFill(s.state, s.buyFill({ baseAmount: 60n }));
-      expect(() => applyFill(s.state, s.buyFill({ baseAmount: 41n }))).to.throw(FillRuleError).with.property("rule", "F6");
-      applyFill(s.state, s.buyFill({ baseAmount: 40n }));
+      applyFill(s.state, s.buyFill({ baseAmount: 60n }), testHeader(1));
+      expect(() => applyFill(s.state, s.buyFill({ baseAmount: 41n }), testHeader(1))).to.throw(FillRuleError).with.property("rule", "F6");
+      applyFill(s.state, s.buyFill({ baseAmount: 40n }), testHeader(1));
     });
   });
 
   it("padding changes nothing, not even which accounts exist", async () => {
     const { state } = await scenario(cfg);
     const root = state.root;
-    const sealed = new BatchBuilder(cfg, state, 1).seal();
+    const sealed = new BatchBuilder(cfg, state, testHeader(1)).seal();
     expect(sealed.newRoot).to.equal(root);
     expect(state.hasAccount(0)).to.equal(false);
   });
 
   it("refuses more fills than the circuit has slots", async () => {
     const { state, buyFill } = await scenario(cfg);
-    const b = new BatchBuilder(cfg, state, 1);
+    const b = new BatchBuilder(cfg, state, testHeader(1));
     b.add(buyFill({ baseAmount: 1n }));
     b.add(buyFill({ baseAmount: 1n }));
     expect(() => b.add(buyFill({ baseAmount: 1n }))).to.throw("at most");

@@ -19,7 +19,7 @@ import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { Account } from "../../src/state/account.js";
 import { applyPubdata } from "../../src/state/rebuild.js";
-import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, testHeader } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -28,7 +28,7 @@ const newKey = () => KeyPair.fromSeed("depositor");
 const create = (accountId: number, amount: bigint, key = newKey()): DepositRecord => ({ accountId, tokenId: BASE, amount, ax: key.publicKey.ax, ay: key.publicKey.ay });
 const topUp = (accountId: number, tokenId: number, amount: bigint): DepositRecord => ({ accountId, tokenId, amount, ax: 0n, ay: 0n });
 const withdrawal = (s: Scenario, over: Partial<Withdrawal> = {}, key = s.traders[0]!.key) =>
-  signWithdrawal({ accountId: s.traders[0]!.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, ...over }, key);
+  signWithdrawal({ accountId: s.traders[0]!.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, domain: s.domain, ...over }, key);
 
 describe("batch: deposits and withdrawals", () => {
   it("encodes deposit and withdrawal records behind their type bytes, and padding as zero bytes", async () => {
@@ -58,7 +58,7 @@ describe("batch: deposits and withdrawals", () => {
   it("a batch with every type rebuilds from its pubdata alone", async () => {
     const s = await scenario(cfg);
     const genesis = s.state.clone();
-    const b = new BatchBuilder(cfg, s.state, 1);
+    const b = new BatchBuilder(cfg, s.state, testHeader(1));
     b.deposit(create(5, 500n));
     b.deposit(topUp(2, QUOTE, 9n));
     b.withdraw(withdrawal(s));
@@ -78,12 +78,12 @@ describe("batch: deposits and withdrawals", () => {
 
   it("takes deposits, then withdrawals, then fills, never out of that order", async () => {
     const s = await scenario(cfg);
-    const b = new BatchBuilder(cfg, s.state, 1);
+    const b = new BatchBuilder(cfg, s.state, testHeader(1));
     b.withdraw(withdrawal(s));
     expect(() => b.deposit(create(5, 1n))).to.throw(ValidationError, "before any withdrawal");
     b.add(s.buyFill());
     expect(() => b.withdraw(withdrawal(s, { nonce: 1 }))).to.throw(ValidationError, "before any fill");
-    const b2 = new BatchBuilder(cfg, s.state, 2);
+    const b2 = new BatchBuilder(cfg, s.state, testHeader(2));
     for (let i = 0; i < cfg.nDeposits; i++) b2.deposit(create(5 + i, 1n));
     expect(() => b2.deposit(create(5 + cfg.nDeposits, 1n))).to.throw(ValidationError, `at most ${cfg.nDeposits} deposits`);
   });
@@ -102,7 +102,7 @@ describe("batch: deposits and withdrawals", () => {
       it(`${rule}: ${name}`, async () => {
         const s = await scenario(cfg);
         const root = s.state.root;
-        expect(() => new BatchBuilder(cfg, s.state, 1).deposit(make(s))).to.throw(TransactionRuleError).with.property("rule", rule);
+        expect(() => new BatchBuilder(cfg, s.state, testHeader(1)).deposit(make(s))).to.throw(TransactionRuleError).with.property("rule", rule);
         expect(s.state.root).to.equal(root);
       });
     }
@@ -113,6 +113,7 @@ describe("batch: deposits and withdrawals", () => {
       ["W1", "a token beyond the tree", (s) => withdrawal(s, { tokenId: 4 ** cfg.balanceDepth })],
       ["W1", "a zero amount", (s) => ({ ...withdrawal(s), withdrawal: { ...withdrawal(s).withdrawal, amount: 0n } })],
       ["W2", "a signature by another key", (s) => withdrawal(s, {}, s.traders[1]!.key)],
+      ["W2", "signed for another deployment (domain)", (s) => withdrawal(s, { domain: 12345n })],
       ["W2", "a signature of another amount", (s) => ({ ...withdrawal(s), withdrawal: { ...withdrawal(s).withdrawal, amount: 999n } })],
       ["W3", "a nonce ahead of the account's", (s) => withdrawal(s, { nonce: 1 })],
       ["W4", "more than the balance", (s) => withdrawal(s, { amount: 100_000_001n })],
@@ -121,7 +122,7 @@ describe("batch: deposits and withdrawals", () => {
       it(`${rule}: ${name}`, async () => {
         const s = await scenario(cfg);
         const root = s.state.root;
-        expect(() => new BatchBuilder(cfg, s.state, 1).withdraw(make(s))).to.throw(TransactionRuleError).with.property("rule", rule);
+        expect(() => new BatchBuilder(cfg, s.state, testHeader(1)).withdraw(make(s))).to.throw(TransactionRuleError).with.property("rule", rule);
         expect(s.state.root).to.equal(root);
       });
     }
@@ -129,9 +130,9 @@ describe("batch: deposits and withdrawals", () => {
     it("W3: a withdrawal used a second time (its nonce is spent)", async () => {
       const s = await scenario(cfg);
       const signed = withdrawal(s);
-      new BatchBuilder(cfg, s.state, 1).withdraw(signed);
+      new BatchBuilder(cfg, s.state, testHeader(1)).withdraw(signed);
       const root = s.state.root;
-      expect(() => new BatchBuilder(cfg, s.state, 2).withdraw(signed)).to.throw(TransactionRuleError).with.property("rule", "W3");
+      expect(() => new BatchBuilder(cfg, s.state, testHeader(2)).withdraw(signed)).to.throw(TransactionRuleError).with.property("rule", "W3");
       expect(s.state.root).to.equal(root);
     });
   });
@@ -139,7 +140,7 @@ describe("batch: deposits and withdrawals", () => {
   it("a forced withdrawal takes the whole balance, needs no signature, keeps the nonce, and rebuilds from pubdata", async () => {
     const s = await scenario(cfg);
     const genesis = s.state.clone();
-    const b = new BatchBuilder(cfg, s.state, 1);
+    const b = new BatchBuilder(cfg, s.state, testHeader(1));
     b.forceWithdraw(1, QUOTE);
     const sealed = b.seal();
     expect(sealed.withdrawalRecords[0]).to.deep.equal({ accountId: 1, tokenId: QUOTE, amount: 100_000_000n, forced: true });
@@ -148,12 +149,12 @@ describe("batch: deposits and withdrawals", () => {
     expect(decodePubdata(sealed.pubdata, cfg).withdrawals[0]).to.deep.equal(sealed.withdrawalRecords[0]);
     expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
     // An empty balance still gives a forced record (type 4, amount 0), never padding.
-    const again = new BatchBuilder(cfg, s.state, 2);
+    const again = new BatchBuilder(cfg, s.state, testHeader(2));
     again.forceWithdraw(1, QUOTE);
     const empty = again.seal();
     expect(empty.pubdata[cfg.nDeposits * DEPOSIT_PUBDATA_BYTES]).to.equal(TX_FORCED_WITHDRAWAL);
     expect(decodePubdata(empty.pubdata, cfg).withdrawals[0]).to.deep.equal({ accountId: 1, tokenId: QUOTE, amount: 0n, forced: true });
-    expect(() => new BatchBuilder(cfg, s.state, 3).forceWithdraw(4 ** cfg.accountDepth, QUOTE)).to.throw(TransactionRuleError).with.property("rule", "W1");
+    expect(() => new BatchBuilder(cfg, s.state, testHeader(3)).forceWithdraw(4 ** cfg.accountDepth, QUOTE)).to.throw(TransactionRuleError).with.property("rule", "W1");
   });
 
   it("W3: an account whose nonce is exhausted (2^32 - 1) cannot withdraw", async () => {
@@ -162,7 +163,7 @@ describe("batch: deposits and withdrawals", () => {
     const last = 2 ** 32 - 1;
     s.state.putAccount(1, new Account(acc.publicKey, BigInt(last), acc.balances, acc.orders));
     const root = s.state.root;
-    expect(() => new BatchBuilder(cfg, s.state, 1).withdraw(withdrawal(s, { nonce: last }))).to.throw(TransactionRuleError).with.property("rule", "W3");
+    expect(() => new BatchBuilder(cfg, s.state, testHeader(1)).withdraw(withdrawal(s, { nonce: last }))).to.throw(TransactionRuleError).with.property("rule", "W3");
     expect(s.state.root).to.equal(root);
   });
 

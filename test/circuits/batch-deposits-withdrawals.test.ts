@@ -8,7 +8,7 @@ import { MAX_AMOUNT } from "../../src/constants.js";
 import { KeyPair, signWithdrawal, type SignedWithdrawal, type Withdrawal } from "../../src/crypto/index.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { Account } from "../../src/state/account.js";
-import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, TEST_DOMAIN, testHeader } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
@@ -18,7 +18,7 @@ const depositor = () => KeyPair.fromSeed("depositor");
 const create = (accountId: number, amount: bigint): DepositRecord => ({ accountId, tokenId: BASE, amount, ax: depositor().publicKey.ax, ay: depositor().publicKey.ay });
 const topUp = (accountId: number, tokenId: number, amount: bigint): DepositRecord => ({ accountId, tokenId, amount, ax: 0n, ay: 0n });
 const withdrawal = (s: Scenario, over: Partial<Withdrawal> = {}, key = s.traders[0]!.key): SignedWithdrawal =>
-  signWithdrawal({ accountId: s.traders[0]!.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, ...over }, key);
+  signWithdrawal({ accountId: s.traders[0]!.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, domain: s.domain, ...over }, key);
 
 type Input = Record<string, unknown> & { deposits: string[][]; withdrawals: string[][]; withdrawalSignatures: string[][] };
 
@@ -32,7 +32,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
   async function sealed(fill: (b: BatchBuilder, s: Scenario) => void, prepare?: (s: Scenario) => void): Promise<SealedBatch> {
     const s = await scenario(cfg);
     prepare?.(s);
-    const b = new BatchBuilder(cfg, s.state, 1);
+    const b = new BatchBuilder(cfg, s.state, testHeader(1));
     fill(b, s);
     return b.seal();
   }
@@ -132,7 +132,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       const batch = await withdraw((s) => withdrawal(s));
       const { traders } = await scenario(cfg);
       const alias = QUOTE + 4 ** cfg.balanceDepth;
-      const resigned = signWithdrawal({ accountId: traders[0]!.accountId, tokenId: alias, nonce: 0, amount: 1_000n }, traders[0]!.key);
+      const resigned = signWithdrawal({ accountId: traders[0]!.accountId, tokenId: alias, nonce: 0, amount: 1_000n, domain: TEST_DOMAIN }, traders[0]!.key);
       const input = tampered(batch);
       input.withdrawals[0]![1] = String(alias);
       input.withdrawalSignatures[0] = [resigned.signature.r8x, resigned.signature.r8y, resigned.signature.s].map(String);
@@ -153,6 +153,11 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
     });
 
+    it("W2: a withdrawal signed for another deployment (domain)", async () => {
+      const batch = await withdraw((s) => withdrawal(s, { domain: 12345n }));
+      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
     it("W2: a signed withdrawal with its amount raised", async () => {
       const batch = await withdraw((s) => {
         const w = withdrawal(s);
@@ -167,7 +172,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
         () => first!,
         (s) => {
           first = withdrawal(s);
-          new BatchBuilder(cfg, s.state, 1).withdraw(first);
+          new BatchBuilder(cfg, s.state, testHeader(1)).withdraw(first);
         },
       );
       await expectRejectedAt(wasm, batch.circuitInput, "QuadMerkleUpdate", "before.root === oldRoot");

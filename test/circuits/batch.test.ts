@@ -9,7 +9,7 @@ import type { FillRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
-import { BASE, QUOTE, scenario, signUnchecked } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, signUnchecked, TEST_TIMESTAMP, testHeader } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt as expectRejected, publicInputWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
@@ -25,7 +25,7 @@ describe("circuit: Batch (test size)", function () {
   async function sealed(make: (s: Scenario) => Fill, prepare?: (s: Scenario) => void): Promise<SealedBatch> {
     const s = await scenario(cfg);
     prepare?.(s);
-    const b = new BatchBuilder(cfg, s.state, 1);
+    const b = new BatchBuilder(cfg, s.state, testHeader(1));
     b.add(make(s), { check: false });
     return b.seal();
   }
@@ -49,7 +49,7 @@ describe("circuit: Batch (test size)", function () {
 
   it("accepts a batch of padding only, with an unchanged root", async () => {
     const s = await scenario(cfg);
-    const batch = new BatchBuilder(cfg, s.state, 1).seal();
+    const batch = new BatchBuilder(cfg, s.state, testHeader(1)).seal();
     expect(batch.newRoot).to.equal(batch.oldRoot);
     expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
   });
@@ -75,6 +75,49 @@ describe("circuit: Batch (test size)", function () {
     it("F1: a signature by another account's key", async () => {
       const batch = await sealed(({ buyFill, traders, order }) => ({ ...buyFill(), maker: signOrder(order(traders[1]!, { side: Side.Sell }), traders[2]!.key) }));
       await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
+    it("F1: an order signed for another deployment (domain), with a valid signature for it", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill({ maker: { domain: 12345n } }));
+      await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
+    it("F1: a batch that claims another domain for orders signed for it (forged public input)", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill());
+      const other = { ...batch, domain: 12345n };
+      const input = { ...batch.circuitInput, domain: "12345", publicInput: String(publicInputWith(other, {})) };
+      await expectRejectedAt(input, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+    });
+
+    it("F10: a taker order that expired before the batch timestamp", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill({ taker: { validUntil: TEST_TIMESTAMP - 1 } }));
+      await expectRejectedAt(batch, "FillSettlement", "live[p].out");
+    });
+
+    it("F10: a maker order that expired before the batch timestamp", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill({ maker: { validUntil: 0 } }));
+      await expectRejectedAt(batch, "FillSettlement", "live[p].out");
+    });
+
+    it("F10: a batch timestamp moved past an order's expiry (forged public input)", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill({ maker: { validUntil: TEST_TIMESTAMP } }));
+      expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined); // valid up to and including validUntil
+      const later = { ...batch, timestamp: TEST_TIMESTAMP + 1 };
+      await expectRejectedAt({ ...batch.circuitInput, timestamp: String(TEST_TIMESTAMP + 1), publicInput: String(publicInputWith(later, {})) }, "FillSettlement", "live[p].out");
+    });
+
+    it("F4: a maker price of 0 (signed), which would give the base away", async () => {
+      const batch = await sealed(({ buyFill, traders, order }) => ({ ...buyFill(), maker: signUnchecked(order(traders[1]!, { side: Side.Sell, price: 0n }), traders[1]!.key) }));
+      await expectRejectedAt(batch, "FillSettlement", "zeroPrice[p].out * enabled");
+    });
+
+    it("F4: a taker selling at a price of 0 (signed)", async () => {
+      const batch = await sealed(({ traders, order }) => ({
+        taker: signUnchecked(order(traders[1]!, { side: Side.Sell, price: 0n }), traders[1]!.key),
+        maker: signOrder(order(traders[0]!, { side: Side.Buy, price: 50n }), traders[0]!.key),
+        baseAmount: 30n,
+      }));
+      await expectRejectedAt(batch, "FillSettlement", "zeroPrice[p].out * enabled");
     });
 
     it("F2: a different token pair", async () => {
@@ -109,7 +152,7 @@ describe("circuit: Batch (test size)", function () {
     it("F6: an overfill across two batches", async () => {
       const batch = await sealed(
         ({ buyFill }) => buyFill({ baseAmount: 41n }),
-        (s) => new BatchBuilder(cfg, s.state, 1).add(s.buyFill({ baseAmount: 60n })),
+        (s) => new BatchBuilder(cfg, s.state, testHeader(1)).add(s.buyFill({ baseAmount: 60n })),
       );
       await expectRejectedAt(batch, "OrderSlotUpdate", "notOverfilled.out");
     });
@@ -117,7 +160,7 @@ describe("circuit: Batch (test size)", function () {
     it("F6: a replayed order whose slot a newer storage id took over", async () => {
       const batch = await sealed(
         ({ buyFill }) => buyFill({ maker: { storageId: 0 }, baseAmount: 10n }),
-        (s) => new BatchBuilder(cfg, s.state, 1).add(s.buyFill({ maker: { storageId: 4 }, baseAmount: 10n })),
+        (s) => new BatchBuilder(cfg, s.state, testHeader(1)).add(s.buyFill({ maker: { storageId: 4 }, baseAmount: 10n })),
       );
       await expectRejectedAt(batch, "OrderSlotUpdate", "same.out - newer.out");
     });

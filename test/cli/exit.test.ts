@@ -12,7 +12,7 @@ import { ROOT } from "../../src/prover/artifacts.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { BASE } from "../helpers/fixtures.js";
+import { BASE, chainHeader } from "../helpers/fixtures.js";
 
 const run = promisify(execFile);
 const HARDHAT = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -81,7 +81,7 @@ describe("cli: npm run exit, from L1 data alone, against a separate hardhat node
       const ownerAddress = getAddress(owner!.account.address);
       await client.depositNewAccount(ownerAddress, key.publicKey, BASE, 5_000n);
       // The operator lands one batch with the deposit, then stops.
-      const b = new BatchBuilder(artifacts.config, state, 1);
+      const b = new BatchBuilder(artifacts.config, state, await chainHeader(client));
       b.deposit({ accountId: 1, tokenId: BASE, amount: 5_000n, ...key.publicKey });
       const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
       try {

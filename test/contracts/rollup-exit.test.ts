@@ -7,12 +7,12 @@ import { proofCalldata } from "../../src/chain/proof-calldata.js";
 import { rebuildFromL1 } from "../../src/chain/rebuild-from-l1.js";
 import { RollupClient } from "../../src/chain/rollup-client.js";
 import { Side } from "../../src/constants.js";
-import { initCrypto, KeyPair, signOrder } from "../../src/crypto/index.js";
+import { initCrypto, KeyPair, NO_EXPIRY, signOrder } from "../../src/crypto/index.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { bareHarness, type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
+import { bareHarness, type Connection, expectRevert, freshChainPerTest, firstHeader } from "../helpers/chain.js";
 import { BASE, QUOTE } from "../helpers/fixtures.js";
 
 const DELAY = 3600;
@@ -36,21 +36,22 @@ describe("contracts: forced withdrawals and exit mode", function () {
     keys = ["alice", "bob", "carol"].map((n) => KeyPair.fromSeed(n));
     const state = new RollupState(artifacts.config);
     genesisRoot = state.root;
+    const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { contract: "RollupHarness", forcedWithdrawalDelay: DELAY }));
     const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
     try {
-      const b1 = new BatchBuilder(artifacts.config, state, 1);
+      const b1 = new BatchBuilder(artifacts.config, state, { ...header, batchNumber: 1 });
       b1.deposit({ accountId: ALICE, tokenId: BASE, amount: 1_000n, ...keys[0]!.publicKey });
       const sealed1 = b1.seal();
-      const b2 = new BatchBuilder(artifacts.config, state, 2);
+      const b2 = new BatchBuilder(artifacts.config, state, { ...header, batchNumber: 2 });
       b2.deposit({ accountId: BOB, tokenId: QUOTE, amount: 500n, ...keys[1]!.publicKey });
-      const order = { storageId: 0, baseToken: BASE, quoteToken: QUOTE, amount: 10n, price: 5n };
+      const order = { storageId: 0, baseToken: BASE, quoteToken: QUOTE, validUntil: NO_EXPIRY, maxFeeRate: 0, amount: 10n, price: 5n, domain: header.domain };
       b2.add({
         taker: signOrder({ ...order, accountId: BOB, side: Side.Buy }, keys[1]!),
         maker: signOrder({ ...order, accountId: ALICE, side: Side.Sell }, keys[0]!),
         baseAmount: 10n,
       });
       const sealed2 = b2.seal();
-      const b3 = new BatchBuilder(artifacts.config, state, 3);
+      const b3 = new BatchBuilder(artifacts.config, state, { ...header, batchNumber: 3 });
       b3.forceWithdraw(ALICE, BASE);
       const sealed3 = b3.seal();
       batches = await Promise.all([sealed1, sealed2, sealed3].map((b) => pool.prove(b)));
@@ -194,6 +195,6 @@ describe("contracts: forced withdrawals and exit mode", function () {
   it("refuses a valid proof of a forced withdrawal nobody requested (ForcedQueueMismatch)", async () => {
     const { rollup } = await live();
     const b = batches[2]!;
-    await expectRevert(rollup.write.submitBatch([b.batch.oldRoot, b.batch.newRoot, toHex(b.batch.pubdata), proofCalldata(b.proof)]), "ForcedQueueMismatch");
+    await expectRevert(rollup.write.submitBatch([b.batch.oldRoot, b.batch.newRoot, BigInt(b.batch.timestamp), toHex(b.batch.pubdata), proofCalldata(b.proof)]), "ForcedQueueMismatch");
   });
 });

@@ -10,7 +10,7 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { InsecureSetupError } from "../../src/prover/errors.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
+import { type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
 
 /** Findings 1 and 2 of the order-safety issue, reproduced against the contract and the deploy path. */
@@ -24,12 +24,13 @@ describe("contracts: operator role and deploy guard", function () {
 
   before(async function () {
     artifacts = await testArtifacts();
-    const s = await scenario(artifacts.config);
-    genesisRoot = s.state.root;
+    genesisRoot = (await scenario(artifacts.config)).state.root;
+    const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { firstAccountId: 5 }));
+    const s = await scenario(artifacts.config, header.domain);
     const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
     try {
-      paddingBatch = await pool.prove(new BatchBuilder(artifacts.config, s.state.clone(), 1).seal());
-      const b = new BatchBuilder(artifacts.config, s.state, 1);
+      paddingBatch = await pool.prove(new BatchBuilder(artifacts.config, s.state.clone(), header).seal());
+      const b = new BatchBuilder(artifacts.config, s.state, header);
       b.add(s.buyFill());
       operatorBatch = await pool.prove(b.seal());
     } finally {
@@ -45,7 +46,7 @@ describe("contracts: operator role and deploy guard", function () {
 
   const submitAs = async (client: RollupClient, wallet: Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number], p: ProvedBatch) => {
     const rollup = await connection.viem.getContractAt("Rollup", client.address, { client: { wallet } });
-    return rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, toHex(p.batch.pubdata), proofCalldata(p.proof)]);
+    return rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, BigInt(p.batch.timestamp), toHex(p.batch.pubdata), proofCalldata(p.proof)]);
   };
 
   it("finding 2: an outsider's valid all-padding batch is refused (NotOperator); the operator's batch lands", async () => {
@@ -75,7 +76,7 @@ describe("contracts: operator role and deploy guard", function () {
     const relay = await connection.viem.deployContract("BatchRelay");
     await (await client.contract()).write.setOperator([relay.address]);
     const p = operatorBatch;
-    await relay.write.relay([client.address, p.batch.oldRoot, p.batch.newRoot, toHex(p.batch.pubdata), proofCalldata(p.proof)]);
+    await relay.write.relay([client.address, p.batch.oldRoot, p.batch.newRoot, BigInt(p.batch.timestamp), toHex(p.batch.pubdata), proofCalldata(p.proof)]);
     expect(await client.stateRoot()).to.equal(p.batch.newRoot);
     const [history] = await client.pubdataHistory();
     expect(history!.pubdata).to.deep.equal(p.batch.pubdata);

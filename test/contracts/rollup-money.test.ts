@@ -11,7 +11,7 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import type { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { bareHarness, type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
+import { bareHarness, type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
 import { BASE, scenario } from "../helpers/fixtures.js";
 
 /** The order-2 point (0, -1): adding it moves a key out of the prime-order subgroup. */
@@ -37,9 +37,10 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
     alice = KeyPair.fromSeed("alice");
     const key = alice.publicKey;
     const deposit0: DepositRecord = { accountId: FIRST_ACCOUNT, tokenId: BASE, amount: 1_000n, ax: key.ax, ay: key.ay };
+    const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { contract: "RollupHarness", firstAccountId: FIRST_ACCOUNT }));
     const prove = async (build: (b: BatchBuilder, state: RollupState) => void) => {
       const s = await scenario(artifacts.config);
-      const b = new BatchBuilder(artifacts.config, s.state, 1);
+      const b = new BatchBuilder(artifacts.config, s.state, header);
       build(b, s.state);
       const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
       try {
@@ -50,7 +51,7 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
     };
     valid = await prove((b) => {
       b.deposit(deposit0);
-      b.withdraw(signWithdrawal({ accountId: FIRST_ACCOUNT, tokenId: BASE, nonce: 0, amount: 400n }, alice));
+      b.withdraw(signWithdrawal({ accountId: FIRST_ACCOUNT, tokenId: BASE, nonce: 0, amount: 400n, domain: header.domain }, alice));
     });
     skipping = await prove((b) => b.deposit({ accountId: FIRST_ACCOUNT, tokenId: BASE, amount: 50n, ax: 0n, ay: 0n }, { check: false }));
   });
@@ -77,7 +78,7 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
   }
 
   const submit = (rollup: Awaited<ReturnType<typeof deploy>>["rollup"], p: ProvedBatch) =>
-    rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, toHex(p.batch.pubdata), proofCalldata(p.proof)]);
+    rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, BigInt(p.batch.timestamp), toHex(p.batch.pubdata), proofCalldata(p.proof)]);
 
   it("deposit -> batch with the deposit and a withdrawal -> claim pays the owner exactly once", async () => {
     const { client, rollup, tokens, other } = await deploy();

@@ -1,14 +1,15 @@
 import { expect } from "chai";
 import { encodeFunctionData, decodeFunctionResult, hexToBytes, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
-import { publicInputHash } from "../../src/batch/public-input.js";
+import { type BatchHeader, publicInputHash } from "../../src/batch/public-input.js";
+import { domainSeparator } from "../../src/crypto/domain.js";
 import { proofCalldata } from "../../src/chain/proof-calldata.js";
-import { RollupClient } from "../../src/chain/rollup-client.js";
-import { SNARK_FIELD } from "../../src/constants.js";
+import { DEV_CHAIN_ID, RollupClient } from "../../src/chain/rollup-client.js";
+import { BATCH_TIMESTAMP_WINDOW, SNARK_FIELD } from "../../src/constants.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
+import { type Connection, chainNow, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
 
 describe("contracts: Rollup", function () {
@@ -17,11 +18,14 @@ describe("contracts: Rollup", function () {
   let genesisRoot: bigint;
   let connection: Connection;
 
+  let header: BatchHeader;
+
   before(async function () {
     artifacts = await testArtifacts();
-    const s = await scenario(artifacts.config);
-    genesisRoot = s.state.root;
-    const b = new BatchBuilder(artifacts.config, s.state, 1);
+    genesisRoot = (await scenario(artifacts.config)).state.root;
+    header = await firstHeader(async (c) => (await deployOn(c)).client);
+    const s = await scenario(artifacts.config, header.domain);
+    const b = new BatchBuilder(artifacts.config, s.state, header);
     b.add(s.buyFill());
     const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
     try {
@@ -36,34 +40,45 @@ describe("contracts: Rollup", function () {
     connection = chain();
   });
 
-  async function deploy() {
-    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { contract: "RollupHarness", firstAccountId: 5 });
-    const rollup = await connection.viem.getContractAt("RollupHarness", client.address);
+  async function deployOn(c: Connection) {
+    const client = await RollupClient.deploy(c, artifacts, genesisRoot, { contract: "RollupHarness", firstAccountId: 5 });
+    const rollup = await c.viem.getContractAt("RollupHarness", client.address);
     return { client, rollup };
   }
 
-  const args = (over: Partial<{ oldRoot: bigint; newRoot: bigint; pubdata: Uint8Array; proof: readonly bigint[] }> = {}) => {
+  async function deploy() {
+    const deployed = await deployOn(connection);
+    expect(await deployed.client.domain(), "the same deployment gets the same domain").to.equal(header.domain);
+    return deployed;
+  }
+
+  const args = (over: Partial<{ oldRoot: bigint; newRoot: bigint; timestamp: number; pubdata: Uint8Array; proof: readonly bigint[] }> = {}) => {
     const b = proved.batch;
-    return [over.oldRoot ?? b.oldRoot, over.newRoot ?? b.newRoot, toHex(over.pubdata ?? b.pubdata), (over.proof ?? proofCalldata(proved.proof)) as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
+    return [over.oldRoot ?? b.oldRoot, over.newRoot ?? b.newRoot, BigInt(over.timestamp ?? b.timestamp), toHex(over.pubdata ?? b.pubdata), (over.proof ?? proofCalldata(proved.proof)) as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
   };
 
-  it("recomputes the public input exactly as the TS model, for every pubdata length", async () => {
+  it("recomputes the public input exactly as the TS model, for every pubdata length, with its own domain", async () => {
     const { rollup } = await deploy();
-    for (const len of [0, 1, 30, 31, 32, 45, 90, 93, 155, 156, 250]) {
+    for (const len of [0, 1, 30, 31, 32, 45, 62, 63, 90, 93, 155, 156, 250]) {
       const pubdata = new Uint8Array(len).map((_, i) => (i * 131 + len) & 0xff);
-      expect(await rollup.read.publicInputHash([5n, 6n, 7n, toHex(pubdata)])).to.equal(publicInputHash(5n, 6n, 7, pubdata));
+      expect(await rollup.read.publicInputHash([5n, 6n, 7n, 1_700_000_000n, toHex(pubdata)])).to.equal(publicInputHash(5n, 6n, { batchNumber: 7, timestamp: 1_700_000_000, domain: header.domain }, pubdata));
     }
+  });
+
+  it("computes its domain separator from the chain id and its address, as the TS model does", async () => {
+    const { client } = await deploy();
+    expect(await client.domain()).to.equal(domainSeparator(DEV_CHAIN_ID, client.address));
   });
 
   it("ignores non-zero bytes in the ABI padding after the pubdata", async () => {
     const { rollup } = await deploy();
     const pubdata = new Uint8Array(45).fill(0xab);
-    const data = encodeFunctionData({ abi: rollup.abi, functionName: "publicInputHash", args: [1n, 2n, 3n, toHex(pubdata)] });
+    const data = encodeFunctionData({ abi: rollup.abi, functionName: "publicInputHash", args: [1n, 2n, 3n, 4n, toHex(pubdata)] });
     const bytes = hexToBytes(data);
     bytes.fill(0xff, bytes.length - 19); // the 19 padding bytes after 45 bytes of data
     const publicClient = await connection.viem.getPublicClient();
     const result = await publicClient.call({ to: rollup.address, data: toHex(bytes) });
-    expect(decodeFunctionResult({ abi: rollup.abi, functionName: "publicInputHash", data: result.data! })).to.equal(publicInputHash(1n, 2n, 3, pubdata));
+    expect(decodeFunctionResult({ abi: rollup.abi, functionName: "publicInputHash", data: result.data! })).to.equal(publicInputHash(1n, 2n, { batchNumber: 3, timestamp: 4, domain: header.domain }, pubdata));
   });
 
   it("moves the root for a valid proof, counts the batch and emits BatchSubmitted", async () => {
@@ -73,7 +88,26 @@ describe("contracts: Rollup", function () {
     expect(await client.stateRoot()).to.equal(proved.batch.newRoot);
     expect(await client.batchCount()).to.equal(1n);
     const [event] = await client.events();
-    expect(event).to.include({ batchNumber: 1n, oldRoot: genesisRoot, newRoot: proved.batch.newRoot, publicInput: proved.batch.publicInput });
+    expect(event).to.include({ batchNumber: 1n, oldRoot: genesisRoot, newRoot: proved.batch.newRoot, timestamp: BigInt(header.timestamp), publicInput: proved.batch.publicInput });
+    expect(await client.lastBatchTimestamp()).to.equal(BigInt(header.timestamp));
+  });
+
+  it("bounds the batch timestamp by the block time: not ahead of it, not more than the window behind it (InvalidBatchTimestamp)", async () => {
+    const { rollup } = await deploy();
+    const now = BigInt(await chainNow(connection));
+    // The proof is for header.timestamp; any other timestamp breaks the public input, so these
+    // revert on the time bounds before the proof is checked.
+    await expectRevert(rollup.write.submitBatch(args({ timestamp: Number(now) + 3600 })), "InvalidBatchTimestamp");
+    await expectRevert(rollup.write.submitBatch(args({ timestamp: Number(now) - BATCH_TIMESTAMP_WINDOW - 10 })), "InvalidBatchTimestamp");
+    // The batch's own timestamp, once the chain is past the window, is too old as well.
+    await connection.provider.request({ method: "evm_increaseTime", params: [BATCH_TIMESTAMP_WINDOW + 120] });
+    await connection.provider.request({ method: "evm_mine", params: [] });
+    await expectRevert(rollup.write.submitBatch(args()), "InvalidBatchTimestamp");
+  });
+
+  it("a valid proof with a timestamp other than the one it was proven for is refused (InvalidProof)", async () => {
+    const { rollup } = await deploy();
+    await expectRevert(rollup.write.submitBatch(args({ timestamp: header.timestamp + 1 })), "InvalidProof");
   });
 
   it("rejects a wrong old root (StateRootMismatch), and the same batch a second time", async () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { BatchHeader } from "../../src/batch/public-input.js";
 import { RollupClient } from "../../src/chain/rollup-client.js";
 
 export type Connection = Awaited<ReturnType<typeof network.connect>>;
@@ -43,4 +44,25 @@ export async function bareHarness(connection: Connection, slots: [bigint, bigint
   await token.write.approve([rollup.address, 1000n]);
   for (let i = 0; i < tokens; i++) await client.registerToken(token.address);
   return { rollup, client, owner: wallet!.account.address };
+}
+
+/**
+ * The batch header a deployment will expect for its first batch: the same deployment on a fresh
+ * chain gets the same addresses, so one throwaway deployment tells the domain separator that
+ * batches proven ahead of the tests must carry. The timestamp is a minute ago (the contract takes
+ * batches up to BATCH_TIMESTAMP_WINDOW old).
+ */
+export async function firstHeader(deploy: (c: Connection) => Promise<RollupClient>): Promise<BatchHeader> {
+  const probe = await network.connect();
+  try {
+    const client = await deploy(probe);
+    return { batchNumber: 1, timestamp: (await client.chainTime()) - 60, domain: await client.domain() };
+  } finally {
+    await probe.close();
+  }
+}
+
+/** The latest block's timestamp of `connection`'s chain (Unix seconds). */
+export async function chainNow(connection: Connection): Promise<number> {
+  return Number((await (await connection.viem.getPublicClient()).getBlock()).timestamp);
 }

@@ -1,6 +1,9 @@
 import { Side } from "../../src/constants.js";
 import { initCrypto } from "../../src/crypto/index.js";
-import type { Order } from "../../src/crypto/order-hash.js";
+import { NO_EXPIRY, type Order } from "../../src/crypto/order-hash.js";
+import { domainSeparator } from "../../src/crypto/domain.js";
+import type { BatchHeader } from "../../src/batch/public-input.js";
+import type { RollupClient } from "../../src/chain/rollup-client.js";
 import { type SignedOrder, signOrder } from "../../src/crypto/signed-order.js";
 import { packOrderFields } from "../../src/crypto/order-hash.js";
 import { poseidon } from "../../src/crypto/poseidon.js";
@@ -11,7 +14,22 @@ import type { StateDims } from "../../src/state/account.js";
 
 export { DEMO_BASE_TOKEN as BASE, DEMO_QUOTE_TOKEN as QUOTE };
 
-export async function scenario(dims: StateDims) {
+/** The domain separator of off-chain tests: a made-up deployment on the development chain. */
+export const TEST_DOMAIN = domainSeparator(31337, "0x000000000000000000000000000000000000dEaD");
+/** The batch timestamp of off-chain tests (Unix seconds). */
+export const TEST_TIMESTAMP = 1_000;
+
+/** A batch header for off-chain tests: TEST_TIMESTAMP and TEST_DOMAIN unless overridden. */
+export function testHeader(batchNumber: number, over: Partial<BatchHeader> = {}): BatchHeader {
+  return { batchNumber, timestamp: TEST_TIMESTAMP, domain: TEST_DOMAIN, ...over };
+}
+
+/** The header of the next batch of a deployed rollup: its batch number, the chain's time and its domain. */
+export async function chainHeader(client: RollupClient): Promise<BatchHeader> {
+  return { batchNumber: Number(await client.batchCount()) + 1, timestamp: await client.chainTime(), domain: await client.domain() };
+}
+
+export async function scenario(dims: StateDims, domain = TEST_DOMAIN) {
   await initCrypto();
   const { state, traders } = demoGenesis(dims);
   const order = (trader: GenesisTrader, fields: Partial<Order> & Pick<Order, "side">): Order => ({
@@ -19,8 +37,11 @@ export async function scenario(dims: StateDims) {
     storageId: 0,
     baseToken: DEMO_BASE_TOKEN,
     quoteToken: DEMO_QUOTE_TOKEN,
+    validUntil: NO_EXPIRY,
+    maxFeeRate: 0,
     amount: 100n,
     price: 50n,
+    domain,
     ...fields,
   });
   /** A valid fill: traders[0] buys from resting seller traders[1]. */
@@ -29,10 +50,10 @@ export async function scenario(dims: StateDims) {
     const m = order(traders[1]!, { side: Side.Sell, ...overrides.maker });
     return { taker: signOrder(t, traders[0]!.key), maker: signOrder(m, traders[1]!.key), baseAmount: overrides.baseAmount ?? 40n };
   };
-  return { state, traders, order, buyFill };
+  return { state, traders, order, buyFill, domain };
 }
 
 /** Signs an order without validating it: for tests that feed the circuit what the TS model refuses. */
 export function signUnchecked(order: Order, key: KeyPair): SignedOrder {
-  return { order, signature: key.sign(poseidon([packOrderFields(order), order.amount, order.price])) };
+  return { order, signature: key.sign(poseidon([packOrderFields(order), order.amount, order.price, order.domain])) };
 }

@@ -7,7 +7,7 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { ProofError } from "../../src/prover/errors.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { scenario } from "../helpers/fixtures.js";
+import { scenario, testHeader } from "../helpers/fixtures.js";
 
 describe("prover: the worker pool survives a crashed worker", function () {
   let artifacts: CircuitArtifacts;
@@ -18,7 +18,7 @@ describe("prover: the worker pool survives a crashed worker", function () {
   before(async () => {
     artifacts = await testArtifacts();
     const s = await scenario(artifacts.config);
-    const b = new BatchBuilder(artifacts.config, s.state, 1);
+    const b = new BatchBuilder(artifacts.config, s.state, testHeader(1));
     b.add(s.buyFill());
     batch = b.seal();
     process.env.CRASH_ONCE_MARKER = marker;

@@ -6,7 +6,7 @@ import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { InsecureSetupError, SetupError } from "../../src/prover/errors.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { scenario } from "../helpers/fixtures.js";
+import { scenario, testHeader } from "../helpers/fixtures.js";
 
 interface Vkey {
   vk_delta_2: string[][];
@@ -52,7 +52,7 @@ describe("prover: setup and the worker pool", function () {
     expect(await readFile(real.verifierSol, "utf8")).to.not.include("INSECURE");
 
     const s = await scenario(real.config);
-    const builder = new BatchBuilder(real.config, s.state, 1);
+    const builder = new BatchBuilder(real.config, s.state, testHeader(1));
     builder.add(s.buyFill());
     const pool = new ProverPool(real, { workers: 1 });
     try {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder, signWithdrawal } from "../../src/crypto/index.js";
-import type { Order } from "../../src/crypto/order-hash.js";
+import { NO_EXPIRY, type Order } from "../../src/crypto/order-hash.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS, type CircuitConfig } from "../../src/prover/circuit-configs.js";
 import type { SealedBatch } from "../../src/batch/batch-builder.js";
@@ -10,20 +10,23 @@ import { applyPubdata } from "../../src/state/rebuild.js";
 import { DEMO_MARKET, demoGenesis, type GenesisTrader } from "../../src/state/genesis.js";
 import { initCrypto } from "../../src/crypto/index.js";
 import { prng } from "../../src/prng.js";
-import { BASE, QUOTE } from "../helpers/fixtures.js";
+import { BASE, QUOTE, TEST_DOMAIN } from "../helpers/fixtures.js";
 
 async function setup(cfg: CircuitConfig, balances: Record<number, bigint>[]) {
   await initCrypto();
   const { state, traders } = demoGenesis(cfg, balances.length);
   for (const [i, b] of balances.entries()) for (const [token, amount] of Object.entries(b)) state.setGenesisBalance(i + 1, Number(token), amount);
   const genesis = state.clone();
-  const seq = new Sequencer(cfg, state, [DEMO_MARKET], { clock: () => 1_000 });
+  const seq = new Sequencer(cfg, state, [DEMO_MARKET], { domain: TEST_DOMAIN, clock: () => 1_000 });
   const sealed: SealedBatch[] = [];
   const order = (t: GenesisTrader, fields: Partial<Order> & Pick<Order, "side" | "amount" | "price">): Order => ({
     accountId: t.accountId,
     storageId: 0,
     baseToken: BASE,
     quoteToken: QUOTE,
+    validUntil: NO_EXPIRY,
+    maxFeeRate: 0,
+    domain: TEST_DOMAIN,
     ...fields,
   });
   /** Signs and submits an order, keeping the batches it sealed. */
@@ -160,7 +163,7 @@ describe("sequencer: admission keeps the engine, the reservations and the state 
             s.sealed.push(...r.sealed);
           } else if (what < 0.88) {
             const i = t.accountId - 1;
-            s.seq.withdraw(signWithdrawal({ accountId: t.accountId, tokenId: pick([BASE, QUOTE]), nonce: nonces[i]!, amount: pick([1n, 1000n, 2n ** 60n]) }, t.key));
+            s.seq.withdraw(signWithdrawal({ accountId: t.accountId, tokenId: pick([BASE, QUOTE]), nonce: nonces[i]!, amount: pick([1n, 1000n, 2n ** 60n]), domain: TEST_DOMAIN }, t.key));
             nonces[i]!++; // only reached when admitted
           } else if (what < 0.93) {
             s.seq.forceWithdraw(t.accountId, pick([BASE, QUOTE]));

@@ -8,7 +8,7 @@ import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { RandomOrderFlow } from "../../src/sequencer/random-order-flow.js";
 import { type OrderInstructions, Sequencer } from "../../src/sequencer/sequencer.js";
 import { DEMO_MARKET } from "../../src/state/genesis.js";
-import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, TEST_DOMAIN } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
@@ -18,8 +18,8 @@ describe("sequencer: random flow with every order type", () => {
   it("emits only fills that pass the circuit's fill rules, whatever the instructions", async () => {
     const { state, traders } = await scenario(cfg);
     let now = 1_000;
-    const seq = new Sequencer(cfg, state, [{ ...DEMO_MARKET, selfTradePrevention: "cancel-oldest" }], { clock: () => now });
-    const flow = new RandomOrderFlow(traders, { baseToken: BASE, quoteToken: QUOTE, mid: 100n, spread: 4, maxAmount: 40 }, 9);
+    const seq = new Sequencer(cfg, state, [{ ...DEMO_MARKET, selfTradePrevention: "cancel-oldest" }], { domain: TEST_DOMAIN, clock: () => now });
+    const flow = new RandomOrderFlow(traders, { baseToken: BASE, quoteToken: QUOTE, mid: 100n, spread: 4, maxAmount: 40, domain: TEST_DOMAIN }, 9);
     const random = prng(9);
     const choices: OrderInstructions[] = [{}, {}, { timeInForce: "IOC" }, { timeInForce: "FOK" }, { postOnly: true }, { kind: "market", timeInForce: "IOC" }, { kind: "stop-limit", stopPrice: 100n }, { expiresAt: 0 }];
     const events: EngineEvent[] = [];

@@ -6,16 +6,16 @@ import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
 import { applyPubdata } from "../../src/state/rebuild.js";
 import { DEMO_MARKET } from "../../src/state/genesis.js";
-import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, TEST_DOMAIN } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.test; // one slot of each type: every section fills up at once
 
 async function setup() {
   const s = await scenario(cfg);
   const genesis = s.state.clone();
-  const seq = new Sequencer(cfg, s.state, [DEMO_MARKET], { clock: () => 1_000 });
+  const seq = new Sequencer(cfg, s.state, [DEMO_MARKET], { domain: TEST_DOMAIN, clock: () => 1_000 });
   const t = s.traders[0]!;
-  const withdrawal = (over: Partial<Withdrawal> = {}, key = t.key) => signWithdrawal({ accountId: t.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, ...over }, key);
+  const withdrawal = (over: Partial<Withdrawal> = {}, key = t.key) => signWithdrawal({ accountId: t.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, domain: TEST_DOMAIN, ...over }, key);
   return { ...s, genesis, seq, t, withdrawal };
 }
 

@@ -8,14 +8,14 @@ import type { MarketConfig } from "../../src/engine/market.js";
 import { MatchingEngine } from "../../src/engine/matching-engine.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
 import { DEMO_MARKET } from "../../src/state/genesis.js";
-import { scenario } from "../helpers/fixtures.js";
+import { scenario, TEST_DOMAIN } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
 async function setup(market: MarketConfig = DEMO_MARKET) {
   const s = await scenario(cfg);
   let now = 1_000;
-  const seq = new Sequencer(cfg, s.state, [market], { clock: () => now });
+  const seq = new Sequencer(cfg, s.state, [market], { domain: TEST_DOMAIN, clock: () => now });
   return { ...s, seq, setTime: (t: number) => (now = t) };
 }
 
@@ -43,6 +43,8 @@ describe("sequencer: admission, matching and batch cutting", () => {
       [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Buy, amount: 10_000_000n }), traders[0]!.key)), "order.amount"],
       [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, amount: 2_000_000n }), traders[0]!.key)), "order.amount"],
       [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, quoteToken: 3, amount: 1_000_000n }), traders[0]!.key)), "order.baseToken/quoteToken"],
+      [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Buy, domain: 12345n }), traders[0]!.key)), "order.domain"],
+      [() => seq.submit(signOrder(order(traders[0]!, { side: Side.Buy, validUntil: 0 }), traders[0]!.key)), "order.validUntil"],
     ];
     for (const [submit, field] of cases) {
       expect(submit).to.throw(ValidationError).with.property("field", field);
@@ -51,6 +53,38 @@ describe("sequencer: admission, matching and batch cutting", () => {
     expect(seq.engine.topOfBook(DEMO_MARKET.id).bid).to.equal(undefined);
     // Nothing was reserved by the refused orders: the whole base balance can still be offered.
     seq.submit(signOrder(order(traders[0]!, { side: Side.Sell, amount: 1_000_000n, price: 500n }), traders[0]!.key));
+  });
+
+  it("expires an order in the engine once its signed validUntil has passed, so it never fills in a later batch", async () => {
+    const { seq, traders, order, setTime } = await setup();
+    const maker = seq.submit(signOrder(order(traders[1]!, { side: Side.Sell, amount: 10n, price: 50n, validUntil: 5 }), traders[1]!.key));
+    setTime(5_999); // still second 5: valid
+    seq.tick();
+    expect(seq.engine.order(maker.orderId)).to.not.equal(undefined);
+    setTime(6_000);
+    const r = seq.submit(signOrder(order(traders[0]!, { side: Side.Buy, amount: 10n, price: 50n }), traders[0]!.key));
+    expect(r.fills).to.have.length(0);
+    expect(r.events.some((e) => e.type === "expired" && e.id === maker.orderId)).to.equal(true);
+  });
+
+  it("stamps each batch with the time it opened, at which every order it fills was still valid", async () => {
+    const { seq, traders, order, setTime } = await setup();
+    setTime(7_500);
+    seq.seal(); // batch 1; batch 2 opens at second 7
+    setTime(9_100);
+    seq.submit(signOrder(order(traders[1]!, { side: Side.Sell, amount: 10n, price: 50n, validUntil: 9 }), traders[1]!.key));
+    const r = seq.submit(signOrder(order(traders[0]!, { side: Side.Buy, amount: 10n, price: 50n }), traders[0]!.key));
+    expect(r.fills).to.have.length(1);
+    expect(seq.seal()).to.include({ batchNumber: 2, timestamp: 7 });
+  });
+
+  it("stamps a batch with the chain's latest block time when the chain lags the clock, never ahead of it", async () => {
+    const s = await scenario(cfg);
+    let chain = 3;
+    const seq = new Sequencer(cfg, s.state, [DEMO_MARKET], { domain: TEST_DOMAIN, clock: () => 10_000, chainTime: () => chain });
+    chain = 20; // ahead of the clock: the clock's second (10) wins
+    expect(seq.seal()).to.include({ batchNumber: 1, timestamp: 3 });
+    expect(seq.seal()).to.include({ batchNumber: 2, timestamp: 10 });
   });
 
   it("reserves balance for open orders and releases it on cancel", async () => {
