@@ -42,35 +42,27 @@ template AccountUpdate(accountDepth, balanceDepth, orderDepth) {
 
     // Balance root before, and after the base change: both from the base leaf's path (the root
     // before is what the account leaf commits to, so it needs no separate check).
-    component balanceBefore = QuadMerkleRoot(balanceDepth);
-    balanceBefore.leaf <== baseBalance;
-    balanceBefore.indexBits <== baseBits;
-    balanceBefore.siblings <== basePath;
-    component baseAfter = QuadMerkleRoot(balanceDepth);
-    baseAfter.leaf <== newBase;
-    baseAfter.indexBits <== baseBits;
-    baseAfter.siblings <== basePath;
+    component base = QuadMerklePair(balanceDepth);
+    base.leaves <== [baseBalance, newBase];
+    base.indexBits <== baseBits;
+    base.siblings <== basePath;
 
     component quoteUpdate = QuadMerkleUpdate(balanceDepth);
-    quoteUpdate.oldRoot <== baseAfter.root;
+    quoteUpdate.oldRoot <== base.roots[1];
     quoteUpdate.oldLeaf <== quoteBalance;
     quoteUpdate.newLeaf <== newQuote;
     quoteUpdate.indexBits <== quoteBits;
     quoteUpdate.siblings <== quotePath;
 
-    component ordersBefore = QuadMerkleRoot(orderDepth);
-    ordersBefore.leaf <== slotOldLeaf;
-    ordersBefore.indexBits <== slotBits;
-    ordersBefore.siblings <== slotPath;
-    component ordersAfter = QuadMerkleRoot(orderDepth);
-    ordersAfter.leaf <== slotNewLeaf;
-    ordersAfter.indexBits <== slotBits;
-    ordersAfter.siblings <== slotPath;
+    component orders = QuadMerklePair(orderDepth);
+    orders.leaves <== [slotOldLeaf, slotNewLeaf];
+    orders.indexBits <== slotBits;
+    orders.siblings <== slotPath;
 
     component leafBefore = Poseidon(5);
-    leafBefore.inputs <== [ax, ay, nonce, balanceBefore.root, ordersBefore.root];
+    leafBefore.inputs <== [ax, ay, nonce, base.roots[0], orders.roots[0]];
     component leafAfter = Poseidon(5);
-    leafAfter.inputs <== [ax, ay, nonce, quoteUpdate.newRoot, ordersAfter.root];
+    leafAfter.inputs <== [ax, ay, nonce, quoteUpdate.newRoot, orders.roots[1]];
 
     component accountUpdate = QuadMerkleUpdate(accountDepth);
     accountUpdate.oldRoot <== rootIn;

@@ -5,14 +5,16 @@ include "ProtocolConstants.circom";
 include "DepositSettlement.circom";
 include "WithdrawalSettlement.circom";
 include "FillSettlement.circom";
+include "FeeCollection.circom";
 include "PublicInputHash.circom";
 
 // The batch circuit (docs/protocol.md §4, §6): nDeposits deposit slots, then nWithdrawals
 // withdrawal slots, then nFills fill slots, applied in that order, take the state from oldRoot to
-// newRoot; the only public signal is publicInput = hash(oldRoot, newRoot, header, domain, pubdata)
-// with header = batchNumber + timestamp*2^32, the pubdata being the records of the three sections
-// in the same order. Signatures are checked for `domain`, order expiries against `timestamp`.
-template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orderDepth) {
+// newRoot, and nFeeTokens fee records total the fills' fees; the only public signal is
+// publicInput = hash(oldRoot, newRoot, header, domain, pubdata) with
+// header = batchNumber + timestamp*2^32, the pubdata being the records of the four sections in
+// that order. Signatures are checked for `domain`, order expiries against `timestamp`.
+template Batch(nDeposits, nWithdrawals, nFills, nFeeTokens, accountDepth, balanceDepth, orderDepth) {
     signal input publicInput;
     signal input oldRoot;
     signal input newRoot;
@@ -39,6 +41,9 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
     signal input orders[nFills][2][9];
     signal input signatures[nFills][2][3];
     signal input baseAmount[nFills];
+    signal input feeRates[nFills][2];
+    signal input feeSlots[nFills];
+    signal input feeTokens[nFeeTokens];
     signal input keys[nFills][2][2];
     signal input nonces[nFills][2];
     signal input accountPaths[nFills][2][accountDepth][3];
@@ -55,7 +60,8 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
     var DEPOSIT_BITS = DEPOSIT_PUBDATA_BYTES() * 8;
     var WITHDRAWAL_BITS = WITHDRAWAL_PUBDATA_BYTES() * 8;
     var FILL_BITS = FILL_PUBDATA_BYTES() * 8;
-    component hash = PublicInputHash(nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES());
+    var FEE_BITS = nFeeTokens * FEE_PUBDATA_BYTES() * 8;
+    component hash = PublicInputHash(nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES() + nFeeTokens * FEE_PUBDATA_BYTES());
     var bit = 0;
     // The root after each transaction, in order.
     signal roots[nDeposits + nWithdrawals + nFills + 1];
@@ -103,6 +109,7 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
         fill[i].orders <== orders[i];
         fill[i].signatures <== signatures[i];
         fill[i].baseAmount <== baseAmount[i];
+        fill[i].feeRates <== feeRates[i];
         fill[i].keys <== keys[i];
         fill[i].nonces <== nonces[i];
         fill[i].accountPaths <== accountPaths[i];
@@ -114,6 +121,16 @@ template Batch(nDeposits, nWithdrawals, nFills, accountDepth, balanceDepth, orde
         for (var b = 0; b < FILL_BITS; b++) { hash.bits[bit] <== fill[i].pubdata[b]; bit++; }
     }
     roots[nDeposits + nWithdrawals + nFills] === newRoot;
+
+    // The fee section: the fills' fees per quote token, credited on L1.
+    component feeSection = FeeCollection(nFills, nFeeTokens);
+    for (var i = 0; i < nFills; i++) {
+        feeSection.fees[i] <== fill[i].fees;
+        feeSection.quoteTokens[i] <== orders[i][0][3];
+        feeSection.feeSlots[i] <== feeSlots[i];
+    }
+    feeSection.feeTokens <== feeTokens;
+    for (var b = 0; b < FEE_BITS; b++) { hash.bits[bit] <== feeSection.pubdata[b]; bit++; }
 
     hash.oldRoot <== oldRoot;
     hash.newRoot <== newRoot;

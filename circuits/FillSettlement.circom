@@ -8,8 +8,9 @@ include "OrderSlotUpdate.circom";
 include "AccountUpdate.circom";
 include "RecordTypeBits.circom";
 
-// One fill between a taker order (index 0) and a maker order (index 1), rules F1-F10 of
-// docs/protocol.md §4, moving the state from rootIn to rootOut. A fill with baseAmount = 0 is
+// One fill between a taker order (index 0) and a maker order (index 1), rules F1-F11 of
+// docs/protocol.md §4, moving the state from rootIn to rootOut. Each party pays a fee in the quote
+// token at its rate; `fees` outputs both fees' sum for the batch's fee section. A fill with baseAmount = 0 is
 // padding: it is disabled, changes nothing and its pubdata record is all zero.
 // Outputs the fill's pubdata record as FILL_PUBDATA_BYTES*8 bits, most significant first.
 template FillSettlement(accountDepth, balanceDepth, orderDepth) {
@@ -20,6 +21,8 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     signal input orders[2][9];
     signal input signatures[2][3];
     signal input baseAmount;
+    // [taker, maker] fee rates, in millionths of the quote amount
+    signal input feeRates[2];
     signal input keys[2][2];
     signal input nonces[2];
     signal input accountPaths[2][accountDepth][3];
@@ -31,9 +34,11 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     signal input slotPaths[2][orderDepth][3];
 
     signal output rootOut;
+    // taker fee + maker fee, in the quote token
+    signal output fees;
     signal output pubdata[FILL_PUBDATA_BYTES() * 8];
 
-    var ACCOUNT = 0; var STORAGE = 1; var BASE = 2; var QUOTE = 3; var SIDE = 4; var VALID_UNTIL = 5; var AMOUNT = 7; var PRICE = 8;
+    var ACCOUNT = 0; var STORAGE = 1; var BASE = 2; var QUOTE = 3; var SIDE = 4; var VALID_UNTIL = 5; var MAX_FEE_RATE = 6; var AMOUNT = 7; var PRICE = 8;
 
     // F5: the fill amount, and enabled = (baseAmount != 0).
     component fillBits = Num2Bits(AMOUNT_BITS());
@@ -102,7 +107,35 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     component quoteBits = Num2Bits(AMOUNT_BITS());
     quoteBits.in <== quoteAmount;
 
-    // Balance changes of the taker (the maker's are the opposite).
+    // F11: fee rates within each order's maxFeeRate; fee = floor(quoteAmount * rate / 10^6). A fee
+    // other than the floor leaves a remainder outside [0, 10^6) or wraps a balance out of range.
+    component rateBits[2];
+    component rateOk[2];
+    component remBits[2];
+    component remOk[2];
+    signal fee[2];
+    signal rem[2];
+    for (var p = 0; p < 2; p++) {
+        rateBits[p] = Num2Bits(FEE_RATE_BITS());
+        rateBits[p].in <== feeRates[p];
+        rateOk[p] = LessEqThan(FEE_RATE_BITS());
+        rateOk[p].in[0] <== feeRates[p];
+        rateOk[p].in[1] <== orders[p][MAX_FEE_RATE];
+        (1 - rateOk[p].out) * enabled === 0;
+        fee[p] <-- (quoteAmount * feeRates[p]) \ FEE_RATE_DENOMINATOR();
+        rem[p] <-- (quoteAmount * feeRates[p]) % FEE_RATE_DENOMINATOR();
+        fee[p] * FEE_RATE_DENOMINATOR() + rem[p] === quoteAmount * feeRates[p];
+        remBits[p] = Num2Bits(20);
+        remBits[p].in <== rem[p];
+        remOk[p] = LessThan(20);
+        remOk[p].in[0] <== rem[p];
+        remOk[p].in[1] <== FEE_RATE_DENOMINATOR();
+        remOk[p].out === 1;
+    }
+    fees <== fee[0] + fee[1];
+
+    // Balance changes of the taker (the maker's base change is the opposite); each party pays its
+    // own fee out of its quote change.
     signal sBase <== s * baseAmount;
     signal sQuote <== s * quoteAmount;
     signal takerBaseDelta <== baseAmount - 2 * sBase;
@@ -137,7 +170,7 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
         account[p].baseBalance <== balances[p][0];
         account[p].quoteBalance <== balances[p][1];
         account[p].baseDelta <== p == 0 ? takerBaseDelta : -takerBaseDelta;
-        account[p].quoteDelta <== p == 0 ? takerQuoteDelta : -takerQuoteDelta;
+        account[p].quoteDelta <== (p == 0 ? takerQuoteDelta : -takerQuoteDelta) - fee[p];
         account[p].basePath <== balancePaths[p][0];
         account[p].quotePath <== balancePaths[p][1];
         for (var k = 0; k < 2 * orderDepth; k++) account[p].slotBits[k] <== verify[p].storageBits[k];
@@ -155,6 +188,8 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     orders[0][BASE] * isPadding.out === 0;
     orders[0][QUOTE] * isPadding.out === 0;
     s * isPadding.out === 0;
+    feeRates[0] * isPadding.out === 0;
+    feeRates[1] * isPadding.out === 0;
 
     component typeBits = RecordTypeBits(TX_FILL());
     typeBits.enabled <== enabled;
@@ -170,5 +205,6 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     pubdata[o] <== s; o++;
     for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== fillBits.out[k]; o++; }
     for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== quoteBits.out[k]; o++; }
+    for (var p = 0; p < 2; p++) for (var k = FEE_RATE_BITS() - 1; k >= 0; k--) { pubdata[o] <== rateBits[p].out[k]; o++; }
     assert(o == FILL_PUBDATA_BYTES() * 8);
 }

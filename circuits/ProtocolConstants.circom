@@ -9,6 +9,7 @@ function AMOUNT_BITS() { return 96; }
 function BATCH_NUMBER_BITS() { return 32; }
 function TIMESTAMP_BITS() { return 32; }
 function FEE_RATE_BITS() { return 16; }
+function FEE_RATE_DENOMINATOR() { return 1000000; }
 function BATCH_TIMESTAMP_WINDOW() { return 86400; }
 function NONCE_BITS() { return 32; }
 function TX_PADDING() { return 0; }
@@ -16,7 +17,9 @@ function TX_FILL() { return 1; }
 function TX_DEPOSIT() { return 2; }
 function TX_WITHDRAWAL() { return 3; }
 function TX_FORCED_WITHDRAWAL() { return 4; }
-function FILL_PUBDATA_BYTES() { return 46; }
+function TX_FEE() { return 5; }
+function FILL_PUBDATA_BYTES() { return 50; }
+function FEE_PUBDATA_BYTES() { return 15; }
 function DEPOSIT_PUBDATA_BYTES() { return 83; }
 function WITHDRAWAL_PUBDATA_BYTES() { return 19; }
 function WITHDRAWAL_TAG() { return 1461501637330902918203684832716283019655932542976; }

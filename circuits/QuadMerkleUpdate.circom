@@ -1,6 +1,6 @@
 pragma circom 2.1.9;
 
-include "QuadMerkleRoot.circom";
+include "QuadMerklePair.circom";
 
 // Replaces `oldLeaf` by `newLeaf` at one index: checks oldLeaf against `oldRoot` and outputs the
 // root with newLeaf on the same path.
@@ -12,15 +12,10 @@ template QuadMerkleUpdate(depth) {
     signal input siblings[depth][3];
     signal output newRoot;
 
-    component before = QuadMerkleRoot(depth);
-    before.leaf <== oldLeaf;
-    before.indexBits <== indexBits;
-    before.siblings <== siblings;
-    before.root === oldRoot;
-
-    component after = QuadMerkleRoot(depth);
-    after.leaf <== newLeaf;
-    after.indexBits <== indexBits;
-    after.siblings <== siblings;
-    newRoot <== after.root;
+    component roots = QuadMerklePair(depth);
+    roots.leaves <== [oldLeaf, newLeaf];
+    roots.indexBits <== indexBits;
+    roots.siblings <== siblings;
+    roots.roots[0] === oldRoot;
+    newRoot <== roots.roots[1];
 }

@@ -1,7 +1,7 @@
 pragma circom 2.1.9;
 
 include "../node_modules/circomlib/circuits/poseidon.circom";
-include "QuadMerkleRoot.circom";
+include "QuadMerklePair.circom";
 include "QuadMerkleUpdate.circom";
 
 // One account's leaf H(ax, ay, nonce, balanceRoot, orderRoot) changes in one balance, its key and
@@ -22,15 +22,14 @@ template SingleBalanceUpdate(accountDepth, balanceDepth) {
     signal input nonce[2];
     signal output rootOut;
 
-    component balanceRoot[2];
+    component balanceRoots = QuadMerklePair(balanceDepth);
+    balanceRoots.leaves <== balance;
+    balanceRoots.indexBits <== tokenBits;
+    balanceRoots.siblings <== balancePath;
     component leaf[2];
     for (var t = 0; t < 2; t++) {
-        balanceRoot[t] = QuadMerkleRoot(balanceDepth);
-        balanceRoot[t].leaf <== balance[t];
-        balanceRoot[t].indexBits <== tokenBits;
-        balanceRoot[t].siblings <== balancePath;
         leaf[t] = Poseidon(5);
-        leaf[t].inputs <== [ax[t], ay[t], nonce[t], balanceRoot[t].root, orderRoot];
+        leaf[t].inputs <== [ax[t], ay[t], nonce[t], balanceRoots.roots[t], orderRoot];
     }
 
     component update = QuadMerkleUpdate(accountDepth);

@@ -14,6 +14,8 @@ import {
     TX_WITHDRAWAL,
     TX_FORCED_WITHDRAWAL,
     FILL_PUBDATA_BYTES,
+    FEE_PUBDATA_BYTES,
+    TX_FEE,
     DEPOSIT_PUBDATA_BYTES,
     WITHDRAWAL_PUBDATA_BYTES,
     PUBDATA_CHUNK_BYTES,
@@ -48,6 +50,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     uint256 public immutable depositsPerBatch;
     uint256 public immutable withdrawalsPerBatch;
     uint256 public immutable fillsPerBatch;
+    uint256 public immutable feeTokensPerBatch;
     /// @notice 4^ACCOUNT_DEPTH and 4^BALANCE_DEPTH of the circuit: account and token ids stay below.
     uint256 public immutable accountCapacity;
     uint256 public immutable tokenCapacity;
@@ -106,6 +109,11 @@ contract Rollup is Ownable, ReentrancyGuard {
     event Exited(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
     event DepositRefunded(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, address to, uint256 amount);
 
+    /// @notice The account id whose owed balances are the operator's fees (never an L2 account).
+    uint256 public constant FEE_ACCOUNT = 0;
+
+    event FeeRecipientChanged(address indexed previous, address indexed recipient);
+
     error StateRootMismatch(uint256 expected, uint256 provided);
     error InvalidBatchTimestamp(uint256 timestamp, uint256 earliest, uint256 latest);
     error PubdataLengthMismatch(uint256 expected, uint256 provided);
@@ -137,7 +145,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     error EthTransferFailed(address to, uint256 amount);
 
     /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
-    /// @param slots Slots per batch: [deposits, withdrawals, fills].
+    /// @param slots Slots per batch: [deposits, withdrawals, fills, fee tokens].
     /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH].
     /// @param firstAccountId The first account id deposits create (genesis accounts lie below it).
     /// @param forcedWithdrawalDelay_ Seconds the operator has to process a forced withdrawal.
@@ -147,7 +155,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         IGroth16Verifier verifier_,
         address[3] memory hashers,
         uint256 genesisRoot_,
-        uint256[3] memory slots,
+        uint256[4] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
         uint256 forcedWithdrawalDelay_,
@@ -159,6 +167,9 @@ contract Rollup is Ownable, ReentrancyGuard {
         }
         operator = msg.sender;
         emit OperatorChanged(address(0), msg.sender);
+        // Account 0 never exists on L2 (padding uses it): its owed balances are the operator's fees.
+        accountOwner[FEE_ACCOUNT] = msg.sender;
+        emit FeeRecipientChanged(address(0), msg.sender);
         if (genesisRoot_ >= SNARK_FIELD) revert RootNotInField(genesisRoot_);
         if (depths[0] == 0 || depths[0] > 16 || depths[1] == 0 || depths[1] > 8 || depths[2] == 0 || depths[2] > 16 || firstAccountId == 0) {
             revert InvalidConfiguration();
@@ -169,7 +180,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         (accountDepth, balanceDepth, orderDepth) = (depths[0], depths[1], depths[2]);
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
-        (depositsPerBatch, withdrawalsPerBatch, fillsPerBatch) = (slots[0], slots[1], slots[2]);
+        (depositsPerBatch, withdrawalsPerBatch, fillsPerBatch, feeTokensPerBatch) = (slots[0], slots[1], slots[2], slots[3]);
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
         nextAccountId = firstAccountId;
@@ -224,7 +235,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice Queues a deposit of `amount` of `tokenId` to an account a deposit created. For ETH,
     ///         `amount` is sent as the call's value (here and in depositNewAccount).
     function deposit(uint256 accountId, uint256 tokenId, uint256 amount) external payable nonReentrant notInExitMode {
-        if (accountOwner[accountId] == address(0)) revert UnknownAccount(accountId);
+        if (accountId == FEE_ACCOUNT || accountOwner[accountId] == address(0)) revert UnknownAccount(accountId);
         _queue(accountId, tokenId, _pull(tokenId, amount), 0, 0);
     }
 
@@ -257,6 +268,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         depositsConsumed = consumed;
         forcedConsumed = forced;
         _creditWithdrawals(pubdata);
+        _creditFees(pubdata);
         emit BatchSubmitted(batchNumber, oldRoot, newRoot, timestamp, publicInput, pubdata);
     }
 
@@ -281,7 +293,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice Asks for the whole L2 balance of `tokenId` of an account the caller owns on L1. The
     ///         operator must process it within `forcedWithdrawalDelay`, else anyone may activate exit mode.
     function requestWithdrawal(uint256 accountId, uint256 tokenId) external notInExitMode {
-        if (accountOwner[accountId] != msg.sender) revert NotAccountOwner(accountId);
+        if (accountId == FEE_ACCOUNT || accountOwner[accountId] != msg.sender) revert NotAccountOwner(accountId);
         if (tokenId == 0 || tokenId > tokenCount) revert UnknownToken(tokenId);
         uint256 index = forcedHashes.length - 1;
         forcedHashes.push(keccak256(abi.encodePacked(forcedHashes[index], uint32(accountId), uint16(tokenId))));
@@ -350,7 +362,8 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     /// @notice Bytes of a batch's pubdata: the deposit, withdrawal and fill sections.
     function pubdataLength() public view returns (uint256) {
-        return depositsPerBatch * DEPOSIT_PUBDATA_BYTES + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES + fillsPerBatch * FILL_PUBDATA_BYTES;
+        return depositsPerBatch * DEPOSIT_PUBDATA_BYTES + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES + fillsPerBatch * FILL_PUBDATA_BYTES
+            + feeTokensPerBatch * FEE_PUBDATA_BYTES;
     }
 
     /// @notice The batch circuit's public input: a Poseidon(HASH_INPUTS) chain over (oldRoot, newRoot,
@@ -486,6 +499,24 @@ contract Rollup is Ownable, ReentrancyGuard {
             uint256 tokenId = uint16(bytes2(record[5:7]));
             owed[accountId][tokenId] += uint96(bytes12(record[7:19]));
         }
+    }
+
+    /// @dev Credits every enabled fee record of `pubdata` (the last section) to the fee account.
+    function _creditFees(bytes calldata pubdata) private {
+        uint256 offset = pubdata.length - feeTokensPerBatch * FEE_PUBDATA_BYTES;
+        for (uint256 i = 0; i < feeTokensPerBatch; ++i) {
+            bytes calldata record = pubdata[offset:offset + FEE_PUBDATA_BYTES];
+            offset += FEE_PUBDATA_BYTES;
+            if (uint8(record[0]) != TX_FEE) continue;
+            owed[FEE_ACCOUNT][uint16(bytes2(record[1:3]))] += uint96(bytes12(record[3:15]));
+        }
+    }
+
+    /// @notice The owner sets who is paid the fees (`claim(FEE_ACCOUNT, tokenId)` pays them).
+    function setFeeRecipient(address recipient) external onlyOwner {
+        if (recipient == address(0)) revert InvalidConfiguration();
+        emit FeeRecipientChanged(accountOwner[FEE_ACCOUNT], recipient);
+        accountOwner[FEE_ACCOUNT] = recipient;
     }
 
     /// @dev Chunk `index` of `data`: 31 bytes big-endian, zero beyond the end of `data`.

@@ -31,11 +31,13 @@ export const TX_FILL = 1;
 export const TX_DEPOSIT = 2;
 export const TX_WITHDRAWAL = 3;
 export const TX_FORCED_WITHDRAWAL = 4;
+export const TX_FEE = 5;
 
 /** Bytes of one record of each type in the pubdata (docs/protocol.md §6). */
-export const FILL_PUBDATA_BYTES = 46;
+export const FILL_PUBDATA_BYTES = 50;
 export const DEPOSIT_PUBDATA_BYTES = 83;
 export const WITHDRAWAL_PUBDATA_BYTES = 19;
+export const FEE_PUBDATA_BYTES = 15;
 
 /** First input of a withdrawal's signed message; an order's first input is always below 2^145. */
 export const WITHDRAWAL_TAG = 1n << 160n;
@@ -67,6 +69,7 @@ export const GENERATED_CONSTANTS = {
   BATCH_NUMBER_BITS,
   TIMESTAMP_BITS,
   FEE_RATE_BITS,
+  FEE_RATE_DENOMINATOR,
   BATCH_TIMESTAMP_WINDOW,
   NONCE_BITS,
   TX_PADDING,
@@ -74,7 +77,9 @@ export const GENERATED_CONSTANTS = {
   TX_DEPOSIT,
   TX_WITHDRAWAL,
   TX_FORCED_WITHDRAWAL,
+  TX_FEE,
   FILL_PUBDATA_BYTES,
+  FEE_PUBDATA_BYTES,
   DEPOSIT_PUBDATA_BYTES,
   WITHDRAWAL_PUBDATA_BYTES,
   WITHDRAWAL_TAG,

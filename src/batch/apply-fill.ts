@@ -4,14 +4,14 @@ import { type Order, orderHash, validateOrder } from "../crypto/order-hash.js";
 import { ProofbookError } from "../errors.js";
 import { encodeSlot } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
-import { type Fill, fillQuoteAmount } from "./fill.js";
+import { feeAmount, type Fill, fillQuoteAmount } from "./fill.js";
 import type { FillRecord } from "./pubdata.js";
 import { field, str, strPath } from "./witness-format.js";
 
-/** A fill breaks one of the rules F1-F7, F10 of docs/protocol.md §4. Raised before the state changes. */
+/** A fill breaks one of the rules F1-F7, F10, F11 of docs/protocol.md §4. Raised before the state changes. */
 export class FillRuleError extends ProofbookError {
   constructor(
-    readonly rule: "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F10",
+    readonly rule: "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F10" | "F11",
     readonly party: "taker" | "maker" | "fill",
     detail: string,
   ) {
@@ -25,6 +25,8 @@ export interface FillWitness {
   orders: S[][];
   signatures: S[][];
   baseAmount: S;
+  /** [taker, maker] fee rates */
+  feeRates: S[];
   keys: S[][];
   nonces: S[];
   accountPaths: S[][][];
@@ -102,6 +104,11 @@ export function checkFill(state: RollupState, fill: Fill, context: FillContext, 
   const quote = fillQuoteAmount(fill);
   if (baseAmount <= 0n || baseAmount > MAX_AMOUNT) throw new FillRuleError("F5", "fill", `baseAmount ${baseAmount} out of range`);
   if (quote > MAX_AMOUNT) throw new FillRuleError("F5", "fill", `quoteAmount ${quote} out of range`);
+  const rates = { taker: fill.takerFeeRate ?? 0, maker: fill.makerFeeRate ?? 0 };
+  for (const [party, o] of [["taker", t], ["maker", m]] as const) {
+    const rate = rates[party];
+    if (!Number.isSafeInteger(rate) || rate < 0 || rate > o.maxFeeRate) throw new FillRuleError("F11", party, `fee rate ${rate} is not within the order's maxFeeRate ${o.maxFeeRate}`);
+  }
   for (const [party, o] of [["taker", t], ["maker", m]] as const) {
     const slot = state.account(o.accountId).slot(o.storageId);
     if (slot.storageId > o.storageId) throw new FillRuleError("F6", party, `slot taken over by storage id ${slot.storageId}`);
@@ -113,10 +120,11 @@ export function checkFill(state: RollupState, fill: Fill, context: FillContext, 
     if (bal < amount) throw new FillRuleError("F7", party, `balance ${bal} of token ${token} cannot pay ${amount}`);
   };
   const party = (o: Order) => (o === t ? "taker" : "maker");
-  pays(buyer, t.quoteToken, quote, party(buyer));
+  const fee = (o: Order) => feeAmount(quote, rates[party(o)]);
+  pays(buyer, t.quoteToken, quote + fee(buyer), party(buyer));
   pays(seller, t.baseToken, baseAmount, party(seller));
   if (state.balance(buyer.accountId, t.baseToken) + baseAmount > MAX_AMOUNT) throw new FillRuleError("F7", party(buyer), "base balance would overflow");
-  if (state.balance(seller.accountId, t.quoteToken) + quote > MAX_AMOUNT) throw new FillRuleError("F7", party(seller), "quote balance would overflow");
+  if (state.balance(seller.accountId, t.quoteToken) + quote - fee(seller) > MAX_AMOUNT) throw new FillRuleError("F7", party(seller), "quote balance would overflow");
 }
 
 /** Merkle witnesses of one fill's state change: [taker, maker]. */
@@ -134,9 +142,11 @@ export function applyRecord(state: RollupState, record: FillRecord): RecordWitne
   for (const id of [record.takerAccountId, record.makerAccountId]) for (const token of [baseToken, quoteToken]) state.balance(id, token);
   const enabled = baseAmount !== 0n;
   const sign = record.takerSide === Side.Buy ? 1n : -1n;
+  // Each party pays its own fee in the quote token: the buyer on top of the quote amount, the seller out of it.
+  const [takerFee, makerFee] = recordFees(record);
   const parties = [
-    { accountId: record.takerAccountId, storageId: record.takerStorageId, baseDelta: sign * baseAmount, quoteDelta: -sign * quoteAmount },
-    { accountId: record.makerAccountId, storageId: record.makerStorageId, baseDelta: -sign * baseAmount, quoteDelta: sign * quoteAmount },
+    { accountId: record.takerAccountId, storageId: record.takerStorageId, baseDelta: sign * baseAmount, quoteDelta: -sign * quoteAmount - takerFee },
+    { accountId: record.makerAccountId, storageId: record.makerStorageId, baseDelta: -sign * baseAmount, quoteDelta: sign * quoteAmount - makerFee },
   ];
   const w: RecordWitness = { keys: [], nonces: [], accountPaths: [], balances: [], balancePaths: [], slots: [], slotPaths: [] };
   for (const { accountId, storageId, baseDelta, quoteDelta } of parties) {
@@ -181,7 +191,14 @@ export function fillRecord(fill: Fill): FillRecord {
     takerSide: taker.order.side,
     baseAmount: fill.baseAmount,
     quoteAmount: fillQuoteAmount(fill),
+    takerFeeRate: fill.takerFeeRate ?? 0,
+    makerFeeRate: fill.makerFeeRate ?? 0,
   };
+}
+
+/** [taker fee, maker fee] of a fill record, in its quote token. */
+export function recordFees(record: FillRecord): [bigint, bigint] {
+  return [feeAmount(record.quoteAmount, record.takerFeeRate), feeAmount(record.quoteAmount, record.makerFeeRate)];
 }
 
 /** checkFill for a fill that is to be applied: its baseAmount must also be positive (padding is not a fill). */
@@ -203,6 +220,7 @@ export function applyFill(state: RollupState, fill: Fill, context: FillContext, 
     orders: signed.map(({ order: o }) => [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.validUntil, o.maxFeeRate, o.amount, o.price].map(str)),
     signatures: signed.map(({ signature: s }) => [s.r8x, s.r8y, s.s].map(str)),
     baseAmount: str(fill.baseAmount),
+    feeRates: [str(fill.takerFeeRate ?? 0), str(fill.makerFeeRate ?? 0)],
     ...merkle,
   };
   return { witness, record };

@@ -5,8 +5,9 @@ import type { RollupState } from "../state/rollup-state.js";
 import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
 import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING_FILL } from "./apply-fill.js";
 import { applyWithdrawalRecord, checkWithdrawal, forcedWithdrawalRecord, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
-import type { Fill } from "./fill.js";
-import { type DepositRecord, encodePubdata, type FillRecord, PADDING_DEPOSIT, PADDING_WITHDRAWAL, type WithdrawalRecord } from "./pubdata.js";
+import { type Fill, fillFees } from "./fill.js";
+import { type DepositRecord, encodePubdata, type FeeRecord, type FillRecord, PADDING_DEPOSIT, PADDING_FEE, PADDING_WITHDRAWAL, type WithdrawalRecord } from "./pubdata.js";
+import { MAX_AMOUNT } from "../constants.js";
 import { type BatchHeader, publicInputHash, validateHeader } from "./public-input.js";
 
 /** Everything a prover and the L1 submission need for one batch. Plain data: safe to persist or post to a worker. */
@@ -24,6 +25,8 @@ export interface SealedBatch {
   withdrawals: number;
   /** Every record of each section, padding included. */
   records: FillRecord[];
+  /** The fee section: the batch's fees per quote token, credited to the operator's fee account on L1. */
+  feeRecords: FeeRecord[];
   depositRecords: DepositRecord[];
   withdrawalRecords: WithdrawalRecord[];
   pubdata: Uint8Array;
@@ -47,7 +50,9 @@ export interface TxOptions {
 export class BatchBuilder {
   private readonly deposits: { witness: DepositWitness; record: DepositRecord }[] = [];
   private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
-  private readonly fills: { witness: FillWitness; record: FillRecord }[] = [];
+  private readonly fills: { witness: FillWitness; record: FillRecord; feeSlot: number }[] = [];
+  /** Fees collected per quote token, in fee-slot order. */
+  private readonly feeTotals = new Map<number, bigint>();
   /** Enabled slots of the deposit and withdrawal sections, counted when each section closes. */
   private closed = { deposits: -1, withdrawals: -1 };
   readonly oldRoot: bigint;
@@ -117,12 +122,37 @@ export class BatchBuilder {
     this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record), record });
   }
 
-  /** Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule. */
+  /**
+   * Whether the fee section can take `fill`'s fees: a fee slot for its quote token is free or taken
+   * by that token, and the token's total stays below 2^96. A fill without fees always fits.
+   */
+  collectsFeesOf(fill: Fill): boolean {
+    const fees = fillFees(fill);
+    if (fees === 0n) return true;
+    const token = fill.taker.order.quoteToken;
+    const total = this.feeTotals.get(token);
+    if (total === undefined) return this.feeTotals.size < this.config.nFeeTokens;
+    return total + fees <= MAX_AMOUNT;
+  }
+
+  /**
+   * Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule, and ValidationError
+   * if the batch has no room for it (no fill slot, or no fee slot: see `collectsFeesOf`).
+   */
   add(fill: Fill, options?: ApplyOptions): void {
     if (this.full) throw new ValidationError("batch", `holds at most ${this.config.nFills} fills`);
     if (options?.check ?? true) checkFillRules(this.state, fill, this.header, options);
+    if (!this.collectsFeesOf(fill)) throw new ValidationError("batch", `collects fees in at most ${this.config.nFeeTokens} quote tokens, each below 2^96`);
     this.closeWithdrawals();
-    this.fills.push(applyFill(this.state, fill, this.header, { ...options, check: false }));
+    const applied = applyFill(this.state, fill, this.header, { ...options, check: false });
+    const fees = fillFees(fill);
+    let feeSlot = 0;
+    if (fees > 0n) {
+      const token = fill.taker.order.quoteToken;
+      this.feeTotals.set(token, (this.feeTotals.get(token) ?? 0n) + fees);
+      feeSlot = [...this.feeTotals.keys()].indexOf(token);
+    }
+    this.fills.push({ ...applied, feeSlot });
   }
 
   /**
@@ -149,9 +179,11 @@ export class BatchBuilder {
     const deposits = [...this.deposits];
     const withdrawals = [...this.withdrawals];
     const fills = [...this.fills];
-    while (fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, this.header, { check: false }));
+    while (fills.length < config.nFills) fills.push({ ...applyFill(state, PADDING_FILL, this.header, { check: false }), feeSlot: 0 });
     const newRoot = state.root;
-    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), fills: fills.map((f) => f.record) };
+    const fees: FeeRecord[] = [...this.feeTotals].map(([tokenId, amount]) => ({ tokenId, amount }));
+    while (fees.length < config.nFeeTokens) fees.push(PADDING_FEE);
+    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), fills: fills.map((f) => f.record), fees };
     const pubdata = encodePubdata(records);
     const publicInput = publicInputHash(this.oldRoot, newRoot, this.header, pubdata);
     const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
@@ -164,6 +196,7 @@ export class BatchBuilder {
       records: records.fills,
       depositRecords: records.deposits,
       withdrawalRecords: records.withdrawals,
+      feeRecords: records.fees,
       pubdata,
       publicInput,
       circuitInput: {
@@ -190,6 +223,9 @@ export class BatchBuilder {
         orders: pick(fills, "orders"),
         signatures: pick(fills, "signatures"),
         baseAmount: pick(fills, "baseAmount"),
+        feeRates: pick(fills, "feeRates"),
+        feeSlots: fills.map((f) => String(f.feeSlot)),
+        feeTokens: fees.map((f) => String(f.tokenId)),
         keys: pick(fills, "keys"),
         nonces: pick(fills, "nonces"),
         accountPaths: pick(fills, "accountPaths"),

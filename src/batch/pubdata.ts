@@ -1,11 +1,13 @@
 import {
   CHUNKS_PER_HASH,
   DEPOSIT_PUBDATA_BYTES,
+  FEE_PUBDATA_BYTES,
   FILL_PUBDATA_BYTES,
   FIRST_HASH_CHUNKS,
   PUBDATA_CHUNK_BYTES,
   Side,
   TX_DEPOSIT,
+  TX_FEE,
   TX_FILL,
   TX_FORCED_WITHDRAWAL,
   TX_PADDING,
@@ -25,6 +27,15 @@ export interface FillRecord {
   takerSide: Side;
   baseAmount: bigint;
   quoteAmount: bigint;
+  /** Fee rates charged, in millionths of the quote amount: each party pays its fee in the quote token. */
+  takerFeeRate: number;
+  makerFeeRate: number;
+}
+
+/** The fees of one batch in one quote token, credited to the operator's fee account on L1. */
+export interface FeeRecord {
+  tokenId: number;
+  amount: bigint;
 }
 
 /** One deposit as published on L1; the key is (0, 0) for a deposit to an existing account. */
@@ -57,7 +68,10 @@ export const PADDING_RECORD: FillRecord = {
   takerSide: Side.Buy,
   baseAmount: 0n,
   quoteAmount: 0n,
+  takerFeeRate: 0,
+  makerFeeRate: 0,
 };
+export const PADDING_FEE: FeeRecord = { tokenId: 0, amount: 0n };
 export const PADDING_DEPOSIT: DepositRecord = { accountId: 0, tokenId: 0, amount: 0n, ax: 0n, ay: 0n };
 export const PADDING_WITHDRAWAL: WithdrawalRecord = { accountId: 0, tokenId: 0, amount: 0n, forced: false };
 
@@ -92,6 +106,16 @@ const FILL: RecordCodec<FillRecord> = {
     ["takerSide", 1],
     ["baseAmount", 12],
     ["quoteAmount", 12],
+    ["takerFeeRate", 2],
+    ["makerFeeRate", 2],
+  ],
+};
+const FEE: RecordCodec<FeeRecord> = {
+  ...byAmount<FeeRecord>(TX_FEE, "amount"),
+  bytes: FEE_PUBDATA_BYTES,
+  layout: [
+    ["tokenId", 2],
+    ["amount", 12],
   ],
 };
 const DEPOSIT: RecordCodec<DepositRecord> = {
@@ -155,6 +179,7 @@ function decode<R>(codec: RecordCodec<R>, bytes: Uint8Array): R {
 export const encodeFillRecord = (r: FillRecord) => encode(FILL, r);
 export const encodeDepositRecord = (r: DepositRecord) => encode(DEPOSIT, r);
 export const encodeWithdrawalRecord = (r: WithdrawalRecord) => encode(WITHDRAWAL, r);
+export const encodeFeeRecord = (r: FeeRecord) => encode(FEE, r);
 
 export function decodeFillRecord(bytes: Uint8Array): FillRecord {
   const r = decode(FILL, bytes);
@@ -163,12 +188,15 @@ export function decodeFillRecord(bytes: Uint8Array): FillRecord {
 }
 export const decodeDepositRecord = (bytes: Uint8Array) => decode(DEPOSIT, bytes);
 export const decodeWithdrawalRecord = (bytes: Uint8Array) => decode(WITHDRAWAL, bytes);
+export const decodeFeeRecord = (bytes: Uint8Array) => decode(FEE, bytes);
 
 /** How many slots of each transaction type a batch has (a circuit configuration's shape). */
 export interface BatchShape {
   nDeposits: number;
   nWithdrawals: number;
   nFills: number;
+  /** Fee records per batch: the quote tokens whose fees a batch can collect. */
+  nFeeTokens: number;
 }
 
 /** The records of one batch, section by section, padding included. */
@@ -176,16 +204,22 @@ export interface BatchRecords {
   deposits: DepositRecord[];
   withdrawals: WithdrawalRecord[];
   fills: FillRecord[];
+  fees: FeeRecord[];
 }
 
 /** Pubdata bytes of a batch of this shape. */
 export function pubdataLength(shape: BatchShape): number {
-  return shape.nDeposits * DEPOSIT_PUBDATA_BYTES + shape.nWithdrawals * WITHDRAWAL_PUBDATA_BYTES + shape.nFills * FILL_PUBDATA_BYTES;
+  return shape.nDeposits * DEPOSIT_PUBDATA_BYTES + shape.nWithdrawals * WITHDRAWAL_PUBDATA_BYTES + shape.nFills * FILL_PUBDATA_BYTES + shape.nFeeTokens * FEE_PUBDATA_BYTES;
 }
 
-/** The pubdata of a batch: deposit, withdrawal and fill sections in that order (docs/protocol.md §6). */
+/** The pubdata of a batch: deposit, withdrawal, fill and fee sections in that order (docs/protocol.md §6). */
 export function encodePubdata(records: BatchRecords): Uint8Array {
-  const parts = [...records.deposits.map(encodeDepositRecord), ...records.withdrawals.map(encodeWithdrawalRecord), ...records.fills.map(encodeFillRecord)];
+  const parts = [
+    ...records.deposits.map(encodeDepositRecord),
+    ...records.withdrawals.map(encodeWithdrawalRecord),
+    ...records.fills.map(encodeFillRecord),
+    ...records.fees.map(encodeFeeRecord),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -208,7 +242,8 @@ export function decodePubdata(pubdata: Uint8Array, shape: BatchShape): BatchReco
   const deposits = take(shape.nDeposits, DEPOSIT, decodeDepositRecord);
   const withdrawals = take(shape.nWithdrawals, WITHDRAWAL, decodeWithdrawalRecord);
   const fills = take(shape.nFills, FILL, decodeFillRecord);
-  return { deposits, withdrawals, fills };
+  const fees = take(shape.nFeeTokens, FEE, decodeFeeRecord);
+  return { deposits, withdrawals, fills, fees };
 }
 
 /** Pubdata as field elements: 31-byte big-endian chunks, zero-padded to 3 + 5k chunks. */

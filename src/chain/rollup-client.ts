@@ -86,7 +86,7 @@ export class RollupClient {
     const module = rollupModule(artifacts.verifierContract, options.contract ?? "Rollup");
     const parameters = {
       genesisRoot,
-      slots: [config.nDeposits, config.nWithdrawals, config.nFills].map(BigInt),
+      slots: [config.nDeposits, config.nWithdrawals, config.nFills, config.nFeeTokens].map(BigInt),
       depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
       forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
@@ -113,8 +113,9 @@ export class RollupClient {
   /** Slots per batch of each transaction type, as the contract was deployed. */
   async shape(): Promise<BatchShape> {
     const rollup = await this.contract();
-    const [nDeposits, nWithdrawals, nFills] = await Promise.all([rollup.read.depositsPerBatch(), rollup.read.withdrawalsPerBatch(), rollup.read.fillsPerBatch()]);
-    return { nDeposits: Number(nDeposits), nWithdrawals: Number(nWithdrawals), nFills: Number(nFills) };
+    const r = rollup.read;
+    const [nDeposits, nWithdrawals, nFills, nFeeTokens] = await Promise.all([r.depositsPerBatch(), r.withdrawalsPerBatch(), r.fillsPerBatch(), r.feeTokensPerBatch()]);
+    return { nDeposits: Number(nDeposits), nWithdrawals: Number(nWithdrawals), nFills: Number(nFills), nFeeTokens: Number(nFeeTokens) };
   }
 
   /** The state's tree depths and genesis root, as the contract was deployed. */

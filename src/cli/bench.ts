@@ -52,8 +52,13 @@ async function benchMoney(): Promise<void> {
   const depths = (d: { accountDepth: number; balanceDepth: number; orderDepth: number }) => `4^${d.accountDepth} / 4^${d.balanceDepth} / 4^${d.orderDepth}`;
   console.log("");
   printTable(
-    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "fill", "exit circuit (not built)"],
-    constraints.map((c) => [c.circuit, depths(c.depths), String(c.deposit), String(c.withdrawal), String(c.fill), String(c.exitCircuit)]),
+    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "fill", "fill with fees", "exit circuit (not built)"],
+    constraints.map((c) => [c.circuit, depths(c.depths), String(c.deposit), String(c.withdrawal), String(c.fill), String(c.fillWithFees), String(c.exitCircuit)]),
+  );
+  console.log("");
+  printTable(
+    ["circuit", "fee section (per batch)", "fee section per fill (L1 credit, built)", "L2 fee account, per batch", "L2 fee account, per fill"],
+    constraints.map((c) => [c.circuit, String(c.feeSection), String(c.fillWithFees - c.fill), String(c.fillWithFees - c.fill + c.l2FeeCredit.perBatchPerFill), String(c.fillWithFees - c.fill + c.l2FeeCredit.perFill)]),
   );
   console.log("");
   printTable(

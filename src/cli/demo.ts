@@ -52,9 +52,11 @@ export async function demo(argv: readonly string[]): Promise<number> {
     paid &&= arrived;
     console.log(`withdrawal of account ${w.accountId}: ${w.amount} of token ${w.tokenId} withdrawn on L2, ${w.arrived} arrived in its owner's L1 wallet: ${arrived ? "ARRIVED" : "MISSING"}`);
   }
+  const feesPaid = result.fees.credited > 0n && result.fees.claimed === result.fees.credited;
+  console.log(`operator fees: ${result.fees.credited} of token 2 credited on L1 by the batches' fee records, ${result.fees.claimed} claimed by the fee recipient: ${feesPaid ? "ARRIVED" : "MISSING"}`);
   const ok = result.onChainRoot === result.localRoot && result.onChainBatches === BigInt(rows.length);
   console.log(`\non-chain root ${short(result.onChainRoot)} after ${result.onChainBatches} batches; local root ${short(result.localRoot)}: ${ok ? "MATCH" : "MISMATCH"}`);
-  return ok && paid && result.withdrawals.length > 0 ? 0 : 1;
+  return ok && paid && feesPaid && result.withdrawals.length > 0 ? 0 : 1;
 }
 
 export function printTable(header: string[], rows: string[][]): void {

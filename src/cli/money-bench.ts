@@ -18,24 +18,39 @@ export interface TxConstraints {
   deposit: number;
   withdrawal: number;
   fill: number;
+  /** The fee section of a batch (FeeCollection: nFeeTokens fee records over nFills fills). */
+  feeSection: number;
+  /** Constraints per fill, fees included: a fill slot plus its share of the fee section. */
+  fillWithFees: number;
+  /**
+   * What crediting fees to an L2 fee account would add instead (docs/protocol.md §3): one
+   * balance-and-account update (SingleBalanceUpdate) per fill, or per fee token and batch.
+   */
+  l2FeeCredit: { perFill: number; perBatchPerFill: number };
   /** What an exit circuit would prove instead of the on-chain check (bench/circuits/ExitCheck.circom). */
   exitCircuit: number;
 }
 
 /**
- * Compiles DepositSettlement, WithdrawalSettlement and FillSettlement alone at `config`'s depths
+ * Compiles DepositSettlement, WithdrawalSettlement, FillSettlement and FeeCollection alone at `config`'s sizes
  * (r1cs only, no setup): what one slot of each type costs, without its share of the public-input
  * hash (a few constraints per pubdata byte).
  */
 export async function txConstraints(config: CircuitConfig): Promise<TxConstraints> {
-  const { accountDepth: a, balanceDepth: b, orderDepth: o } = config;
+  const { accountDepth: a, balanceDepth: b, orderDepth: o, nFills, nFeeTokens } = config;
   const count = (template: string, args: number[]) => templateConstraints(join(CIRCUITS_DIR, `${template}.circom`), `${template}(${args.join(", ")})`);
+  const fill = await count("FillSettlement", [a, b, o]);
+  const feeSection = await count("FeeCollection", [nFills, nFeeTokens]);
+  const credit = await count("SingleBalanceUpdate", [a, b]);
   return {
     circuit: config.name,
     depths: { accountDepth: a, balanceDepth: b, orderDepth: o },
     deposit: await count("DepositSettlement", [a, b]),
     withdrawal: await count("WithdrawalSettlement", [a, b]),
-    fill: await count("FillSettlement", [a, b, o]),
+    fill,
+    feeSection,
+    fillWithFees: Math.round(fill + feeSection / nFills),
+    l2FeeCredit: { perFill: credit, perBatchPerFill: Math.round((credit * nFeeTokens) / nFills) },
     exitCircuit: await templateConstraints(join(ROOT, "bench", "circuits", "ExitCheck.circom"), `ExitCheck(${a}, ${b})`),
   };
 }
@@ -78,7 +93,7 @@ export async function moneyGas(dims: StateDims): Promise<MoneyGas> {
     state.setGenesisBalance(1, 1, amount);
     const zero = "0x0000000000000000000000000000000000000000";
     const depths = [dims.accountDepth, dims.balanceDepth, dims.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n], depths, 1n, 60n, false]);
+    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n, 1n], depths, 1n, 60n, false]);
     const asOwner = await connection.viem.getContractAt("RollupHarness", rollup.address, { client: { wallet: owner! } });
     const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
     await token.write.mint([deployer!.account.address, 10n * amount]);

@@ -14,7 +14,7 @@ export class RandomOrderFlow {
 
   constructor(
     private readonly traders: readonly GenesisTrader[],
-    private readonly market: { baseToken: number; quoteToken: number; mid: bigint; spread: number; maxAmount: number; domain: bigint },
+    private readonly market: { baseToken: number; quoteToken: number; mid: bigint; spread: number; maxAmount: number; domain: bigint; maxFeeRate?: number },
     seed: number,
   ) {
     this.random = prng(seed);
@@ -33,7 +33,7 @@ export class RandomOrderFlow {
       quoteToken: this.market.quoteToken,
       side,
       validUntil: NO_EXPIRY,
-      maxFeeRate: 0,
+      maxFeeRate: this.market.maxFeeRate ?? 0,
       domain: this.market.domain,
       amount: BigInt(1 + Math.floor(this.random() * this.market.maxAmount)),
       price: this.market.mid + (side === Side.Buy ? offset : -offset),

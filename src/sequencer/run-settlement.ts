@@ -37,9 +37,14 @@ export interface SettlementRunResult {
   localRoot: bigint;
   onChainRoot: bigint;
   onChainBatches: bigint;
+  /** The fees the batches' fee records credited on L1, and what the fee recipient's claim paid. */
+  fees: { credited: bigint; claimed: bigint };
   client: RollupClient;
   genesisRoot: bigint;
 }
+
+/** The demo operator's fee rates (millionths of the quote amount): 0.2 % for takers, 0.1 % for makers. */
+export const DEMO_FEES = { taker: 2_000, maker: 1_000 } as const;
 
 /** What each demo trader deposits on L1: BASE, QUOTE. */
 export const DEMO_DEPOSIT = [1_000_000n, 100_000_000n] as const;
@@ -117,7 +122,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const domain = await client.domain();
   // Batches are stamped no later than the chain's latest block (they may not be ahead of the block that lands them).
   const chainTime = await ChainTime.start(client);
-  const sequencer = new Sequencer(config, state, [DEMO_MARKET], { domain, chainTime: () => chainTime.now() });
+  const sequencer = new Sequencer(config, state, [DEMO_MARKET], { domain, chainTime: () => chainTime.now(), fees: DEMO_FEES });
   let sealed = 0;
   const enqueue = (batch: SealedBatch) => {
     log(`sealed batch ${batch.batchNumber} (${batch.deposits} deposits, ${batch.withdrawals} withdrawals, ${batch.fills} fills, the rest padding); proving in the background ...`);
@@ -132,7 +137,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const withdrawals = traders.map((t) => signWithdrawal({ accountId: t.accountId, tokenId: DEMO_QUOTE_TOKEN, nonce: 0, amount: DEMO_WITHDRAWAL, domain }, t.key));
   for (const w of withdrawals) sequencer.withdraw(w);
 
-  const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50, domain }, options.seed ?? 1);
+  const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50, domain, maxFeeRate: DEMO_FEES.taker }, options.seed ?? 1);
   const orders = { accepted: 0, rejected: 0 };
   const maxOrders = 200 * batches;
   const target = sealed + batches;
@@ -163,6 +168,9 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     await client.claim(accountId, tokenId);
     outcomes.push({ accountId, tokenId, amount, arrived: (await quote.read.balanceOf([owner])) - before });
   }
+  // The operator's fees: credited on L1 by each batch's fee records, claimed by the fee recipient (the deployer).
+  const credited = settled.flatMap((x) => x.proved.batch.feeRecords).filter((f) => f.tokenId === DEMO_QUOTE_TOKEN).reduce((sum, f) => sum + f.amount, 0n);
+  const claimed = credited > 0n ? (await client.claim(0, DEMO_QUOTE_TOKEN)).amount : 0n;
   chainTime.stop();
-  return { settled, orders, withdrawals: outcomes, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
+  return { settled, orders, withdrawals: outcomes, fees: { credited, claimed }, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
 }

@@ -1,16 +1,17 @@
 import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
 import type { DepositRecord } from "../batch/pubdata.js";
 import type { Fill } from "../batch/fill.js";
-import { Side } from "../constants.js";
+import { FEE_RATE_BITS, Side } from "../constants.js";
 import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
 import { assertWithdrawalSignature, type SignedWithdrawal, type Withdrawal, validateWithdrawal } from "../crypto/withdrawal.js";
 import { FillRuleError } from "../batch/apply-fill.js";
+import { feeAmount } from "../batch/fill.js";
 import type { EngineEvent, ProposedFill } from "../engine/engine-event.js";
 import type { EngineCommand, EngineInput, OrderKind, TimeInForce } from "../engine/engine-input.js";
 import type { MarketConfig } from "../engine/market.js";
 import { MatchingEngine } from "../engine/matching-engine.js";
-import { ValidationError } from "../errors.js";
+import { assertUint, ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
 
@@ -35,6 +36,12 @@ export interface SequencerOptions {
    * it (docs/protocol.md §8) nor of the time its orders matched (rule F10).
    */
   chainTime?: () => number;
+  /**
+   * The fee rates the operator charges (millionths of the quote amount, docs/protocol.md §3): the
+   * taker's and the maker's of every fill. Orders must accept the higher one (`maxFeeRate`).
+   * Default: no fees.
+   */
+  fees?: { taker: number; maker: number };
 }
 
 /** What one call did: the engine's events, the fills they settled and the batches those completed. */
@@ -81,6 +88,9 @@ export class Sequencer {
   private readonly clock: () => number;
   private readonly chainTime?: () => number;
   readonly domain: bigint;
+  readonly fees: { taker: number; maker: number };
+  /** The higher of the two fee rates: what an order must accept, and what a buy reserves for fees. */
+  private readonly feeRate: number;
   private nextOrderId = 1;
   /** L1 deposits and withdrawals waiting for a batch to open (the circuit takes them before any fill). */
   private readonly pendingDeposits: DepositRecord[] = [];
@@ -101,6 +111,10 @@ export class Sequencer {
     this.domain = options.domain;
     this.clock = options.clock ?? Date.now;
     this.chainTime = options.chainTime;
+    this.fees = options.fees ?? { taker: 0, maker: 0 };
+    for (const party of ["taker", "maker"] as const) assertUint(`fees.${party}`, this.fees[party], FEE_RATE_BITS);
+    this.feeRate = Math.max(this.fees.taker, this.fees.maker);
+    if (this.feeRate > 0 && config.nFeeTokens === 0) throw new ValidationError("fees", `the circuit ${config.name} has no fee records`);
     this.builder = this.openBatch(options.nextBatchNumber ?? 1);
   }
 
@@ -233,13 +247,13 @@ export class Sequencer {
     if (o.side !== old.side || o.baseToken !== old.baseToken || o.quoteToken !== old.quoteToken) throw new ValidationError("order.side", "a replacement keeps the side and the pair");
     this.assertSigned(signed);
     const remaining = this.unfilled(o);
-    this.assertAffordable(o, remaining, reservation(old, entry.remaining)[1]);
+    this.assertAffordable(o, remaining, this.cost(old, entry.remaining));
     const result = this.run({ type: "replace", id: orderId, owner: o.accountId, price: o.price, quantity: remaining }, (e) => {
       if (e.type === "replaced" && e.id === orderId) {
-        this.reserve(old, -entry.remaining);
+        this.reserve(old, entry.remaining, 0n);
         entry.signed = signed;
         entry.remaining = remaining;
-        this.reserve(o, remaining);
+        this.reserve(o, 0n, remaining);
       }
     }, { id: orderId, signed });
     return { ...result, orderId };
@@ -299,7 +313,9 @@ export class Sequencer {
   private settle(proposed: ProposedFill): "taker" | "maker" | undefined {
     const settling = this.settling!;
     const signedOf = (id: number) => (settling.arriving?.id === id ? settling.arriving.signed : this.open.get(id)!.signed);
-    const fill: Fill = { taker: signedOf(proposed.takerId), maker: signedOf(proposed.makerId), baseAmount: proposed.quantity };
+    const fill: Fill = { taker: signedOf(proposed.takerId), maker: signedOf(proposed.makerId), baseAmount: proposed.quantity, takerFeeRate: this.fees.taker, makerFeeRate: this.fees.maker };
+    // The open batch has no fee record left for this quote token: the fill goes into the next batch.
+    if (!this.builder.collectsFeesOf(fill)) settling.sealed.push(this.sealOpenBatch());
     try {
       // Both orders were verified against their accounts' keys when admitted.
       this.builder.add(fill, { signaturesVerified: true });
@@ -322,7 +338,7 @@ export class Sequencer {
         const { accountId, tokenId } = next.forced;
         for (const [orderId, entry] of [...this.open]) {
           const o = entry.signed.order;
-          if (o.accountId === accountId && reservation(o, 1n)[0] === tokenId) this.run({ type: "cancel", id: orderId, owner: accountId });
+          if (o.accountId === accountId && reservedToken(o) === tokenId) this.run({ type: "cancel", id: orderId, owner: accountId });
         }
         this.builder.forceWithdraw(accountId, tokenId);
       } else {
@@ -372,6 +388,7 @@ export class Sequencer {
   private assertSigned(signed: SignedOrder): void {
     const o = signed.order;
     if (o.domain !== this.domain) throw new ValidationError("order.domain", `must be this deployment's domain separator ${this.domain}`, o.domain);
+    if (o.maxFeeRate < this.feeRate) throw new ValidationError("order.maxFeeRate", `must accept the operator's fee rate ${this.feeRate}`, o.maxFeeRate);
     const now = Math.floor(this.now() / 1000);
     if (o.validUntil < now) throw new ValidationError("order.validUntil", `has passed (now ${now})`, o.validUntil);
     if (!this.state.hasAccount(o.accountId)) throw new ValidationError("order.accountId", "has no account", o.accountId);
@@ -389,7 +406,8 @@ export class Sequencer {
 
   /** Refuses an order whose worst-case cost exceeds the balance not reserved (plus `released`). */
   private assertAffordable(o: Order, remaining: bigint, released: bigint): void {
-    const [token, cost] = reservation(o, remaining);
+    const token = reservedToken(o);
+    const cost = this.cost(o, remaining);
     const available = this.state.balance(o.accountId, token) - this.reservedOf(o.accountId, token) + released;
     if (cost > available) throw new ValidationError("order.amount", `needs ${cost} of token ${token}, ${available} available`, o.amount);
   }
@@ -398,12 +416,12 @@ export class Sequencer {
     this.open.set(orderId, { signed, remaining });
     this.bySlotId.set(slotId(signed.order), orderId);
     this.slotOwners.set(this.slotKey(signed.order), orderId);
-    this.reserve(signed.order, remaining);
+    this.reserve(signed.order, 0n, remaining);
   }
 
   /** `amount` of an open order is gone (filled, cancelled or expired): release it, forget the order when nothing is left. */
   private consume(orderId: number, entry: OpenEntry, amount: bigint): void {
-    this.reserve(entry.signed.order, -amount);
+    this.reserve(entry.signed.order, entry.remaining, entry.remaining - amount);
     entry.remaining -= amount;
     if (entry.remaining > 0n) return;
     this.open.delete(orderId);
@@ -415,10 +433,21 @@ export class Sequencer {
     return this.reserved.get(`${accountId}:${token}`) ?? 0n;
   }
 
-  /** Reserves (or, for a negative `baseAmount`, releases) what `baseAmount` of `order` can cost. */
-  private reserve(order: Order, baseAmount: bigint): void {
-    const [token, amount] = reservation(order, baseAmount);
-    this.reserveAmount(order.accountId, token, amount);
+  /** Moves `order`'s reservation from what `from` open base units can cost to what `to` can. */
+  private reserve(order: Order, from: bigint, to: bigint): void {
+    this.reserveAmount(order.accountId, reservedToken(order), this.cost(order, to) - this.cost(order, from));
+  }
+
+  /**
+   * What `remaining` open base units of an order can cost at most: for a buy, quote at its limit
+   * price plus the fee on it at the operator's higher rate (the fee of each fill is rounded down,
+   * so the fills of an order never cost more than this); for a sell, base (its fee comes out of
+   * the quote it receives).
+   */
+  private cost(order: Order, remaining: bigint): bigint {
+    if (order.side === Side.Sell) return remaining;
+    const quote = remaining * order.price;
+    return quote + feeAmount(quote, this.feeRate);
   }
 
   private reserveAmount(accountId: number, token: number, amount: bigint): void {
@@ -432,7 +461,7 @@ export class Sequencer {
 
 const slotId = (o: Order) => `${o.accountId}:${o.storageId}`;
 
-/** What `baseAmount` of an order can cost at most: quote at its limit price for a buy, base for a sell. */
-function reservation(order: Order, baseAmount: bigint): [token: number, amount: bigint] {
-  return order.side === Side.Buy ? [order.quoteToken, baseAmount * order.price] : [order.baseToken, baseAmount];
+/** The token an open order reserves: quote for a buy, base for a sell. */
+function reservedToken(order: Order): number {
+  return order.side === Side.Buy ? order.quoteToken : order.baseToken;
 }

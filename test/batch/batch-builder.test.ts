@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { applyFill, applyRecord, fillRecord, FillRuleError } from "../../src/batch/apply-fill.js";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
-import { decodePubdata, encodeFillRecord, decodeFillRecord, pubdataChunks, PADDING_RECORD, type FillRecord } from "../../src/batch/pubdata.js";
+import { decodeFeeRecord, decodePubdata, encodeFeeRecord, encodeFillRecord, decodeFillRecord, pubdataChunks, PADDING_FEE, PADDING_RECORD, type FillRecord } from "../../src/batch/pubdata.js";
 import { publicInputHash } from "../../src/batch/public-input.js";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { ValidationError } from "../../src/errors.js";
@@ -18,15 +18,23 @@ const cfg = CIRCUIT_CONFIGS.demo;
 describe("batch: fills, pubdata and the public input", () => {
   before(initCrypto);
 
-  it("encodes a fill record in 46 big-endian bytes behind its type byte and decodes it back", () => {
-    const r: FillRecord = { takerAccountId: 0x01020304, makerAccountId: 5, takerStorageId: 6, makerStorageId: 7, baseToken: 0x0809, quoteToken: 10, takerSide: Side.Sell, baseAmount: 11n, quoteAmount: (1n << 96n) - 1n };
+  it("encodes a fill record in 50 big-endian bytes behind its type byte and decodes it back", () => {
+    const r: FillRecord = { takerAccountId: 0x01020304, makerAccountId: 5, takerStorageId: 6, makerStorageId: 7, baseToken: 0x0809, quoteToken: 10, takerSide: Side.Sell, baseAmount: 11n, quoteAmount: (1n << 96n) - 1n, takerFeeRate: 0x1234, makerFeeRate: 65535 };
     const bytes = encodeFillRecord(r);
-    expect(bytes).to.have.length(46);
+    expect(bytes).to.have.length(50);
+    expect([...bytes.subarray(46, 50)]).to.deep.equal([0x12, 0x34, 0xff, 0xff]);
     expect(bytes[0]).to.equal(1);
     expect([...bytes.subarray(1, 5)]).to.deep.equal([1, 2, 3, 4]);
     expect([...bytes.subarray(17, 22)]).to.deep.equal([8, 9, 0, 10, 1]);
     expect(decodeFillRecord(bytes)).to.deep.equal(r);
     expect([...encodeFillRecord(PADDING_RECORD)].every((b) => b === 0)).to.equal(true);
+  });
+
+  it("encodes a fee record in 15 bytes behind type byte 5, padding as zero bytes", () => {
+    const bytes = encodeFeeRecord({ tokenId: 0x0102, amount: 0x0304n });
+    expect([...bytes]).to.deep.equal([5, 1, 2, ...new Array(10).fill(0), 3, 4]);
+    expect(decodeFeeRecord(bytes)).to.deep.equal({ tokenId: 0x0102, amount: 0x0304n });
+    expect([...encodeFeeRecord(PADDING_FEE)].every((b) => b === 0)).to.equal(true);
   });
 
   it("cuts pubdata into 31-byte chunks padded to 2 + 5k", () => {
@@ -67,6 +75,32 @@ describe("batch: fills, pubdata and the public input", () => {
     expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
   });
 
+  it("charges each party its fee in the quote token, totals the fees in the fee section, and the pubdata alone rebuilds the new root", async () => {
+    const { state, buyFill } = await scenario(cfg);
+    const genesis = state.clone();
+    const b = new BatchBuilder(cfg, state, testHeader(1));
+    // 40 base at 50: quote 2,000; the taker (buyer) pays 0.3 % = 6 on top, the maker (seller) 0.1 % = 2 out of it.
+    b.add({ ...buyFill({ taker: { maxFeeRate: 3_000 }, maker: { maxFeeRate: 1_000 } }), takerFeeRate: 3_000, makerFeeRate: 1_000 });
+    const sealed = b.seal();
+    expect(state.balance(1, QUOTE)).to.equal(100_000_000n - 2_000n - 6n);
+    expect(state.balance(2, QUOTE)).to.equal(100_000_000n + 2_000n - 2n);
+    expect(sealed.records[0]).to.include({ takerFeeRate: 3_000, makerFeeRate: 1_000 });
+    expect(sealed.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    expect(decodePubdata(sealed.pubdata, cfg).fees).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
+  });
+
+  it("refuses a fill whose fees need a fee record the batch has no room for (ValidationError), changing nothing", async () => {
+    const s = await scenario(cfg);
+    const b = new BatchBuilder({ ...cfg, nFeeTokens: 0 }, s.state, testHeader(1));
+    const fill = { ...s.buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 };
+    const root = s.state.root;
+    expect(b.collectsFeesOf(fill)).to.equal(false);
+    expect(() => b.add(fill)).to.throw(ValidationError, "fee");
+    expect(s.state.root).to.equal(root);
+    b.add(s.buyFill()); // no fees: no fee record needed
+  });
+
   describe("rejects each broken rule with a FillRuleError and leaves the state unchanged", () => {
     const cases: [string, string, (s: Awaited<ReturnType<typeof scenario>>) => Parameters<typeof applyFill>[1]][] = [
       ["F1", "bad signature", ({ buyFill }) => {
@@ -77,6 +111,12 @@ describe("batch: fills, pubdata and the public input", () => {
       ["F1", "maker signed for another deployment (domain)", ({ buyFill }) => buyFill({ maker: { domain: 12345n } })],
       ["F10", "taker expired before the batch timestamp", ({ buyFill }) => buyFill({ taker: { validUntil: 999 } })],
       ["F10", "maker expired before the batch timestamp", ({ buyFill }) => buyFill({ maker: { validUntil: 0 } })],
+      ["F11", "a taker fee rate above the taker's maxFeeRate", ({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 99 } }), takerFeeRate: 100 })],
+      ["F11", "a maker fee rate above the maker's maxFeeRate", ({ buyFill }) => ({ ...buyFill(), makerFeeRate: 1 })],
+      ["F7", "a buyer who can pay the quote amount but not its fee on top", ({ buyFill }) => ({
+        ...buyFill({ taker: { price: 111n, amount: 900_000n, maxFeeRate: 20_000 }, maker: { price: 111n, amount: 900_000n }, baseAmount: 900_000n }),
+        takerFeeRate: 20_000,
+      })],
       ["F2", "wrong token pair", ({ buyFill }) => buyFill({ maker: { quoteToken: 3 } })],
       ["F3", "same side", ({ buyFill }) => buyFill({ maker: { side: Side.Buy } })],
       ["F4", "price beyond the taker's limit", ({ buyFill }) => buyFill({ taker: { price: 49n } })],

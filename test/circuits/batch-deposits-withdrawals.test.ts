@@ -112,7 +112,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       const batch = await deposit(() => topUp(2, QUOTE, 5n));
       const input = tampered(batch);
       input.depositBalances = ["1"];
-      await expectRejectedAt(wasm, input, "QuadMerkleUpdate", "before.root === oldRoot");
+      await expectRejectedAt(wasm, input, "QuadMerkleUpdate", "roots.roots[0] === oldRoot");
     });
 
     it("D5: a public input over a tampered deposit record (a forged amount)", async () => {
@@ -145,17 +145,17 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
         const w = withdrawal(s);
         return { ...w, signature: { ...w.signature, s: w.signature.s + 1n } };
       });
-      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(wasm, batch.circuitInput, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("W2: a signature by another account's key", async () => {
       const batch = await withdraw((s) => withdrawal(s, {}, s.traders[1]!.key));
-      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(wasm, batch.circuitInput, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("W2: a withdrawal signed for another deployment (domain)", async () => {
       const batch = await withdraw((s) => withdrawal(s, { domain: 12345n }));
-      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(wasm, batch.circuitInput, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("W2: a signed withdrawal with its amount raised", async () => {
@@ -163,7 +163,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
         const w = withdrawal(s);
         return { ...w, withdrawal: { ...w.withdrawal, amount: 5_000n } };
       });
-      await expectRejectedAt(wasm, batch.circuitInput, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(wasm, batch.circuitInput, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("W3: a withdrawal replayed with its spent nonce", async () => {
@@ -175,7 +175,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
           new BatchBuilder(cfg, s.state, testHeader(1)).withdraw(first);
         },
       );
-      await expectRejectedAt(wasm, batch.circuitInput, "QuadMerkleUpdate", "before.root === oldRoot");
+      await expectRejectedAt(wasm, batch.circuitInput, "QuadMerkleUpdate", "roots.roots[0] === oldRoot");
     });
 
     it("W3: a withdrawal whose nonce would pass 2^32", async () => {
@@ -199,7 +199,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       const batch = await withdraw((s) => withdrawal(s));
       const input = tampered(batch);
       input.withdrawalBalances = ["200000000"];
-      await expectRejectedAt(wasm, input, "QuadMerkleUpdate", "before.root === oldRoot");
+      await expectRejectedAt(wasm, input, "QuadMerkleUpdate", "roots.roots[0] === oldRoot");
     });
 
     it("a public input over a tampered withdrawal record (a larger payout on L1)", async () => {

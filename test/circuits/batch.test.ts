@@ -47,6 +47,21 @@ describe("circuit: Batch (test size)", function () {
     expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
   });
 
+  it("accepts a fill with fees: each party pays its own, and the fee record carries their sum", async () => {
+    const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 }, maker: { maxFeeRate: 1_000 } }), takerFeeRate: 3_000, makerFeeRate: 1_000 }));
+    expect(batch.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
+  });
+
+  it("accepts a signature's other encoding S + l (l the order of B8): the S < l check is dropped on purpose, it only rules out malleability", async () => {
+    const L = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
+    const batch = await sealed((s) => {
+      const f = s.buyFill();
+      return { ...f, taker: { ...f.taker, signature: { ...f.taker.signature, s: f.taker.signature.s + L } } };
+    });
+    expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
+  });
+
   it("accepts a batch of padding only, with an unchanged root", async () => {
     const s = await scenario(cfg);
     const batch = new BatchBuilder(cfg, s.state, testHeader(1)).seal();
@@ -69,24 +84,24 @@ describe("circuit: Batch (test size)", function () {
         const f = s.buyFill();
         return { ...f, taker: { ...f.taker, signature: { ...f.taker.signature, s: f.taker.signature.s + 1n } } };
       });
-      await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(batch, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("F1: a signature by another account's key", async () => {
       const batch = await sealed(({ buyFill, traders, order }) => ({ ...buyFill(), maker: signOrder(order(traders[1]!, { side: Side.Sell }), traders[2]!.key) }));
-      await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(batch, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("F1: an order signed for another deployment (domain), with a valid signature for it", async () => {
       const batch = await sealed(({ buyFill }) => buyFill({ maker: { domain: 12345n } }));
-      await expectRejectedAt(batch, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(batch, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("F1: a batch that claims another domain for orders signed for it (forged public input)", async () => {
       const batch = await sealed(({ buyFill }) => buyFill());
       const other = { ...batch, domain: 12345n };
       const input = { ...batch.circuitInput, domain: "12345", publicInput: String(publicInputWith(other, {})) };
-      await expectRejectedAt(input, "KeyedSignatureVerifier", "sig.M <== M", "ForceEqualIfEnabled");
+      await expectRejectedAt(input, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
     it("F10: a taker order that expired before the batch timestamp", async () => {
@@ -118,6 +133,38 @@ describe("circuit: Batch (test size)", function () {
         baseAmount: 30n,
       }));
       await expectRejectedAt(batch, "FillSettlement", "zeroPrice[p].out * enabled");
+    });
+
+    it("F11: a taker fee rate above the taker's maxFeeRate", async () => {
+      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 2_999 } }), takerFeeRate: 3_000 }));
+      await expectRejectedAt(batch, "FillSettlement", "rateOk[p].out");
+    });
+
+    it("F11: a maker fee rate above the maker's maxFeeRate (0: no fees accepted)", async () => {
+      const batch = await sealed(({ buyFill }) => ({ ...buyFill(), makerFeeRate: 1 }));
+      await expectRejectedAt(batch, "FillSettlement", "rateOk[p].out");
+    });
+
+    it("F11: fees published higher than the fills charged (forged fee record)", async () => {
+      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
+      const forged = publicInputWith(batch, { fees: [{ tokenId: QUOTE, amount: 7n }] });
+      await expectRejectedAt({ ...batch.circuitInput, publicInput: String(forged) }, "Batch", "hash.out === publicInput");
+    });
+
+    it("F11: a fee slot credited in another token than the fill's quote token", async () => {
+      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
+      const forged = publicInputWith(batch, { fees: [{ tokenId: BASE, amount: 6n }] });
+      await expectRejectedAt({ ...batch.circuitInput, feeTokens: [String(BASE)], publicInput: String(forged) }, "FeeCollection", "feeTokens[j] - quoteTokens[i]");
+    });
+
+    it("F11: a fill whose fees go to no fee slot", async () => {
+      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
+      await expectRejectedAt({ ...batch.circuitInput, feeSlots: ["1"] }, "FeeCollection", "count === 1");
+    });
+
+    it("a fee record with no fees that names a token (padding that carries data)", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill());
+      await expectRejectedAt({ ...batch.circuitInput, feeTokens: [String(QUOTE)] }, "FeeCollection", "feeTokens[j] * isPadding[j].out");
     });
 
     it("F2: a different token pair", async () => {
@@ -232,7 +279,7 @@ describe("circuit: Batch (test size)", function () {
       const batch = await sealed((s) => s.buyFill());
       const input = structuredClone(batch.circuitInput) as { balances: string[][][] };
       input.balances[0]![0]![0] = "1000001";
-      await expectRejectedAt(input, "QuadMerkleUpdate", "before.root === oldRoot");
+      await expectRejectedAt(input, "QuadMerkleUpdate", "roots.roots[0] === oldRoot");
     });
 
     it("F9: a public input over tampered pubdata", async () => {
@@ -245,6 +292,13 @@ describe("circuit: Batch (test size)", function () {
       // Consistent Merkle witnesses for account 1, zero amounts: only the padding rule breaks.
       const batch = await sealed(() => ({ ...PADDING_FILL, taker: { ...PADDING_FILL.taker, order: { ...PADDING_FILL.taker.order, accountId: 1 } } }));
       await expectRejectedAt(batch, "FillSettlement", "orders[p][ACCOUNT] * isPadding.out");
+    });
+
+    it("padding that carries a fee rate", async () => {
+      const batch = await sealed(() => PADDING_FILL);
+      const input = structuredClone(batch.circuitInput) as { feeRates: string[][] };
+      input.feeRates[0] = ["5", "0"];
+      await expectRejectedAt(input, "FillSettlement", "feeRates[0] * isPadding.out");
     });
   });
 });

@@ -114,7 +114,7 @@ describe("contracts: operator role and deploy guard", function () {
       const verifier = await foreign.viem.getContractAt("IGroth16Verifier", deployed.address);
       expect(await verifier.read.INSECURE_DEV_SETUP()).to.equal(true);
       const zero = "0x0000000000000000000000000000000000000000";
-      const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
+      const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
       await expectRevert(foreign.viem.deployContract("Rollup", args(false)), "InsecureVerifier");
       await foreign.viem.deployContract("Rollup", args(true));
     });

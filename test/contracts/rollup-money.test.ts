@@ -12,7 +12,7 @@ import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import type { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { bareHarness, type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
-import { BASE, scenario } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
 
 /** The order-2 point (0, -1): adding it moves a key out of the prime-order subgroup. */
 const ORDER_2 = { ax: 0n, ay: SNARK_FIELD - 1n };
@@ -26,6 +26,8 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
   let valid: ProvedBatch;
   /** A valid state transition that skips deposit 0 and consumes deposit 1 (a top-up of account 5). */
   let skipping: ProvedBatch;
+  /** Batch 1: trader 1 buys 40 BASE at 50 from trader 2, paying 6 QUOTE in fees, trader 2 paying 2. */
+  let withFees: ProvedBatch;
   /** Account 5's key (crypto is ready only once `scenario` ran). */
   let alice: KeyPair;
   const create = (): DepositRecord => ({ accountId: FIRST_ACCOUNT, tokenId: BASE, amount: 1_000n, ...alice.publicKey });
@@ -38,10 +40,10 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
     const key = alice.publicKey;
     const deposit0: DepositRecord = { accountId: FIRST_ACCOUNT, tokenId: BASE, amount: 1_000n, ax: key.ax, ay: key.ay };
     const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { contract: "RollupHarness", firstAccountId: FIRST_ACCOUNT }));
-    const prove = async (build: (b: BatchBuilder, state: RollupState) => void) => {
-      const s = await scenario(artifacts.config);
+    const prove = async (build: (b: BatchBuilder, state: RollupState, s: Awaited<ReturnType<typeof scenario>>) => void) => {
+      const s = await scenario(artifacts.config, header.domain);
       const b = new BatchBuilder(artifacts.config, s.state, header);
-      build(b, s.state);
+      build(b, s.state, s);
       const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
       try {
         return await pool.prove(b.seal());
@@ -54,6 +56,7 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
       b.withdraw(signWithdrawal({ accountId: FIRST_ACCOUNT, tokenId: BASE, nonce: 0, amount: 400n, domain: header.domain }, alice));
     });
     skipping = await prove((b) => b.deposit({ accountId: FIRST_ACCOUNT, tokenId: BASE, amount: 50n, ax: 0n, ay: 0n }, { check: false }));
+    withFees = await prove((b, _, s) => b.add({ ...s.buyFill({ taker: { maxFeeRate: 3_000 }, maker: { maxFeeRate: 1_000 } }), takerFeeRate: 3_000, makerFeeRate: 1_000 }));
   });
 
   const chain = freshChainPerTest();
@@ -79,6 +82,30 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
 
   const submit = (rollup: Awaited<ReturnType<typeof deploy>>["rollup"], p: ProvedBatch) =>
     rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, BigInt(p.batch.timestamp), toHex(p.batch.pubdata), proofCalldata(p.proof)]);
+
+  it("credits a batch's fee records to the fee account on L1; the fee recipient claims them once, and only the owner changes it", async () => {
+    const { client, rollup, tokens, wallet, other } = await deploy();
+    // The genesis of this test is not backed on L1: a deposit puts QUOTE in the contract to pay from.
+    await client.depositNewAccount(getAddress(other.account.address), alice.publicKey, QUOTE, 1_000n);
+    expect(withFees.batch.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    await client.submit(withFees);
+    expect(await rollup.read.owed([0n, BigInt(QUOTE)])).to.equal(8n);
+    const recipient = getAddress(wallet.account.address);
+    const before = await tokens[1]!.read.balanceOf([recipient]);
+    expect(await client.claim(0, QUOTE)).to.include({ amount: 8n, to: recipient });
+    expect(await tokens[1]!.read.balanceOf([recipient])).to.equal(before + 8n);
+    await expectRevert(client.claim(0, QUOTE), "NothingToClaim");
+    const asOther = await connection.viem.getContractAt("RollupHarness", client.address, { client: { wallet: other } });
+    await expectRevert(asOther.write.setFeeRecipient([other.account.address]), "OwnableUnauthorizedAccount");
+    await rollup.write.setFeeRecipient([other.account.address]);
+    expect(await rollup.read.accountOwner([0n])).to.equal(getAddress(other.account.address));
+  });
+
+  it("account 0 (the fee account) is no L2 account: deposits to it and forced withdrawals from it are refused", async () => {
+    const { client, rollup } = await deploy();
+    await expectRevert(client.deposit(0, BASE, 10n), "UnknownAccount");
+    await expectRevert(rollup.write.requestWithdrawal([0n, BigInt(BASE)]), "NotAccountOwner");
+  });
 
   it("deposit -> batch with the deposit and a withdrawal -> claim pays the owner exactly once", async () => {
     const { client, rollup, tokens, other } = await deploy();

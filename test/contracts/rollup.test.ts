@@ -149,14 +149,14 @@ describe("contracts: Rollup", function () {
   it("refuses tree depths out of range and a first account id of 0 (InvalidConfiguration)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
     for (const [depths, first] of [[[0n, 1n, 1n], 1n], [[17n, 1n, 1n], 1n], [[2n, 0n, 1n], 1n], [[2n, 9n, 1n], 1n], [[2n, 1n, 0n], 1n], [[2n, 1n, 17n], 1n], [[2n, 1n, 1n], 0n]] as const) {
-      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
+      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
     }
-    await connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
+    await connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
   });
 
   it("refuses a genesis root outside the field (RootNotInField)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
+    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
   });
 
   it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {

@@ -12,12 +12,15 @@ import { initCrypto } from "../../src/crypto/index.js";
 import { prng } from "../../src/prng.js";
 import { BASE, QUOTE, TEST_DOMAIN } from "../helpers/fixtures.js";
 
+/** The operator's fee rates in these tests (millionths): every fill pays fees. */
+const FEES = { taker: 2_500, maker: 1_000 };
+
 async function setup(cfg: CircuitConfig, balances: Record<number, bigint>[]) {
   await initCrypto();
   const { state, traders } = demoGenesis(cfg, balances.length);
   for (const [i, b] of balances.entries()) for (const [token, amount] of Object.entries(b)) state.setGenesisBalance(i + 1, Number(token), amount);
   const genesis = state.clone();
-  const seq = new Sequencer(cfg, state, [DEMO_MARKET], { domain: TEST_DOMAIN, clock: () => 1_000 });
+  const seq = new Sequencer(cfg, state, [DEMO_MARKET], { domain: TEST_DOMAIN, clock: () => 1_000, fees: FEES });
   const sealed: SealedBatch[] = [];
   const order = (t: GenesisTrader, fields: Partial<Order> & Pick<Order, "side" | "amount" | "price">): Order => ({
     accountId: t.accountId,
@@ -25,7 +28,7 @@ async function setup(cfg: CircuitConfig, balances: Record<number, bigint>[]) {
     baseToken: BASE,
     quoteToken: QUOTE,
     validUntil: NO_EXPIRY,
-    maxFeeRate: 0,
+    maxFeeRate: 5_000,
     domain: TEST_DOMAIN,
     ...fields,
   });
@@ -52,7 +55,8 @@ function assertAgreement({ seq, state, genesis, sealed }: Awaited<ReturnType<typ
   const add = (accountId: number, token: number, amount: bigint) => expected.set(`${accountId}:${token}`, (expected.get(`${accountId}:${token}`) ?? 0n) + amount);
   for (const { orderId, order, remaining } of open) {
     expect(seq.engine.order(orderId)?.remaining, `engine's remaining of order ${orderId}`).to.equal(remaining);
-    if (order.side === Side.Buy) add(order.accountId, order.quoteToken, remaining * order.price);
+    // A buy reserves its quote at its limit price plus the fee on it at the higher of the operator's rates.
+    if (order.side === Side.Buy) add(order.accountId, order.quoteToken, remaining * order.price + (remaining * order.price * 2_500n) / 1_000_000n);
     else add(order.accountId, order.baseToken, remaining);
   }
   for (const w of seq.waitingWithdrawals) add(w.accountId, w.tokenId, w.amount);
@@ -70,6 +74,13 @@ function assertAgreement({ seq, state, genesis, sealed }: Awaited<ReturnType<typ
   const rebuilt = genesis.clone();
   for (const b of sealed) applyPubdata(rebuilt, b.pubdata, seq.config);
   expect(rebuilt.root, "the sealed pubdata rebuilds the state").to.equal(state.root);
+  // Nothing is created or lost: what the genesis held is what the accounts hold, plus what left by
+  // withdrawals, plus the fees the batches' fee records credit to the operator on L1.
+  for (const token of [BASE, QUOTE]) {
+    const held = (st: typeof state) => [1, 2, 3, 4].filter((a) => st.hasAccount(a)).reduce((sum, a) => sum + st.balance(a, token), 0n);
+    const left = sealed.flatMap((b) => [...b.withdrawalRecords, ...b.feeRecords]).filter((r) => r.tokenId === token).reduce((sum, r) => sum + r.amount, 0n);
+    expect(held(state) + left, `token ${token} conserved`).to.equal(held(genesis));
+  }
 }
 
 /** Seals until nothing is left, then checks the agreement including the rebuild from pubdata. */

@@ -7,8 +7,9 @@ import type { EngineEvent } from "../../src/engine/engine-event.js";
 import type { MarketConfig } from "../../src/engine/market.js";
 import { MatchingEngine } from "../../src/engine/matching-engine.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
-import { DEMO_MARKET } from "../../src/state/genesis.js";
-import { scenario, TEST_DOMAIN } from "../helpers/fixtures.js";
+import { DEMO_MARKET, type GenesisTrader } from "../../src/state/genesis.js";
+import type { Order } from "../../src/crypto/order-hash.js";
+import { BASE, QUOTE, scenario, TEST_DOMAIN } from "../helpers/fixtures.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
@@ -85,6 +86,30 @@ describe("sequencer: admission, matching and batch cutting", () => {
     chain = 20; // ahead of the clock: the clock's second (10) wins
     expect(seq.seal()).to.include({ batchNumber: 1, timestamp: 3 });
     expect(seq.seal()).to.include({ batchNumber: 2, timestamp: 10 });
+  });
+
+  it("charges the operator's fees: refuses orders that do not accept them, reserves them on buys, and seals a batch when a fill needs a fee record it has no room for", async () => {
+    const s = await scenario(cfg);
+    const inverse = { ...DEMO_MARKET, id: 2, baseToken: QUOTE, quoteToken: BASE };
+    const seq = new Sequencer(cfg, s.state, [DEMO_MARKET, inverse], { domain: TEST_DOMAIN, clock: () => 1_000, fees: { taker: 2_000, maker: 1_000 } });
+    const [a, b] = s.traders as [GenesisTrader, GenesisTrader];
+    const o = (t: GenesisTrader, fields: Partial<Order> & Pick<Order, "side">) => signOrder(s.order(t, { maxFeeRate: 2_000, ...fields }), t.key);
+    expect(() => seq.submit(o(a, { side: Side.Buy, maxFeeRate: 1_999 }))).to.throw(ValidationError).with.property("field", "order.maxFeeRate");
+    // A buy of 10 at 50 reserves 500 quote + 1 fee (2,000 millionths of 500).
+    seq.submit(o(a, { side: Side.Buy, amount: 10n, price: 50n }));
+    expect(seq.reservedAmount(a.accountId, QUOTE)).to.equal(501n);
+    const first = seq.submit(o(b, { side: Side.Sell, amount: 10n, price: 50n }));
+    expect(first.fills[0]).to.include({ takerFeeRate: 2_000, makerFeeRate: 1_000 });
+    // The taker (seller) receives 500 less its fee of 1; the maker (buyer) pays 500 plus its fee of 0 (⌊500 · 1,000 / 10^6⌋).
+    expect(s.state.balance(b.accountId, QUOTE)).to.equal(100_000_000n + 499n);
+    expect(s.state.balance(a.accountId, QUOTE)).to.equal(100_000_000n - 500n);
+    // A fill in the inverse market pays its fees in BASE: the open batch's one fee record holds QUOTE, so it seals first.
+    seq.submit(o(a, { side: Side.Sell, storageId: 1, baseToken: QUOTE, quoteToken: BASE, amount: 1_000n, price: 2n }));
+    const second = seq.submit(o(b, { side: Side.Buy, storageId: 1, baseToken: QUOTE, quoteToken: BASE, amount: 1_000n, price: 2n }));
+    expect(second.fills).to.have.length(1);
+    expect(second.sealed).to.have.length(1);
+    expect(second.sealed[0]!.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 1n }]);
+    expect(seq.seal().feeRecords).to.deep.equal([{ tokenId: BASE, amount: 4n + 2n }]);
   });
 
   it("reserves balance for open orders and releases it on cancel", async () => {
