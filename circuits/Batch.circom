@@ -4,17 +4,18 @@ include "../node_modules/circomlib/circuits/bitify.circom";
 include "ProtocolConstants.circom";
 include "DepositSettlement.circom";
 include "WithdrawalSettlement.circom";
+include "CancelSettlement.circom";
 include "FillSettlement.circom";
 include "FeeCollection.circom";
 include "PublicInputHash.circom";
 
 // The batch circuit (docs/protocol.md §4, §6): nDeposits deposit slots, then nWithdrawals
-// withdrawal slots, then nFills fill slots, applied in that order, take the state from oldRoot to
-// newRoot, and nFeeTokens fee records total the fills' fees; the only public signal is
-// publicInput = hash(oldRoot, newRoot, header, domain, pubdata) with
-// header = batchNumber + timestamp*2^32, the pubdata being the records of the four sections in
+// withdrawal slots, then nCancels cancel slots, then nFills fill slots, applied in that order, take
+// the state from oldRoot to newRoot, and nFeeTokens fee records total the fills' fees; the only
+// public signal is publicInput = hash(oldRoot, newRoot, header, domain, pubdata) with
+// header = batchNumber + timestamp*2^32, the pubdata being the records of the five sections in
 // that order. Signatures are checked for `domain`, order expiries against `timestamp`.
-template Batch(nDeposits, nWithdrawals, nFills, nFeeTokens, accountDepth, balanceDepth, orderDepth) {
+template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDepth, balanceDepth, orderDepth) {
     signal input publicInput;
     signal input oldRoot;
     signal input newRoot;
@@ -38,6 +39,15 @@ template Batch(nDeposits, nWithdrawals, nFills, nFeeTokens, accountDepth, balanc
     signal input withdrawalOrderRoots[nWithdrawals];
     signal input withdrawalAccountPaths[nWithdrawals][accountDepth][3];
 
+    signal input cancels[nCancels][2];
+    signal input cancelSignatures[nCancels][3];
+    signal input cancelKeys[nCancels][2];
+    signal input cancelNonces[nCancels];
+    signal input cancelBalanceRoots[nCancels];
+    signal input cancelSlots[nCancels][2];
+    signal input cancelSlotPaths[nCancels][orderDepth][3];
+    signal input cancelAccountPaths[nCancels][accountDepth][3];
+
     signal input orders[nFills][2][9];
     signal input signatures[nFills][2][3];
     signal input baseAmount[nFills];
@@ -59,12 +69,13 @@ template Batch(nDeposits, nWithdrawals, nFills, nFeeTokens, accountDepth, balanc
 
     var DEPOSIT_BITS = DEPOSIT_PUBDATA_BYTES() * 8;
     var WITHDRAWAL_BITS = WITHDRAWAL_PUBDATA_BYTES() * 8;
+    var CANCEL_BITS = CANCEL_PUBDATA_BYTES() * 8;
     var FILL_BITS = FILL_PUBDATA_BYTES() * 8;
     var FEE_BITS = nFeeTokens * FEE_PUBDATA_BYTES() * 8;
-    component hash = PublicInputHash(nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES() + nFeeTokens * FEE_PUBDATA_BYTES());
+    component hash = PublicInputHash(nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nCancels * CANCEL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES() + nFeeTokens * FEE_PUBDATA_BYTES());
     var bit = 0;
     // The root after each transaction, in order.
-    signal roots[nDeposits + nWithdrawals + nFills + 1];
+    signal roots[nDeposits + nWithdrawals + nCancels + nFills + 1];
     roots[0] <== oldRoot;
 
     component deposit[nDeposits];
@@ -99,9 +110,27 @@ template Batch(nDeposits, nWithdrawals, nFills, nFeeTokens, accountDepth, balanc
         for (var b = 0; b < WITHDRAWAL_BITS; b++) { hash.bits[bit] <== withdrawal[i].pubdata[b]; bit++; }
     }
 
+    component cancel[nCancels];
+    for (var i = 0; i < nCancels; i++) {
+        var t = nDeposits + nWithdrawals + i;
+        cancel[i] = CancelSettlement(accountDepth, orderDepth);
+        cancel[i].rootIn <== roots[t];
+        cancel[i].domain <== domain;
+        cancel[i].cancel <== cancels[i];
+        cancel[i].signature <== cancelSignatures[i];
+        cancel[i].key <== cancelKeys[i];
+        cancel[i].nonce <== cancelNonces[i];
+        cancel[i].balanceRoot <== cancelBalanceRoots[i];
+        cancel[i].slot <== cancelSlots[i];
+        cancel[i].slotPath <== cancelSlotPaths[i];
+        cancel[i].accountPath <== cancelAccountPaths[i];
+        roots[t + 1] <== cancel[i].rootOut;
+        for (var b = 0; b < CANCEL_BITS; b++) { hash.bits[bit] <== cancel[i].pubdata[b]; bit++; }
+    }
+
     component fill[nFills];
     for (var i = 0; i < nFills; i++) {
-        var t = nDeposits + nWithdrawals + i;
+        var t = nDeposits + nWithdrawals + nCancels + i;
         fill[i] = FillSettlement(accountDepth, balanceDepth, orderDepth);
         fill[i].rootIn <== roots[t];
         fill[i].domain <== domain;
@@ -120,7 +149,7 @@ template Batch(nDeposits, nWithdrawals, nFills, nFeeTokens, accountDepth, balanc
         roots[t + 1] <== fill[i].rootOut;
         for (var b = 0; b < FILL_BITS; b++) { hash.bits[bit] <== fill[i].pubdata[b]; bit++; }
     }
-    roots[nDeposits + nWithdrawals + nFills] === newRoot;
+    roots[nDeposits + nWithdrawals + nCancels + nFills] === newRoot;
 
     // The fee section: the fills' fees per quote token, credited on L1.
     component feeSection = FeeCollection(nFills, nFeeTokens);

@@ -18,11 +18,15 @@ function TX_DEPOSIT() { return 2; }
 function TX_WITHDRAWAL() { return 3; }
 function TX_FORCED_WITHDRAWAL() { return 4; }
 function TX_FEE() { return 5; }
+function TX_CANCEL() { return 6; }
 function FILL_PUBDATA_BYTES() { return 50; }
 function FEE_PUBDATA_BYTES() { return 15; }
 function DEPOSIT_PUBDATA_BYTES() { return 83; }
 function WITHDRAWAL_PUBDATA_BYTES() { return 19; }
+function CANCEL_PUBDATA_BYTES() { return 9; }
 function WITHDRAWAL_TAG() { return 1461501637330902918203684832716283019655932542976; }
+function CANCEL_TAG() { return 2923003274661805836407369665432566039311865085952; }
+function FULLY_FILLED() { return 79228162514264337593543950335; }
 function PUBDATA_CHUNK_BYTES() { return 31; }
 function HASH_INPUTS() { return 6; }
 function FIRST_HASH_CHUNKS() { return 2; }

@@ -18,6 +18,7 @@ import {
     TX_FEE,
     DEPOSIT_PUBDATA_BYTES,
     WITHDRAWAL_PUBDATA_BYTES,
+    CANCEL_PUBDATA_BYTES,
     PUBDATA_CHUNK_BYTES,
     HASH_INPUTS,
     FIRST_HASH_CHUNKS,
@@ -51,6 +52,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     uint256 public immutable withdrawalsPerBatch;
     uint256 public immutable fillsPerBatch;
     uint256 public immutable feeTokensPerBatch;
+    /// @notice L2 cancel slots per batch (docs/protocol.md §4.4): no L1 effect, only pubdata.
+    uint256 public immutable cancelsPerBatch;
     /// @notice 4^ACCOUNT_DEPTH and 4^BALANCE_DEPTH of the circuit: account and token ids stay below.
     uint256 public immutable accountCapacity;
     uint256 public immutable tokenCapacity;
@@ -145,7 +148,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     error EthTransferFailed(address to, uint256 amount);
 
     /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
-    /// @param slots Slots per batch: [deposits, withdrawals, fills, fee tokens].
+    /// @param slots Slots per batch: [deposits, withdrawals, cancels, fills, fee tokens].
     /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH].
     /// @param firstAccountId The first account id deposits create (genesis accounts lie below it).
     /// @param forcedWithdrawalDelay_ Seconds the operator has to process a forced withdrawal.
@@ -155,7 +158,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         IGroth16Verifier verifier_,
         address[3] memory hashers,
         uint256 genesisRoot_,
-        uint256[4] memory slots,
+        uint256[5] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
         uint256 forcedWithdrawalDelay_,
@@ -180,7 +183,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         (accountDepth, balanceDepth, orderDepth) = (depths[0], depths[1], depths[2]);
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
-        (depositsPerBatch, withdrawalsPerBatch, fillsPerBatch, feeTokensPerBatch) = (slots[0], slots[1], slots[2], slots[3]);
+        (depositsPerBatch, withdrawalsPerBatch, cancelsPerBatch, fillsPerBatch, feeTokensPerBatch) = (slots[0], slots[1], slots[2], slots[3], slots[4]);
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
         nextAccountId = firstAccountId;
@@ -360,10 +363,10 @@ contract Rollup is Ownable, ReentrancyGuard {
         _pay(tokenId, to, amount);
     }
 
-    /// @notice Bytes of a batch's pubdata: the deposit, withdrawal and fill sections.
+    /// @notice Bytes of a batch's pubdata: the deposit, withdrawal, cancel, fill and fee sections.
     function pubdataLength() public view returns (uint256) {
-        return depositsPerBatch * DEPOSIT_PUBDATA_BYTES + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES + fillsPerBatch * FILL_PUBDATA_BYTES
-            + feeTokensPerBatch * FEE_PUBDATA_BYTES;
+        return depositsPerBatch * DEPOSIT_PUBDATA_BYTES + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES + cancelsPerBatch * CANCEL_PUBDATA_BYTES
+            + fillsPerBatch * FILL_PUBDATA_BYTES + feeTokensPerBatch * FEE_PUBDATA_BYTES;
     }
 
     /// @notice The batch circuit's public input: a Poseidon(HASH_INPUTS) chain over (oldRoot, newRoot,

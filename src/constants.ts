@@ -32,15 +32,19 @@ export const TX_DEPOSIT = 2;
 export const TX_WITHDRAWAL = 3;
 export const TX_FORCED_WITHDRAWAL = 4;
 export const TX_FEE = 5;
+export const TX_CANCEL = 6;
 
 /** Bytes of one record of each type in the pubdata (docs/protocol.md §6). */
 export const FILL_PUBDATA_BYTES = 50;
 export const DEPOSIT_PUBDATA_BYTES = 83;
 export const WITHDRAWAL_PUBDATA_BYTES = 19;
 export const FEE_PUBDATA_BYTES = 15;
+export const CANCEL_PUBDATA_BYTES = 9;
 
 /** First input of a withdrawal's signed message; an order's first input is always below 2^145. */
 export const WITHDRAWAL_TAG = 1n << 160n;
+/** First input of an L2 cancel's signed message (docs/protocol.md §4.4). */
+export const CANCEL_TAG = 1n << 161n;
 /** Pubdata is cut into chunks of this many bytes, each one field element. */
 export const PUBDATA_CHUNK_BYTES = 31;
 /**
@@ -54,6 +58,8 @@ export const FIRST_HASH_CHUNKS = HASH_INPUTS - 4;
 export const CHUNKS_PER_HASH = HASH_INPUTS - 1;
 
 export const MAX_AMOUNT = (1n << BigInt(AMOUNT_BITS)) - 1n;
+/** What a cancelled order slot has filled (docs/protocol.md §3): above any order's amount. */
+export const FULLY_FILLED = MAX_AMOUNT;
 
 export enum Side {
   Buy = 0,
@@ -78,11 +84,15 @@ export const GENERATED_CONSTANTS = {
   TX_WITHDRAWAL,
   TX_FORCED_WITHDRAWAL,
   TX_FEE,
+  TX_CANCEL,
   FILL_PUBDATA_BYTES,
   FEE_PUBDATA_BYTES,
   DEPOSIT_PUBDATA_BYTES,
   WITHDRAWAL_PUBDATA_BYTES,
+  CANCEL_PUBDATA_BYTES,
   WITHDRAWAL_TAG,
+  CANCEL_TAG,
+  FULLY_FILLED,
   PUBDATA_CHUNK_BYTES,
   HASH_INPUTS,
   FIRST_HASH_CHUNKS,

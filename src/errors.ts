@@ -1,3 +1,5 @@
+import { SNARK_FIELD } from "./constants.js";
+
 /** Base class of every error proofbook throws on purpose. */
 export class ProofbookError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -26,4 +28,9 @@ export function assertUint(field: string, value: bigint | number, bits: number):
   if (v < 0n || v >= 1n << BigInt(bits)) {
     throw new ValidationError(field, `must be an unsigned ${bits}-bit integer`, value);
   }
+}
+
+/** Checks that `value` is a domain separator: a bigint field element (docs/protocol.md §3). */
+export function assertDomain(field: string, value: unknown): void {
+  if (typeof value !== "bigint" || value < 0n || value >= SNARK_FIELD) throw new ValidationError(field, "must be a field element (domainSeparator)", value);
 }

@@ -11,7 +11,7 @@ contract RollupHarness is Rollup {
         IGroth16Verifier verifier_,
         address[3] memory hashers,
         uint256 genesisRoot,
-        uint256[4] memory slots,
+        uint256[5] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
         uint256 forcedWithdrawalDelay_,

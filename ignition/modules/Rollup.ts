@@ -5,7 +5,7 @@ import { poseidonArtifact, poseidonContractName } from "../../src/chain/poseidon
 /**
  * Deploys the generated Groth16 verifier of one circuit configuration, the Poseidon contracts
  * (6 inputs for the public input, 4 and 5 for exit proofs) and the Rollup. Parameters: genesisRoot,
- * slots ([deposits, withdrawals, fills, fee tokens] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH]),
+ * slots ([deposits, withdrawals, cancels, fills, fee tokens] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH]),
  * firstAccountId, forcedWithdrawalDelay (seconds), allowInsecureVerifier (default false: the Rollup refuses
  * a dev-setup verifier beyond the local development chain). `rollupContract` is "Rollup" (or the test harness).
  */

@@ -77,7 +77,7 @@ export interface ApplyOptions extends CheckOptions {
 }
 
 /**
- * Checks rules F1-F7 and F10 against the current state and the batch's header, throwing
+ * Checks rules F1-F7, F10 and F11 against the current state and the batch's header, throwing
  * FillRuleError on the first broken one (a malformed order, including base = quote or a zero
  * price, is a ValidationError from validateOrder).
  */
@@ -208,7 +208,7 @@ export function checkFillRules(state: RollupState, fill: Fill, context: FillCont
 }
 
 /**
- * Checks a fill (rules F1-F7 and F10, unless `options.check` is false), applies it to `state`, and
+ * Checks a fill (rules F1-F7, F10 and F11, unless `options.check` is false), applies it to `state`, and
  * returns its circuit input and pubdata record.
  */
 export function applyFill(state: RollupState, fill: Fill, context: FillContext, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {

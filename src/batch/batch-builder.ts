@@ -1,12 +1,25 @@
+import type { SignedCancel } from "../crypto/cancel.js";
 import type { SignedWithdrawal } from "../crypto/withdrawal.js";
 import { ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
+import { applyCancelRecord, type CancelWitness, cancelRecord, checkCancel } from "./apply-cancel.js";
 import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
 import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING_FILL } from "./apply-fill.js";
 import { applyWithdrawalRecord, checkWithdrawal, forcedWithdrawalRecord, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
 import { type Fill, fillFees } from "./fill.js";
-import { type DepositRecord, encodePubdata, type FeeRecord, type FillRecord, PADDING_DEPOSIT, PADDING_FEE, PADDING_WITHDRAWAL, type WithdrawalRecord } from "./pubdata.js";
+import {
+  type CancelRecord,
+  type DepositRecord,
+  encodePubdata,
+  type FeeRecord,
+  type FillRecord,
+  PADDING_CANCEL,
+  PADDING_DEPOSIT,
+  PADDING_FEE,
+  PADDING_WITHDRAWAL,
+  type WithdrawalRecord,
+} from "./pubdata.js";
 import { MAX_AMOUNT } from "../constants.js";
 import { type BatchHeader, publicInputHash, validateHeader } from "./public-input.js";
 
@@ -23,12 +36,14 @@ export interface SealedBatch {
   fills: number;
   deposits: number;
   withdrawals: number;
+  cancels: number;
   /** Every record of each section, padding included. */
   records: FillRecord[];
   /** The fee section: the batch's fees per quote token, credited to the operator's fee account on L1. */
   feeRecords: FeeRecord[];
   depositRecords: DepositRecord[];
   withdrawalRecords: WithdrawalRecord[];
+  cancelRecords: CancelRecord[];
   pubdata: Uint8Array;
   publicInput: bigint;
   /** The witness input of the batch circuit (snarkjs JSON form). */
@@ -43,18 +58,19 @@ export interface TxOptions {
 /**
  * Collects the transactions of one batch, applying each to the state as it arrives (so the state is
  * always the latest), and seals the batch: pads every section to the circuit's size and computes
- * pubdata and public input. The circuit applies deposits, then withdrawals, then fills
- * (docs/protocol.md §4), so a batch takes them in that order: no deposit after a withdrawal or a
- * fill, no withdrawal after a fill.
+ * pubdata and public input. The circuit applies deposits, then withdrawals, then cancels, then
+ * fills (docs/protocol.md §4), so a batch takes them in that order: each section closes when a
+ * transaction of a later one arrives.
  */
 export class BatchBuilder {
   private readonly deposits: { witness: DepositWitness; record: DepositRecord }[] = [];
   private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
+  private readonly cancels: { witness: CancelWitness; record: CancelRecord }[] = [];
   private readonly fills: { witness: FillWitness; record: FillRecord; feeSlot: number }[] = [];
   /** Fees collected per quote token, in fee-slot order. */
   private readonly feeTotals = new Map<number, bigint>();
-  /** Enabled slots of the deposit and withdrawal sections, counted when each section closes. */
-  private closed = { deposits: -1, withdrawals: -1 };
+  /** Enabled slots of the deposit, withdrawal and cancel sections, counted when each section closes. */
+  private closed = { deposits: -1, withdrawals: -1, cancels: -1 };
   readonly oldRoot: bigint;
 
   constructor(
@@ -70,10 +86,11 @@ export class BatchBuilder {
     return this.header.batchNumber;
   }
 
-  /** Deposits, withdrawals and fills applied so far (padding not counted): 0 means sealing would change nothing. */
+  /** Deposits, withdrawals, cancels and fills applied so far (padding not counted): 0 means sealing would change nothing. */
   get transactions(): number {
     const enabled = (closed: number, length: number) => (closed < 0 ? length : closed);
-    return enabled(this.closed.deposits, this.deposits.length) + enabled(this.closed.withdrawals, this.withdrawals.length) + this.fills.length;
+    const { closed } = this;
+    return enabled(closed.deposits, this.deposits.length) + enabled(closed.withdrawals, this.withdrawals.length) + enabled(closed.cancels, this.cancels.length) + this.fills.length;
   }
 
   /** Fills applied so far. */
@@ -90,9 +107,14 @@ export class BatchBuilder {
     return this.deposits.length < this.config.nDeposits && this.closed.deposits < 0;
   }
 
-  /** Whether another withdrawal fits: the withdrawal section has room and no fill came yet. */
+  /** Whether another withdrawal fits: the withdrawal section has room and no cancel or fill came yet. */
   get acceptsWithdrawal(): boolean {
     return this.withdrawals.length < this.config.nWithdrawals && this.closed.withdrawals < 0;
+  }
+
+  /** Whether another cancel fits: the cancel section has room and no fill came yet. */
+  get acceptsCancel(): boolean {
+    return this.cancels.length < this.config.nCancels && this.closed.cancels < 0;
   }
 
   /** Applies an L1 deposit (rules D1-D3); throws TransactionRuleError (state unchanged) if it breaks one. */
@@ -104,7 +126,7 @@ export class BatchBuilder {
 
   /** Applies a signed withdrawal (rules W1-W4); throws TransactionRuleError (state unchanged) if it breaks one. */
   withdraw(signed: SignedWithdrawal, options: TxOptions = {}): void {
-    if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any fill`);
+    if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any cancel or fill`);
     if (options.check ?? true) checkWithdrawal(this.state, signed, this.header.domain);
     this.closeDeposits();
     const record = withdrawalRecord(signed);
@@ -116,10 +138,19 @@ export class BatchBuilder {
    * (rule W6); the caller takes the requests from the contract's queue in order.
    */
   forceWithdraw(accountId: number, tokenId: number): void {
-    if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any fill`);
+    if (!this.acceptsWithdrawal) throw new ValidationError("batch", `takes at most ${this.config.nWithdrawals} withdrawals, before any cancel or fill`);
     const record = forcedWithdrawalRecord(this.state, accountId, tokenId);
     this.closeDeposits();
     this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record), record });
+  }
+
+  /** Applies a signed L2 cancel (rules C1-C3); throws TransactionRuleError (state unchanged) if it breaks one. */
+  cancel(signed: SignedCancel, options: TxOptions = {}): void {
+    if (!this.acceptsCancel) throw new ValidationError("batch", `takes at most ${this.config.nCancels} cancels, before any fill`);
+    if (options.check ?? true) checkCancel(this.state, signed, this.header.domain);
+    this.closeWithdrawals();
+    const record = cancelRecord(signed);
+    this.cancels.push({ witness: applyCancelRecord(this.state, record, signed), record });
   }
 
   /**
@@ -127,9 +158,11 @@ export class BatchBuilder {
    * by that token, and the token's total stays below 2^96. A fill without fees always fits.
    */
   collectsFeesOf(fill: Fill): boolean {
-    const fees = fillFees(fill);
+    return this.hasFeeRoom(fill.taker.order.quoteToken, fillFees(fill));
+  }
+
+  private hasFeeRoom(token: number, fees: bigint): boolean {
     if (fees === 0n) return true;
-    const token = fill.taker.order.quoteToken;
     const total = this.feeTotals.get(token);
     if (total === undefined) return this.feeTotals.size < this.config.nFeeTokens;
     return total + fees <= MAX_AMOUNT;
@@ -142,13 +175,13 @@ export class BatchBuilder {
   add(fill: Fill, options?: ApplyOptions): void {
     if (this.full) throw new ValidationError("batch", `holds at most ${this.config.nFills} fills`);
     if (options?.check ?? true) checkFillRules(this.state, fill, this.header, options);
-    if (!this.collectsFeesOf(fill)) throw new ValidationError("batch", `collects fees in at most ${this.config.nFeeTokens} quote tokens, each below 2^96`);
-    this.closeWithdrawals();
-    const applied = applyFill(this.state, fill, this.header, { ...options, check: false });
+    const token = fill.taker.order.quoteToken;
     const fees = fillFees(fill);
+    if (!this.hasFeeRoom(token, fees)) throw new ValidationError("batch", `collects fees in at most ${this.config.nFeeTokens} quote tokens, each below 2^96`);
+    this.closeCancels();
+    const applied = applyFill(this.state, fill, this.header, { ...options, check: false });
     let feeSlot = 0;
     if (fees > 0n) {
-      const token = fill.taker.order.quoteToken;
       this.feeTotals.set(token, (this.feeTotals.get(token) ?? 0n) + fees);
       feeSlot = [...this.feeTotals.keys()].indexOf(token);
     }
@@ -172,18 +205,27 @@ export class BatchBuilder {
     while (this.withdrawals.length < this.config.nWithdrawals) this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, PADDING_WITHDRAWAL), record: PADDING_WITHDRAWAL });
   }
 
+  private closeCancels(): void {
+    if (this.closed.cancels >= 0) return;
+    this.closeWithdrawals();
+    this.closed.cancels = this.cancels.length;
+    while (this.cancels.length < this.config.nCancels) this.cancels.push({ witness: applyCancelRecord(this.state, PADDING_CANCEL), record: PADDING_CANCEL });
+  }
+
   seal(): SealedBatch {
     const { config, state } = this;
-    this.closeWithdrawals();
-    const counts = { deposits: this.closed.deposits, withdrawals: this.closed.withdrawals, fills: this.fills.length };
+    this.closeCancels();
+    const { closed } = this;
+    const counts = { deposits: closed.deposits, withdrawals: closed.withdrawals, cancels: closed.cancels, fills: this.fills.length };
     const deposits = [...this.deposits];
     const withdrawals = [...this.withdrawals];
+    const cancels = [...this.cancels];
     const fills = [...this.fills];
     while (fills.length < config.nFills) fills.push({ ...applyFill(state, PADDING_FILL, this.header, { check: false }), feeSlot: 0 });
     const newRoot = state.root;
     const fees: FeeRecord[] = [...this.feeTotals].map(([tokenId, amount]) => ({ tokenId, amount }));
     while (fees.length < config.nFeeTokens) fees.push(PADDING_FEE);
-    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), fills: fills.map((f) => f.record), fees };
+    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), cancels: cancels.map((c) => c.record), fills: fills.map((f) => f.record), fees };
     const pubdata = encodePubdata(records);
     const publicInput = publicInputHash(this.oldRoot, newRoot, this.header, pubdata);
     const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
@@ -196,6 +238,7 @@ export class BatchBuilder {
       records: records.fills,
       depositRecords: records.deposits,
       withdrawalRecords: records.withdrawals,
+      cancelRecords: records.cancels,
       feeRecords: records.fees,
       pubdata,
       publicInput,
@@ -220,6 +263,14 @@ export class BatchBuilder {
         withdrawalBalancePaths: pick(withdrawals, "balancePath"),
         withdrawalOrderRoots: pick(withdrawals, "orderRoot"),
         withdrawalAccountPaths: pick(withdrawals, "accountPath"),
+        cancels: pick(cancels, "cancel"),
+        cancelSignatures: pick(cancels, "signature"),
+        cancelKeys: pick(cancels, "key"),
+        cancelNonces: pick(cancels, "nonce"),
+        cancelBalanceRoots: pick(cancels, "balanceRoot"),
+        cancelSlots: pick(cancels, "slot"),
+        cancelSlotPaths: pick(cancels, "slotPath"),
+        cancelAccountPaths: pick(cancels, "accountPath"),
         orders: pick(fills, "orders"),
         signatures: pick(fills, "signatures"),
         baseAmount: pick(fills, "baseAmount"),

@@ -1,4 +1,5 @@
 import {
+  CANCEL_PUBDATA_BYTES,
   CHUNKS_PER_HASH,
   DEPOSIT_PUBDATA_BYTES,
   FEE_PUBDATA_BYTES,
@@ -6,6 +7,7 @@ import {
   FIRST_HASH_CHUNKS,
   PUBDATA_CHUNK_BYTES,
   Side,
+  TX_CANCEL,
   TX_DEPOSIT,
   TX_FEE,
   TX_FILL,
@@ -58,6 +60,12 @@ export interface WithdrawalRecord {
   forced: boolean;
 }
 
+/** One L2 cancel as published on L1 (docs/protocol.md §4.4); account 0 means padding. */
+export interface CancelRecord {
+  accountId: number;
+  storageId: number;
+}
+
 export const PADDING_RECORD: FillRecord = {
   takerAccountId: 0,
   makerAccountId: 0,
@@ -74,6 +82,7 @@ export const PADDING_RECORD: FillRecord = {
 export const PADDING_FEE: FeeRecord = { tokenId: 0, amount: 0n };
 export const PADDING_DEPOSIT: DepositRecord = { accountId: 0, tokenId: 0, amount: 0n, ax: 0n, ay: 0n };
 export const PADDING_WITHDRAWAL: WithdrawalRecord = { accountId: 0, tokenId: 0, amount: 0n, forced: false };
+export const PADDING_CANCEL: CancelRecord = { accountId: 0, storageId: 0 };
 
 type Layout<R> = readonly (readonly [keyof R & string, number])[];
 
@@ -87,9 +96,9 @@ interface RecordCodec<R> {
   fromType(type: number): Partial<R>;
 }
 
-/** A record type whose padding is the one with a zero amount. */
+/** A record type whose padding is the one with a zero amount (or account, for cancels). */
 const byAmount = <R>(type: number, amount: keyof R & string) => ({
-  typeOf: (r: R) => (BigInt(r[amount] as bigint) === 0n ? TX_PADDING : type),
+  typeOf: (r: R) => (BigInt(r[amount] as bigint | number) === 0n ? TX_PADDING : type),
   fromType: () => ({}),
 });
 
@@ -140,6 +149,15 @@ const WITHDRAWAL: RecordCodec<WithdrawalRecord> = {
   ],
 };
 
+const CANCEL: RecordCodec<CancelRecord> = {
+  ...byAmount<CancelRecord>(TX_CANCEL, "accountId"),
+  bytes: CANCEL_PUBDATA_BYTES,
+  layout: [
+    ["accountId", 4],
+    ["storageId", 4],
+  ],
+};
+
 /** Fields that are bigints in the record types; the others are numbers. */
 const BIGINT_FIELDS = new Set(["baseAmount", "quoteAmount", "amount", "ax", "ay"]);
 
@@ -180,6 +198,7 @@ export const encodeFillRecord = (r: FillRecord) => encode(FILL, r);
 export const encodeDepositRecord = (r: DepositRecord) => encode(DEPOSIT, r);
 export const encodeWithdrawalRecord = (r: WithdrawalRecord) => encode(WITHDRAWAL, r);
 export const encodeFeeRecord = (r: FeeRecord) => encode(FEE, r);
+export const encodeCancelRecord = (r: CancelRecord) => encode(CANCEL, r);
 
 export function decodeFillRecord(bytes: Uint8Array): FillRecord {
   const r = decode(FILL, bytes);
@@ -189,11 +208,14 @@ export function decodeFillRecord(bytes: Uint8Array): FillRecord {
 export const decodeDepositRecord = (bytes: Uint8Array) => decode(DEPOSIT, bytes);
 export const decodeWithdrawalRecord = (bytes: Uint8Array) => decode(WITHDRAWAL, bytes);
 export const decodeFeeRecord = (bytes: Uint8Array) => decode(FEE, bytes);
+export const decodeCancelRecord = (bytes: Uint8Array) => decode(CANCEL, bytes);
 
 /** How many slots of each transaction type a batch has (a circuit configuration's shape). */
 export interface BatchShape {
   nDeposits: number;
   nWithdrawals: number;
+  /** L2 cancels per batch (docs/protocol.md §4.4). */
+  nCancels: number;
   nFills: number;
   /** Fee records per batch: the quote tokens whose fees a batch can collect. */
   nFeeTokens: number;
@@ -203,20 +225,28 @@ export interface BatchShape {
 export interface BatchRecords {
   deposits: DepositRecord[];
   withdrawals: WithdrawalRecord[];
+  cancels: CancelRecord[];
   fills: FillRecord[];
   fees: FeeRecord[];
 }
 
 /** Pubdata bytes of a batch of this shape. */
 export function pubdataLength(shape: BatchShape): number {
-  return shape.nDeposits * DEPOSIT_PUBDATA_BYTES + shape.nWithdrawals * WITHDRAWAL_PUBDATA_BYTES + shape.nFills * FILL_PUBDATA_BYTES + shape.nFeeTokens * FEE_PUBDATA_BYTES;
+  return (
+    shape.nDeposits * DEPOSIT_PUBDATA_BYTES +
+    shape.nWithdrawals * WITHDRAWAL_PUBDATA_BYTES +
+    shape.nCancels * CANCEL_PUBDATA_BYTES +
+    shape.nFills * FILL_PUBDATA_BYTES +
+    shape.nFeeTokens * FEE_PUBDATA_BYTES
+  );
 }
 
-/** The pubdata of a batch: deposit, withdrawal, fill and fee sections in that order (docs/protocol.md §6). */
+/** The pubdata of a batch: deposit, withdrawal, cancel, fill and fee sections in that order (docs/protocol.md §6). */
 export function encodePubdata(records: BatchRecords): Uint8Array {
   const parts = [
     ...records.deposits.map(encodeDepositRecord),
     ...records.withdrawals.map(encodeWithdrawalRecord),
+    ...records.cancels.map(encodeCancelRecord),
     ...records.fills.map(encodeFillRecord),
     ...records.fees.map(encodeFeeRecord),
   ];
@@ -241,9 +271,10 @@ export function decodePubdata(pubdata: Uint8Array, shape: BatchShape): BatchReco
     });
   const deposits = take(shape.nDeposits, DEPOSIT, decodeDepositRecord);
   const withdrawals = take(shape.nWithdrawals, WITHDRAWAL, decodeWithdrawalRecord);
+  const cancels = take(shape.nCancels, CANCEL, decodeCancelRecord);
   const fills = take(shape.nFills, FILL, decodeFillRecord);
   const fees = take(shape.nFeeTokens, FEE, decodeFeeRecord);
-  return { deposits, withdrawals, fills, fees };
+  return { deposits, withdrawals, cancels, fills, fees };
 }
 
 /** Pubdata as field elements: 31-byte big-endian chunks, zero-padded to 3 + 5k chunks. */

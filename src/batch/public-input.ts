@@ -1,6 +1,6 @@
-import { BATCH_NUMBER_BITS, CHUNKS_PER_HASH, FIRST_HASH_CHUNKS, SNARK_FIELD, TIMESTAMP_BITS } from "../constants.js";
+import { BATCH_NUMBER_BITS, CHUNKS_PER_HASH, FIRST_HASH_CHUNKS, TIMESTAMP_BITS } from "../constants.js";
 import { poseidon } from "../crypto/poseidon.js";
-import { assertUint, ValidationError } from "../errors.js";
+import { assertDomain, assertUint, ValidationError } from "../errors.js";
 import { pubdataChunks } from "./pubdata.js";
 
 /** What a batch commits to besides roots and pubdata (docs/protocol.md §6). */
@@ -17,7 +17,7 @@ export function validateHeader(header: BatchHeader): void {
   assertUint("batchNumber", header.batchNumber, BATCH_NUMBER_BITS);
   if (header.batchNumber === 0) throw new ValidationError("batchNumber", "must be in [1, 2^32)", header.batchNumber);
   assertUint("timestamp", header.timestamp, TIMESTAMP_BITS);
-  if (typeof header.domain !== "bigint" || header.domain < 0n || header.domain >= SNARK_FIELD) throw new ValidationError("domain", "must be a field element (domainSeparator)", header.domain);
+  assertDomain("domain", header.domain);
 }
 
 /** `batchNumber + timestamp·2^32`: the header as one field element, as the circuit packs it. */

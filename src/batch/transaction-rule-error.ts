@@ -1,14 +1,16 @@
 import { ProofbookError, ValidationError } from "../errors.js";
 
-type Rule = `D${1 | 2 | 3}` | `W${1 | 2 | 3 | 4}`;
+type Rule = `D${1 | 2 | 3}` | `W${1 | 2 | 3 | 4}` | `C${1 | 2 | 3}`;
 
-/** A deposit or withdrawal breaks one of the rules D1-D3 / W1-W4 of docs/protocol.md §4. Raised before the state changes. */
+const KIND = { D: "deposit", W: "withdrawal", C: "cancel" } as const;
+
+/** A deposit, withdrawal or cancel breaks one of the rules D1-D3 / W1-W4 / C1-C3 of docs/protocol.md §4. Raised before the state changes. */
 export class TransactionRuleError extends ProofbookError {
   constructor(
     readonly rule: Rule,
     detail: string,
   ) {
-    super(`${rule.startsWith("D") ? "deposit" : "withdrawal"} rule ${rule}: ${detail}`);
+    super(`${KIND[rule[0] as keyof typeof KIND]} rule ${rule}: ${detail}`);
   }
 }
 

@@ -86,7 +86,7 @@ export class RollupClient {
     const module = rollupModule(artifacts.verifierContract, options.contract ?? "Rollup");
     const parameters = {
       genesisRoot,
-      slots: [config.nDeposits, config.nWithdrawals, config.nFills, config.nFeeTokens].map(BigInt),
+      slots: [config.nDeposits, config.nWithdrawals, config.nCancels, config.nFills, config.nFeeTokens].map(BigInt),
       depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
       forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
@@ -114,8 +114,9 @@ export class RollupClient {
   async shape(): Promise<BatchShape> {
     const rollup = await this.contract();
     const r = rollup.read;
-    const [nDeposits, nWithdrawals, nFills, nFeeTokens] = await Promise.all([r.depositsPerBatch(), r.withdrawalsPerBatch(), r.fillsPerBatch(), r.feeTokensPerBatch()]);
-    return { nDeposits: Number(nDeposits), nWithdrawals: Number(nWithdrawals), nFills: Number(nFills), nFeeTokens: Number(nFeeTokens) };
+    const counts = await Promise.all([r.depositsPerBatch(), r.withdrawalsPerBatch(), r.cancelsPerBatch(), r.fillsPerBatch(), r.feeTokensPerBatch()]);
+    const [nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens] = counts.map(Number) as [number, number, number, number, number];
+    return { nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens };
   }
 
   /** The state's tree depths and genesis root, as the contract was deployed. */

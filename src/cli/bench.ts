@@ -52,8 +52,8 @@ async function benchMoney(): Promise<void> {
   const depths = (d: { accountDepth: number; balanceDepth: number; orderDepth: number }) => `4^${d.accountDepth} / 4^${d.balanceDepth} / 4^${d.orderDepth}`;
   console.log("");
   printTable(
-    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "fill", "fill with fees", "exit circuit (not built)"],
-    constraints.map((c) => [c.circuit, depths(c.depths), String(c.deposit), String(c.withdrawal), String(c.fill), String(c.fillWithFees), String(c.exitCircuit)]),
+    ["circuit", "accounts / tokens / slots", "deposit", "withdrawal", "cancel", "fill", "fill with fees", "exit circuit (not built)"],
+    constraints.map((c) => [c.circuit, depths(c.depths), ...[c.deposit, c.withdrawal, c.cancel, c.fill, c.fillWithFees, c.exitCircuit].map(String)]),
   );
   console.log("");
   printTable(

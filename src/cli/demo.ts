@@ -12,17 +12,18 @@ const short = (v: bigint) => {
 export async function demo(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string" });
   const log = (m: string) => console.log(m);
-  console.log("proofbook demo: L1 deposits -> signed orders -> matched fills -> L2 withdrawals -> Groth16-proven batches -> verified L1 root updates -> claims on L1\n");
+  console.log("proofbook demo: L1 deposits -> signed orders -> matched fills -> L2 withdrawals and cancels -> Groth16-proven batches -> verified L1 root updates -> claims on L1\n");
   console.log("!! INSECURE DEV SETUP: the trusted setup uses a public tau. Never use these keys beyond dev. !!\n");
   const [artifacts] = await build({ circuits: [typeof args.circuit === "string" ? args.circuit : "demo"], log: (m) => log(`[build] ${m}`) });
   const a = artifacts!;
-  const header = ["batch", "deposits", "withdrawals", "fills", "constraints", "witness ms", "prove ms", "L1 gas", "calldata B", "new root"];
+  const header = ["batch", "deposits", "withdrawals", "cancels", "fills", "constraints", "witness ms", "prove ms", "L1 gas", "calldata B", "new root"];
   const rows: string[][] = [];
   const onSettled = (s: SettledBatch) => {
     const row = [
       String(s.proved.batch.batchNumber),
       `${s.proved.batch.deposits}/${a.config.nDeposits}`,
       `${s.proved.batch.withdrawals}/${a.config.nWithdrawals}`,
+      `${s.proved.batch.cancels}/${a.config.nCancels}`,
       `${s.proved.batch.fills}/${a.config.nFills}`,
       String(a.constraints),
       s.proved.witnessMs.toFixed(0),
@@ -32,7 +33,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
       short(s.receipt.newRoot),
     ];
     rows.push(row);
-    log(`[chain] batch ${row[0]} verified on L1: gas ${row[7]}, new root ${row[9]}`);
+    log(`[chain] batch ${row[0]} verified on L1: gas ${row.at(-3)}, new root ${row.at(-1)}`);
   };
   const result = await runSettlement({
     artifacts: a,
@@ -54,9 +55,11 @@ export async function demo(argv: readonly string[]): Promise<number> {
   }
   const feesPaid = result.fees.credited > 0n && result.fees.claimed === result.fees.credited;
   console.log(`operator fees: ${result.fees.credited} of token 2 credited on L1 by the batches' fee records, ${result.fees.claimed} claimed by the fee recipient: ${feesPaid ? "ARRIVED" : "MISSING"}`);
+  const cancelled = result.cancel?.landed === true;
+  console.log(`L2 cancel of account ${result.cancel?.accountId} storage id ${result.cancel?.storageId}: ${cancelled ? "LANDED (the order can never fill)" : "MISSING"}`);
   const ok = result.onChainRoot === result.localRoot && result.onChainBatches === BigInt(rows.length);
   console.log(`\non-chain root ${short(result.onChainRoot)} after ${result.onChainBatches} batches; local root ${short(result.localRoot)}: ${ok ? "MATCH" : "MISMATCH"}`);
-  return ok && paid && feesPaid && result.withdrawals.length > 0 ? 0 : 1;
+  return ok && paid && feesPaid && cancelled && result.withdrawals.length > 0 ? 0 : 1;
 }
 
 export function printTable(header: string[], rows: string[][]): void {

@@ -17,6 +17,8 @@ export interface TxConstraints {
   depths: StateDims;
   deposit: number;
   withdrawal: number;
+  /** One L2 cancel slot (CancelSettlement). */
+  cancel: number;
   fill: number;
   /** The fee section of a batch (FeeCollection: nFeeTokens fee records over nFills fills). */
   feeSection: number;
@@ -32,7 +34,7 @@ export interface TxConstraints {
 }
 
 /**
- * Compiles DepositSettlement, WithdrawalSettlement, FillSettlement and FeeCollection alone at `config`'s sizes
+ * Compiles DepositSettlement, WithdrawalSettlement, CancelSettlement, FillSettlement and FeeCollection alone at `config`'s sizes
  * (r1cs only, no setup): what one slot of each type costs, without its share of the public-input
  * hash (a few constraints per pubdata byte).
  */
@@ -47,6 +49,7 @@ export async function txConstraints(config: CircuitConfig): Promise<TxConstraint
     depths: { accountDepth: a, balanceDepth: b, orderDepth: o },
     deposit: await count("DepositSettlement", [a, b]),
     withdrawal: await count("WithdrawalSettlement", [a, b]),
+    cancel: await count("CancelSettlement", [a, o]),
     fill,
     feeSection,
     fillWithFees: Math.round(fill + feeSection / nFills),
@@ -93,7 +96,7 @@ export async function moneyGas(dims: StateDims): Promise<MoneyGas> {
     state.setGenesisBalance(1, 1, amount);
     const zero = "0x0000000000000000000000000000000000000000";
     const depths = [dims.accountDepth, dims.balanceDepth, dims.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n, 1n], depths, 1n, 60n, false]);
+    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n, 1n, 1n], depths, 1n, 60n, false]);
     const asOwner = await connection.viem.getContractAt("RollupHarness", rollup.address, { client: { wallet: owner! } });
     const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
     await token.write.mint([deployer!.account.address, 10n * amount]);

@@ -2,6 +2,7 @@ import { initEddsa } from "./eddsa.js";
 import { initPoseidon } from "./poseidon.js";
 
 export * from "./babyjub.js";
+export * from "./cancel.js";
 export * from "./domain.js";
 export * from "./eddsa.js";
 export * from "./order-hash.js";

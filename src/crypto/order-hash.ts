@@ -1,5 +1,5 @@
-import { ACCOUNT_ID_BITS, AMOUNT_BITS, FEE_RATE_BITS, SNARK_FIELD, STORAGE_ID_BITS, TIMESTAMP_BITS, TOKEN_ID_BITS, Side } from "../constants.js";
-import { assertUint, ValidationError } from "../errors.js";
+import { ACCOUNT_ID_BITS, AMOUNT_BITS, FEE_RATE_BITS, STORAGE_ID_BITS, TIMESTAMP_BITS, TOKEN_ID_BITS, Side } from "../constants.js";
+import { assertDomain, assertUint, ValidationError } from "../errors.js";
 import { poseidon } from "./poseidon.js";
 
 /** A limit order as the trader signs it (docs/protocol.md §3). */
@@ -33,7 +33,7 @@ export function validateOrder(order: Order): void {
   if (order.side !== Side.Buy && order.side !== Side.Sell) throw new ValidationError("order.side", "must be 0 (buy) or 1 (sell)", order.side);
   assertUint("order.validUntil", order.validUntil, TIMESTAMP_BITS);
   assertUint("order.maxFeeRate", order.maxFeeRate, FEE_RATE_BITS);
-  if (typeof order.domain !== "bigint" || order.domain < 0n || order.domain >= SNARK_FIELD) throw new ValidationError("order.domain", "must be a field element (domainSeparator)", order.domain);
+  assertDomain("order.domain", order.domain);
   assertUint("order.amount", order.amount, AMOUNT_BITS);
   assertUint("order.price", order.price, AMOUNT_BITS);
   if (order.amount === 0n) throw new ValidationError("order.amount", "must be positive");

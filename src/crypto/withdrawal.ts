@@ -1,5 +1,5 @@
-import { ACCOUNT_ID_BITS, AMOUNT_BITS, NONCE_BITS, SNARK_FIELD, TOKEN_ID_BITS, WITHDRAWAL_TAG } from "../constants.js";
-import { assertUint, ValidationError } from "../errors.js";
+import { ACCOUNT_ID_BITS, AMOUNT_BITS, NONCE_BITS, TOKEN_ID_BITS, WITHDRAWAL_TAG } from "../constants.js";
+import { assertDomain, assertUint, ValidationError } from "../errors.js";
 import { type KeyPair, type PublicKey, type Signature, verifySignature } from "./eddsa.js";
 import { poseidon } from "./poseidon.js";
 
@@ -25,7 +25,7 @@ export function validateWithdrawal(w: Withdrawal): void {
   assertUint("withdrawal.nonce", w.nonce, NONCE_BITS);
   assertUint("withdrawal.amount", w.amount, AMOUNT_BITS);
   if (w.amount === 0n) throw new ValidationError("withdrawal.amount", "must be positive");
-  if (typeof w.domain !== "bigint" || w.domain < 0n || w.domain >= SNARK_FIELD) throw new ValidationError("withdrawal.domain", "must be a field element (domainSeparator)", w.domain);
+  assertDomain("withdrawal.domain", w.domain);
 }
 
 /** accountId + tokenId·2^32 + nonce·2^48, as the circuit packs it. */

@@ -1,7 +1,7 @@
 import { Side } from "../constants.js";
 import { ValidationError } from "../errors.js";
 import { checkPlace, checkPrice, checkQuantity, isRejection } from "./check-input.js";
-import type { CancelReason, EngineEvent, ProposedFill } from "./engine-event.js";
+import type { CancelReason, EngineEvent, FillEvent, ProposedFill } from "./engine-event.js";
 import type { CancelOrder, EngineInput, PlaceOrder, ReplaceOrder } from "./engine-input.js";
 import type { EngineSnapshot, MarketSnapshot, OrderSnapshot } from "./engine-snapshot.js";
 import { ExpiryQueue } from "./expiry-queue.js";
@@ -283,7 +283,8 @@ export class MatchingEngine {
         return false;
       }
       const lots = taker.lots < maker.lots ? taker.lots : maker.lots;
-      const fill: ProposedFill = { market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: book.units(lots) };
+      // One object per fill: the guard reads the event it would become.
+      const fill: FillEvent = { type: "fill", seq: this.seq, market: book.config.id, takerId: taker.id, makerId: maker.id, takerSide: taker.side, price: level.price, quantity: book.units(lots) };
       const unsettleable = this.settle(fill);
       if (unsettleable === "maker") {
         this.close(book, maker, "unsettleable");
@@ -297,7 +298,7 @@ export class MatchingEngine {
       maker.lots -= lots;
       book.lastTicks = level.ticks;
       book.lastPrice = level.price;
-      this.emit({ type: "fill", seq: this.seq, ...fill });
+      this.emit(fill);
       if (maker.lots === 0) {
         opposite.remove(maker);
         this.retire(maker);

@@ -15,9 +15,9 @@ export interface CircuitConfig extends StateDims, BatchShape {
  * setup needs a ceremony file, and its batch size is settled by the settlement-cost work.
  */
 export const CIRCUIT_CONFIGS = {
-  test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nFills: 1, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
-  demo: { name: "batch_demo", nDeposits: 4, nWithdrawals: 1, nFills: 2, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
-  production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nFills: 16, nFeeTokens: 2, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
+  test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
+  demo: { name: "batch_demo", nDeposits: 4, nWithdrawals: 1, nCancels: 1, nFills: 2, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+  production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nCancels: 2, nFills: 16, nFeeTokens: 2, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;
@@ -38,6 +38,6 @@ export function renderMain(config: CircuitConfig): string {
 // Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
 include "../Batch.circom";
 
-component main {public [publicInput]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nFills}, ${config.nFeeTokens}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
+component main {public [publicInput]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nCancels}, ${config.nFills}, ${config.nFeeTokens}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
 `;
 }

@@ -1,12 +1,13 @@
 import { network } from "hardhat";
 import { RollupClient } from "../chain/rollup-client.js";
 import { initCrypto } from "../crypto/index.js";
+import { FULLY_FILLED } from "../constants.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
 import DemoTokens from "../../ignition/modules/DemoTokens.js";
 import type { SealedBatch } from "../batch/batch-builder.js";
-import { KeyPair, signWithdrawal } from "../crypto/index.js";
+import { KeyPair, signCancel, signWithdrawal } from "../crypto/index.js";
 import { DEMO_BASE_TOKEN, DEMO_MARKET, DEMO_QUOTE_TOKEN, type GenesisTrader } from "../state/genesis.js";
 import { RollupState } from "../state/rollup-state.js";
 import { RandomOrderFlow } from "./random-order-flow.js";
@@ -39,6 +40,8 @@ export interface SettlementRunResult {
   onChainBatches: bigint;
   /** The fees the batches' fee records credited on L1, and what the fee recipient's claim paid. */
   fees: { credited: bigint; claimed: bigint };
+  /** The trader's L2 cancel of a resting order, and whether the slot is cancelled in the state the landed batches give. */
+  cancel?: { accountId: number; storageId: number; landed: boolean };
   client: RollupClient;
   genesisRoot: bigint;
 }
@@ -125,7 +128,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const sequencer = new Sequencer(config, state, [DEMO_MARKET], { domain, chainTime: () => chainTime.now(), fees: DEMO_FEES });
   let sealed = 0;
   const enqueue = (batch: SealedBatch) => {
-    log(`sealed batch ${batch.batchNumber} (${batch.deposits} deposits, ${batch.withdrawals} withdrawals, ${batch.fills} fills, the rest padding); proving in the background ...`);
+    log(`sealed batch ${batch.batchNumber} (${batch.deposits} deposits, ${batch.withdrawals} withdrawals, ${batch.cancels} cancels, ${batch.fills} fills, the rest padding); proving in the background ...`);
     void pipeline.enqueue(batch);
     sealed++;
   };
@@ -139,6 +142,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
 
   const flow = new RandomOrderFlow(traders, { baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, mid: 100n, spread: 3, maxAmount: 50, domain, maxFeeRate: DEMO_FEES.taker }, options.seed ?? 1);
   const orders = { accepted: 0, rejected: 0 };
+  let cancel: { accountId: number; storageId: number } | undefined;
   const maxOrders = 200 * batches;
   const target = sealed + batches;
   for (let i = 0; (sealed < target || sequencer.pendingTransactions.withdrawals > 0) && i < maxOrders; i++) {
@@ -153,6 +157,16 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     orders.accepted++;
     // Every sealed batch is proven and submitted, even past the target: nothing is dropped.
     result.sealed.forEach(enqueue);
+    // The first order that rests in the book is cancelled by its trader with a signed L2 cancel:
+    // once its batch lands, no operator can ever fill it.
+    const resting = sequencer.openOrders.find((o) => o.orderId === result.orderId);
+    if (!cancel && resting) {
+      const { accountId, storageId } = resting.order;
+      const key = traders.find((t) => t.accountId === accountId)!.key;
+      sequencer.hardCancel(signCancel({ accountId, storageId, domain }, key)).sealed.forEach(enqueue);
+      cancel = { accountId, storageId };
+      log(`account ${accountId} cancelled its resting order (storage id ${storageId}) with a signed L2 cancel`);
+    }
   }
   // Transactions applied but not yet in a batch, or still waiting for one: seal them too.
   while (sequencer.unsealed) enqueue(sequencer.seal());
@@ -172,5 +186,6 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const credited = settled.flatMap((x) => x.proved.batch.feeRecords).filter((f) => f.tokenId === DEMO_QUOTE_TOKEN).reduce((sum, f) => sum + f.amount, 0n);
   const claimed = credited > 0n ? (await client.claim(0, DEMO_QUOTE_TOKEN)).amount : 0n;
   chainTime.stop();
-  return { settled, orders, withdrawals: outcomes, fees: { credited, claimed }, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
+  const landedCancel = cancel && { ...cancel, landed: state.account(cancel.accountId).slot(cancel.storageId).filled === FULLY_FILLED && settled.some((x) => x.proved.batch.cancelRecords.some((c) => c.accountId === cancel!.accountId && c.storageId === cancel!.storageId)) };
+  return { cancel: landedCancel, settled, orders, withdrawals: outcomes, fees: { credited, claimed }, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
 }

@@ -2,6 +2,7 @@ import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
 import type { DepositRecord } from "../batch/pubdata.js";
 import type { Fill } from "../batch/fill.js";
 import { FEE_RATE_BITS, Side } from "../constants.js";
+import { assertCancelSignature, type SignedCancel, validateCancel } from "../crypto/cancel.js";
 import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
 import { assertWithdrawalSignature, type SignedWithdrawal, type Withdrawal, validateWithdrawal } from "../crypto/withdrawal.js";
@@ -95,6 +96,8 @@ export class Sequencer {
   /** L1 deposits and withdrawals waiting for a batch to open (the circuit takes them before any fill). */
   private readonly pendingDeposits: DepositRecord[] = [];
   private readonly pendingWithdrawals: PendingWithdrawal[] = [];
+  /** Signed L2 cancels waiting for a batch's cancel section. */
+  private readonly pendingCancels: SignedCancel[] = [];
   /** Events of the input being processed. */
   private pending: EngineEvent[] = [];
   /** While the engine processes an input: the order arriving with it, and what its fills settled and sealed. */
@@ -125,7 +128,7 @@ export class Sequencer {
 
   /** Whether anything accepted has not been sealed yet: transactions in the open batch, or waiting for the next one. */
   get unsealed(): boolean {
-    return this.builder.transactions > 0 || this.pendingDeposits.length > 0 || this.pendingWithdrawals.length > 0;
+    return this.builder.transactions > 0 || this.pendingDeposits.length > 0 || this.pendingWithdrawals.length > 0 || this.pendingCancels.length > 0;
   }
 
   /** Every open order: the engine's id, the signed order it trades and the base units still open. */
@@ -140,12 +143,12 @@ export class Sequencer {
 
   /** What open orders and waiting withdrawals reserve of an account's token. */
   reservedAmount(accountId: number, token: number): bigint {
-    return this.reservedOf(accountId, token);
+    return this.reserved.get(`${accountId}:${token}`) ?? 0n;
   }
 
-  /** Deposits and withdrawals accepted but waiting for a batch to open. */
-  get pendingTransactions(): { deposits: number; withdrawals: number } {
-    return { deposits: this.pendingDeposits.length, withdrawals: this.pendingWithdrawals.length };
+  /** Deposits, withdrawals and L2 cancels accepted but waiting for a batch to open. */
+  get pendingTransactions(): { deposits: number; withdrawals: number; cancels: number } {
+    return { deposits: this.pendingDeposits.length, withdrawals: this.pendingWithdrawals.length, cancels: this.pendingCancels.length };
   }
 
   /**
@@ -177,7 +180,7 @@ export class Sequencer {
     const waiting = this.pendingWithdrawals.filter((p) => "signed" in p && p.signed.withdrawal.accountId === w.accountId).length;
     const nonce = this.state.account(w.accountId).nonce + BigInt(waiting);
     if (BigInt(w.nonce) !== nonce) throw new ValidationError("withdrawal.nonce", `must be the account's next nonce ${nonce}`, w.nonce);
-    const available = this.state.balance(w.accountId, w.tokenId) - this.reservedOf(w.accountId, w.tokenId);
+    const available = this.state.balance(w.accountId, w.tokenId) - this.reservedAmount(w.accountId, w.tokenId);
     if (w.amount > available) throw new ValidationError("withdrawal.amount", `${available} of token ${w.tokenId} available`, w.amount);
     this.reserveAmount(w.accountId, w.tokenId, w.amount);
     this.pendingWithdrawals.push({ signed });
@@ -234,37 +237,69 @@ export class Sequencer {
   }
 
   /**
-   * Cancel-replace: `signed` is a new signed order for the same account, slot id, pair and side
-   * with a new price and/or amount. Reducing the size at the same price keeps time priority.
+   * Cancel-replace (docs/protocol.md §5.5): `signed` is a new signed order for the same account,
+   * pair and side with a higher storage id in the slot of the open order it replaces, with a new
+   * price and/or amount (its amount is what may still fill). Reducing the size at the same price
+   * keeps time priority. The new order's first fill retires the old one in the circuit; with
+   * `cancel` (the signed L2 cancel of the old order) the old order is also queued for an L2 cancel,
+   * so it is dead once that batch lands even if the new one never fills.
    */
-  replace(signed: SignedOrder): SubmitResult {
+  replace(signed: SignedOrder, cancel?: SignedCancel): SubmitResult {
     const o = signed.order;
     validateOrder(o);
-    const orderId = this.bySlotId.get(slotId(o));
-    if (orderId === undefined) throw new ValidationError("order.storageId", "has no open order to replace", o.storageId);
+    const orderId = this.slotOwners.get(this.slotKey(o));
+    if (orderId === undefined) throw new ValidationError("order.storageId", "its slot holds no open order to replace", o.storageId);
     const entry = this.open.get(orderId)!;
     const old = entry.signed.order;
+    if (o.storageId <= old.storageId) throw new ValidationError("order.storageId", `must be above the replaced order's storage id ${old.storageId}, so that the slot refuses the old order`, o.storageId);
     if (o.side !== old.side || o.baseToken !== old.baseToken || o.quoteToken !== old.quoteToken) throw new ValidationError("order.side", "a replacement keeps the side and the pair");
     this.assertSigned(signed);
+    if (cancel) {
+      if (cancel.cancel.accountId !== old.accountId || cancel.cancel.storageId !== old.storageId) throw new ValidationError("cancel.storageId", `must cancel the replaced order (storage id ${old.storageId})`, cancel.cancel.storageId);
+      this.assertCancel(cancel);
+    }
     const remaining = this.unfilled(o);
     this.assertAffordable(o, remaining, this.cost(old, entry.remaining));
+    let replaced = false;
     const result = this.run({ type: "replace", id: orderId, owner: o.accountId, price: o.price, quantity: remaining }, (e) => {
       if (e.type === "replaced" && e.id === orderId) {
+        replaced = true;
         this.reserve(old, entry.remaining, 0n);
+        this.bySlotId.delete(slotId(old));
+        this.bySlotId.set(slotId(o), orderId);
         entry.signed = signed;
         entry.remaining = remaining;
         this.reserve(o, 0n, remaining);
       }
     }, { id: orderId, signed });
+    if (replaced && cancel) this.queueCancel(cancel);
     return { ...result, orderId };
   }
 
-  /** Cancels an open order and releases what it reserved. False if there is no such open order. */
+  /** Cancels an open order and releases what it reserved (off-chain: its signature stays valid). False if there is no such open order. */
   cancel(accountId: number, storageId: number): boolean {
     const orderId = this.bySlotId.get(`${accountId}:${storageId}`);
     if (orderId === undefined) return false;
     this.run({ type: "cancel", id: orderId, owner: accountId });
     return !this.open.has(orderId);
+  }
+
+  /**
+   * Takes a signed L2 cancel (docs/protocol.md §4.4, §5.5): cancels in the engine the account's open
+   * order in that slot unless its storage id is above the cancel's, refuses from now on every order
+   * in the slot up to the cancel's storage id, and queues the cancel for the next batch that has a
+   * cancel slot before any fill. Throws ValidationError, changing nothing, if the cancel is
+   * malformed, not signed by the account for this deployment, or its slot has moved past it (the
+   * order is then unfillable already).
+   */
+  hardCancel(signed: SignedCancel): SequencerResult {
+    this.assertCancel(signed);
+    const c = signed.cancel;
+    const orderId = this.slotOwners.get(this.slotKey(c));
+    const open = orderId === undefined ? undefined : this.open.get(orderId);
+    const result = open && open.signed.order.storageId <= c.storageId ? this.run({ type: "cancel", id: orderId!, owner: c.accountId }) : { events: [], fills: [], sealed: [] };
+    this.queueCancel(signed);
+    return result;
   }
 
   /** Advances the engine's clock, expiring orders whose time has come. */
@@ -304,7 +339,7 @@ export class Sequencer {
 
   /**
    * The engine's settle guard: applies a fill the engine is about to make to the open batch, which
-   * checks every rule of the circuit (F1-F7) for both parties first. A fill that breaks one is
+   * checks every rule of the circuit (F1-F7, F10, F11) for both parties first. A fill that breaks one is
    * not made: the engine cancels the party at fault (a rule of the fill itself counts against the
    * taker) and the state, the reservations and the book stay in agreement. A batch the fill
    * completes is sealed at once; waiting deposits and withdrawals enter after the input (drain
@@ -328,7 +363,11 @@ export class Sequencer {
     return undefined;
   }
 
-  /** Moves waiting deposits, then waiting withdrawals, into the open batch while it takes them. */
+  /**
+   * Moves waiting deposits, then waiting withdrawals, then waiting cancels into the open batch while
+   * it takes them. A cancel whose slot a later order has taken over meanwhile is in force already
+   * (rule F6) and is dropped.
+   */
   private drain(): void {
     while (this.pendingDeposits.length > 0 && this.builder.acceptsDeposit) this.builder.deposit(this.pendingDeposits.shift()!);
     if (this.pendingDeposits.length > 0) return; // the queue's order: no withdrawal may close the deposit section first
@@ -347,6 +386,37 @@ export class Sequencer {
         this.reserveAmount(w.accountId, w.tokenId, -w.amount);
       }
     }
+    while (this.pendingCancels.length > 0 && this.builder.acceptsCancel) {
+      const next = this.pendingCancels.shift()!;
+      const { accountId, storageId } = next.cancel;
+      if (this.state.account(accountId).slot(storageId).storageId <= storageId) this.builder.cancel(next);
+    }
+  }
+
+  private queueCancel(signed: SignedCancel): void {
+    this.pendingCancels.push(signed);
+    this.drain();
+  }
+
+  /** Refuses (ValidationError) a cancel that is malformed, foreign, badly signed, already waiting or already in force. */
+  private assertCancel(signed: SignedCancel): void {
+    const c = signed.cancel;
+    validateCancel(c);
+    if (c.domain !== this.domain) throw new ValidationError("cancel.domain", `must be this deployment's domain separator ${this.domain}`, c.domain);
+    if (!this.state.hasAccount(c.accountId)) throw new ValidationError("cancel.accountId", "has no account", c.accountId);
+    const acc = this.state.account(c.accountId);
+    assertCancelSignature(signed, acc.publicKey);
+    const slot = acc.slot(c.storageId);
+    if (slot.storageId > c.storageId) throw new ValidationError("cancel.storageId", `is below the slot's storage id ${slot.storageId}: the order can no longer fill`, c.storageId);
+    const waiting = this.waitingCancel(c);
+    if (waiting !== undefined && waiting >= c.storageId) throw new ValidationError("cancel.storageId", `a cancel of storage id ${waiting} in this slot is already waiting`, c.storageId);
+  }
+
+  /** The highest storage id a waiting cancel retires in the slot of `o`, if any. */
+  private waitingCancel(o: Pick<Order, "accountId" | "storageId">): number | undefined {
+    const key = this.slotKey(o);
+    const ids = this.pendingCancels.filter((p) => this.slotKey(p.cancel) === key).map((p) => p.cancel.storageId);
+    return ids.length > 0 ? Math.max(...ids) : undefined;
   }
 
   /**
@@ -395,12 +465,14 @@ export class Sequencer {
     assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
   }
 
-  /** What the order's slot has not filled yet; refuses a stale storage id or a filled order. */
+  /** What the order's slot has not filled yet; refuses a stale, cancelled or filled order. */
   private unfilled(o: Order): bigint {
+    const waiting = this.waitingCancel(o);
+    if (waiting !== undefined && waiting >= o.storageId) throw new ValidationError("order.storageId", `is cancelled: an L2 cancel of storage id ${waiting} in its slot is waiting`, o.storageId);
     const slot = this.state.account(o.accountId).slot(o.storageId);
     if (slot.storageId > o.storageId) throw new ValidationError("order.storageId", `is below the slot's storage id ${slot.storageId} (cancelled or replayed)`, o.storageId);
     const remaining = o.amount - (slot.storageId === o.storageId ? slot.filled : 0n);
-    if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled", o.amount);
+    if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled or cancelled", o.amount);
     return remaining;
   }
 
@@ -408,7 +480,7 @@ export class Sequencer {
   private assertAffordable(o: Order, remaining: bigint, released: bigint): void {
     const token = reservedToken(o);
     const cost = this.cost(o, remaining);
-    const available = this.state.balance(o.accountId, token) - this.reservedOf(o.accountId, token) + released;
+    const available = this.state.balance(o.accountId, token) - this.reservedAmount(o.accountId, token) + released;
     if (cost > available) throw new ValidationError("order.amount", `needs ${cost} of token ${token}, ${available} available`, o.amount);
   }
 
@@ -429,10 +501,6 @@ export class Sequencer {
     this.slotOwners.delete(this.slotKey(entry.signed.order));
   }
 
-  private reservedOf(accountId: number, token: number): bigint {
-    return this.reserved.get(`${accountId}:${token}`) ?? 0n;
-  }
-
   /** Moves `order`'s reservation from what `from` open base units can cost to what `to` can. */
   private reserve(order: Order, from: bigint, to: bigint): void {
     this.reserveAmount(order.accountId, reservedToken(order), this.cost(order, to) - this.cost(order, from));
@@ -451,10 +519,10 @@ export class Sequencer {
   }
 
   private reserveAmount(accountId: number, token: number, amount: bigint): void {
-    this.reserved.set(`${accountId}:${token}`, this.reservedOf(accountId, token) + amount);
+    this.reserved.set(`${accountId}:${token}`, this.reservedAmount(accountId, token) + amount);
   }
 
-  private slotKey(order: Order): string {
+  private slotKey(order: Pick<Order, "accountId" | "storageId">): string {
     return `${order.accountId}:${this.state.account(order.accountId).slotIndex(order.storageId)}`;
   }
 }

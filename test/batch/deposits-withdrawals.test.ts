@@ -2,19 +2,33 @@ import { expect } from "chai";
 import { applyDepositRecord } from "../../src/batch/apply-deposit.js";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import {
+  decodeCancelRecord,
   decodeDepositRecord,
   decodePubdata,
   decodeWithdrawalRecord,
   type DepositRecord,
+  encodeCancelRecord,
   encodeDepositRecord,
   encodeWithdrawalRecord,
+  PADDING_CANCEL,
   PADDING_DEPOSIT,
   PADDING_WITHDRAWAL,
   pubdataLength,
 } from "../../src/batch/pubdata.js";
 import { TransactionRuleError } from "../../src/batch/transaction-rule-error.js";
-import { DEPOSIT_PUBDATA_BYTES, MAX_AMOUNT, TX_DEPOSIT, TX_FORCED_WITHDRAWAL, TX_WITHDRAWAL } from "../../src/constants.js";
-import { addPoints, isValidAccountKey, KeyPair, mulPoint, signWithdrawal, subgroupWitness, type Withdrawal } from "../../src/crypto/index.js";
+import { CANCEL_PUBDATA_BYTES, DEPOSIT_PUBDATA_BYTES, FULLY_FILLED, MAX_AMOUNT, TX_CANCEL, TX_DEPOSIT, TX_FORCED_WITHDRAWAL, TX_WITHDRAWAL } from "../../src/constants.js";
+import {
+  addPoints,
+  type Cancel,
+  isValidAccountKey,
+  KeyPair,
+  mulPoint,
+  signCancel,
+  type SignedCancel,
+  signWithdrawal,
+  subgroupWitness,
+  type Withdrawal,
+} from "../../src/crypto/index.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { Account } from "../../src/state/account.js";
@@ -30,7 +44,7 @@ const topUp = (accountId: number, tokenId: number, amount: bigint): DepositRecor
 const withdrawal = (s: Scenario, over: Partial<Withdrawal> = {}, key = s.traders[0]!.key) =>
   signWithdrawal({ accountId: s.traders[0]!.accountId, tokenId: QUOTE, nonce: 0, amount: 1_000n, domain: s.domain, ...over }, key);
 
-describe("batch: deposits and withdrawals", () => {
+describe("batch: deposits, withdrawals and cancels", () => {
   it("encodes deposit and withdrawal records behind their type bytes, and padding as zero bytes", async () => {
     await scenario(cfg);
     const d = create(5, 7n);
@@ -62,9 +76,11 @@ describe("batch: deposits and withdrawals", () => {
     b.deposit(create(5, 500n));
     b.deposit(topUp(2, QUOTE, 9n));
     b.withdraw(withdrawal(s));
+    b.cancel(signCancel({ accountId: 3, storageId: 7, domain: s.domain }, s.traders[2]!.key));
     b.add(s.buyFill());
     const sealed = b.seal();
-    expect(sealed).to.include({ deposits: 2, withdrawals: 1, fills: 1 });
+    expect(sealed).to.include({ deposits: 2, withdrawals: 1, cancels: 1, fills: 1 });
+    expect(sealed.cancelRecords).to.deep.equal([{ accountId: 3, storageId: 7 }]);
     expect(sealed.pubdata).to.have.length(pubdataLength(cfg));
     expect(s.state.account(5).publicKey).to.deep.equal(newKey().publicKey);
     expect(s.state.balance(5, BASE)).to.equal(500n);
@@ -74,18 +90,58 @@ describe("batch: deposits and withdrawals", () => {
     expect(decodePubdata(sealed.pubdata, cfg).deposits[1]).to.deep.equal(topUp(2, QUOTE, 9n));
     expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
     expect(genesis.account(1).nonce).to.equal(1n);
+    expect(genesis.account(3).slot(7)).to.deep.equal({ storageId: 7, filled: FULLY_FILLED });
   });
 
-  it("takes deposits, then withdrawals, then fills, never out of that order", async () => {
+  it("takes deposits, then withdrawals, then cancels, then fills, never out of that order", async () => {
     const s = await scenario(cfg);
     const b = new BatchBuilder(cfg, s.state, testHeader(1));
     b.withdraw(withdrawal(s));
     expect(() => b.deposit(create(5, 1n))).to.throw(ValidationError, "before any withdrawal");
+    b.cancel(signCancel({ accountId: 3, storageId: 7, domain: s.domain }, s.traders[2]!.key));
+    expect(() => b.withdraw(withdrawal(s, { nonce: 1 }))).to.throw(ValidationError, "before any cancel or fill");
     b.add(s.buyFill());
-    expect(() => b.withdraw(withdrawal(s, { nonce: 1 }))).to.throw(ValidationError, "before any fill");
+    expect(() => b.cancel(signCancel({ accountId: 3, storageId: 8, domain: s.domain }, s.traders[2]!.key))).to.throw(ValidationError, "before any fill");
     const b2 = new BatchBuilder(cfg, s.state, testHeader(2));
     for (let i = 0; i < cfg.nDeposits; i++) b2.deposit(create(5 + i, 1n));
     expect(() => b2.deposit(create(5 + cfg.nDeposits, 1n))).to.throw(ValidationError, `at most ${cfg.nDeposits} deposits`);
+  });
+
+  describe("rejects each broken cancel rule with a TransactionRuleError and leaves the state unchanged", () => {
+    const cancel = (s: Scenario, over: Partial<Cancel> = {}, key = s.traders[0]!.key) => signCancel({ accountId: s.traders[0]!.accountId, storageId: 3, domain: s.domain, ...over }, key);
+    const cases: [string, string, (s: Scenario) => SignedCancel][] = [
+      ["C1", "account 0 (padding)", (s) => ({ cancel: { ...cancel(s).cancel, accountId: 0 }, signature: cancel(s).signature })],
+      ["C1", "a storage id of 2^32", (s) => ({ cancel: { ...cancel(s).cancel, storageId: 2 ** 32 }, signature: cancel(s).signature })],
+      ["C1", "an account beyond the tree", (s) => ({ cancel: { ...cancel(s).cancel, accountId: 4 ** cfg.accountDepth }, signature: cancel(s).signature })],
+      ["C2", "a signature by another key", (s) => cancel(s, {}, s.traders[1]!.key)],
+      ["C2", "a cancel for another deployment", (s) => cancel(s, { domain: 12345n })],
+    ];
+    for (const [rule, name, make] of cases) {
+      it(`${rule}: ${name}`, async () => {
+        const s = await scenario(cfg);
+        const root = s.state.root;
+        expect(() => new BatchBuilder(cfg, s.state, testHeader(1)).cancel(make(s))).to.throw(TransactionRuleError).with.property("rule", rule);
+        expect(s.state.root).to.equal(root);
+      });
+    }
+
+    it("C3: a cancel below the slot's storage id (the slot moved on to a newer order)", async () => {
+      const s = await scenario(cfg);
+      new BatchBuilder(cfg, s.state, testHeader(1)).add(s.buyFill({ taker: { storageId: 16 } })); // traders[0]'s slot 0 is at 16
+      const root = s.state.root;
+      expect(() => new BatchBuilder(cfg, s.state, testHeader(2)).cancel(cancel(s, { storageId: 0 }))).to.throw(TransactionRuleError, "cancel rule C3").with.property("rule", "C3");
+      expect(s.state.root).to.equal(root);
+    });
+
+    it("encodes a cancel record behind its type byte; a type byte on account 0 is refused", () => {
+      const bytes = encodeCancelRecord({ accountId: 3, storageId: 7 });
+      expect([...bytes]).to.deep.equal([TX_CANCEL, 0, 0, 0, 3, 0, 0, 0, 7]);
+      expect(decodeCancelRecord(bytes)).to.deep.equal({ accountId: 3, storageId: 7 });
+      expect([...encodeCancelRecord(PADDING_CANCEL)]).to.deep.equal(new Array(CANCEL_PUBDATA_BYTES).fill(0));
+      const forged = new Uint8Array(CANCEL_PUBDATA_BYTES);
+      forged[0] = TX_CANCEL;
+      expect(() => decodeCancelRecord(forged)).to.throw(ValidationError, "record.type");
+    });
   });
 
   describe("rejects each broken deposit rule with a TransactionRuleError and leaves the state unchanged", () => {

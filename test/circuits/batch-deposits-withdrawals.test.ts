@@ -8,7 +8,7 @@ import { MAX_AMOUNT } from "../../src/constants.js";
 import { KeyPair, signWithdrawal, type SignedWithdrawal, type Withdrawal } from "../../src/crypto/index.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { Account } from "../../src/state/account.js";
-import { BASE, QUOTE, scenario, TEST_DOMAIN, testHeader } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, sealedBatch, TEST_DOMAIN, testHeader } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
@@ -29,13 +29,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
   before(() => ({ wasm, r1cs } = circuit()));
 
   /** A batch sealed without the TS rule checks: the circuit must do the rejecting. */
-  async function sealed(fill: (b: BatchBuilder, s: Scenario) => void, prepare?: (s: Scenario) => void): Promise<SealedBatch> {
-    const s = await scenario(cfg);
-    prepare?.(s);
-    const b = new BatchBuilder(cfg, s.state, testHeader(1));
-    fill(b, s);
-    return b.seal();
-  }
+  const sealed = (fill: (b: BatchBuilder, s: Scenario) => void, prepare?: (s: Scenario) => void) => sealedBatch(cfg, fill, prepare);
   const deposit = (d: (s: Scenario) => DepositRecord, prepare?: (s: Scenario) => void) => sealed((b, s) => b.deposit(d(s), { check: false }), prepare);
   const withdraw = (w: (s: Scenario) => SignedWithdrawal, prepare?: (s: Scenario) => void) => sealed((b, s) => b.withdraw(w(s), { check: false }), prepare);
   const tampered = (batch: SealedBatch) => structuredClone(batch.circuitInput) as Input;

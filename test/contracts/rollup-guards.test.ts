@@ -12,12 +12,14 @@ import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
+import { FULLY_FILLED } from "../../src/constants.js";
+import { signCancel } from "../../src/crypto/index.js";
 
 /** Findings 1 and 2 of the order-safety issue, reproduced against the contract and the deploy path. */
 describe("contracts: operator role and deploy guard", function () {
   let artifacts: CircuitArtifacts;
   let genesisRoot: bigint;
-  /** The operator's batch 1: a fill. */
+  /** The operator's batch 1: an L2 cancel and a fill. */
   let operatorBatch: ProvedBatch;
   /** What an outsider can prove with the public dev keys: an all-padding batch 1 (no signature needed). */
   let paddingBatch: ProvedBatch;
@@ -31,6 +33,7 @@ describe("contracts: operator role and deploy guard", function () {
     try {
       paddingBatch = await pool.prove(new BatchBuilder(artifacts.config, s.state.clone(), header).seal());
       const b = new BatchBuilder(artifacts.config, s.state, header);
+      b.cancel(signCancel({ accountId: s.traders[2]!.accountId, storageId: 9, domain: header.domain }, s.traders[2]!.key));
       b.add(s.buyFill());
       operatorBatch = await pool.prove(b.seal());
     } finally {
@@ -82,6 +85,8 @@ describe("contracts: operator role and deploy guard", function () {
     expect(history!.pubdata).to.deep.equal(p.batch.pubdata);
     const state = (await scenario(artifacts.config)).state;
     expect(await rebuildFromL1(client, state)).to.deep.equal({ batches: 1, root: p.batch.newRoot });
+    // The rebuild applied the batch's L2 cancel too: the slot is cancelled.
+    expect(state.account(3).slot(9)).to.deep.equal({ storageId: 9, filled: FULLY_FILLED });
   });
 
   describe("finding 1: the dev setup's verifier beyond the local development chain", () => {
@@ -114,7 +119,7 @@ describe("contracts: operator role and deploy guard", function () {
       const verifier = await foreign.viem.getContractAt("IGroth16Verifier", deployed.address);
       expect(await verifier.read.INSECURE_DEV_SETUP()).to.equal(true);
       const zero = "0x0000000000000000000000000000000000000000";
-      const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
+      const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
       await expectRevert(foreign.viem.deployContract("Rollup", args(false)), "InsecureVerifier");
       await foreign.viem.deployContract("Rollup", args(true));
     });

@@ -97,6 +97,7 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
     await expectRevert(client.claim(0, QUOTE), "NothingToClaim");
     const asOther = await connection.viem.getContractAt("RollupHarness", client.address, { client: { wallet: other } });
     await expectRevert(asOther.write.setFeeRecipient([other.account.address]), "OwnableUnauthorizedAccount");
+    await expectRevert(rollup.write.setFeeRecipient(["0x0000000000000000000000000000000000000000"]), "InvalidConfiguration");
     await rollup.write.setFeeRecipient([other.account.address]);
     expect(await rollup.read.accountOwner([0n])).to.equal(getAddress(other.account.address));
   });

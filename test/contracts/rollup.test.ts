@@ -105,6 +105,15 @@ describe("contracts: Rollup", function () {
     await expectRevert(rollup.write.submitBatch(args()), "InvalidBatchTimestamp");
   });
 
+  it("refuses a batch stamped before the last batch (InvalidBatchTimestamp): batch timestamps never decrease", async () => {
+    const { client, rollup } = await deploy();
+    await client.submit(proved);
+    // Batch 2 on top of batch 1: the time bounds are checked before the proof, so no proof is needed to reach them.
+    const next = { oldRoot: proved.batch.newRoot, pubdata: new Uint8Array(proved.batch.pubdata.length) };
+    await expectRevert(rollup.write.submitBatch(args({ ...next, timestamp: header.timestamp - 1 })), "InvalidBatchTimestamp");
+    await expectRevert(rollup.write.submitBatch(args({ ...next, timestamp: header.timestamp })), "InvalidProof");
+  });
+
   it("a valid proof with a timestamp other than the one it was proven for is refused (InvalidProof)", async () => {
     const { rollup } = await deploy();
     await expectRevert(rollup.write.submitBatch(args({ timestamp: header.timestamp + 1 })), "InvalidProof");
@@ -149,14 +158,14 @@ describe("contracts: Rollup", function () {
   it("refuses tree depths out of range and a first account id of 0 (InvalidConfiguration)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
     for (const [depths, first] of [[[0n, 1n, 1n], 1n], [[17n, 1n, 1n], 1n], [[2n, 0n, 1n], 1n], [[2n, 9n, 1n], 1n], [[2n, 1n, 0n], 1n], [[2n, 1n, 17n], 1n], [[2n, 1n, 1n], 0n]] as const) {
-      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
+      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
     }
-    await connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
+    await connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
   });
 
   it("refuses a genesis root outside the field (RootNotInField)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
+    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
   });
 
   it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {

@@ -10,7 +10,8 @@ describe("engine: the settle guard", () => {
     const h = new EngineHarness([MARKET], (f) => void asked.push(f));
     h.sell(1000n, 400n, { owner: 2 });
     expect(brief(h.buy(1000n, 200n))).to.deep.equal(["accepted o2", "fill o2<-o1 200@1000"]);
-    expect(asked).to.deep.equal([{ market: MARKET.id, takerId: 2, makerId: 1, takerSide: 0, price: 1000n, quantity: 200n }]);
+    // The guard sees the very event the engine then emits (one object per fill on the matching path).
+    expect(asked).to.deep.equal([{ type: "fill", seq: 2, market: MARKET.id, takerId: 2, makerId: 1, takerSide: 0, price: 1000n, quantity: 200n }]);
   });
 
   it("a refused maker is cancelled as unsettleable and the taker goes on to the next maker", () => {

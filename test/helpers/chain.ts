@@ -31,12 +31,12 @@ export function freshChainPerTest(): () => Connection {
 
 /**
  * A RollupHarness with no verifier and no hashers (for checks that run before any proof, such as
- * queue matching), `slots` per batch ([deposits, withdrawals, fills], no fee records), 16 accounts, 4 tokens, and
+ * queue matching), `slots` per batch ([deposits, withdrawals, fills], no cancel or fee records), 16 accounts, 4 tokens, and
  * one test token registered `tokens` times; the first wallet holds and has approved 1,000 of it.
  */
 export async function bareHarness(connection: Connection, slots: [bigint, bigint, bigint], tokens = 1) {
   const zero = "0x0000000000000000000000000000000000000000";
-  const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero, zero], 0n, [...slots, 0n], [2n, 1n, 1n], 1n, 60n, false]);
+  const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero, zero], 0n, [slots[0], slots[1], 0n, slots[2], 0n], [2n, 1n, 1n], 1n, 60n, false]);
   const client = RollupClient.at(connection, rollup.address);
   const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
   const [wallet] = await connection.viem.getWalletClients();

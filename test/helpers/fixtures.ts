@@ -3,6 +3,8 @@ import { initCrypto } from "../../src/crypto/index.js";
 import { NO_EXPIRY, type Order } from "../../src/crypto/order-hash.js";
 import { domainSeparator } from "../../src/crypto/domain.js";
 import type { BatchHeader } from "../../src/batch/public-input.js";
+import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
+import type { CircuitConfig } from "../../src/prover/circuit-configs.js";
 import type { RollupClient } from "../../src/chain/rollup-client.js";
 import { type SignedOrder, signOrder } from "../../src/crypto/signed-order.js";
 import { packOrderFields } from "../../src/crypto/order-hash.js";
@@ -56,4 +58,19 @@ export async function scenario(dims: StateDims, domain = TEST_DOMAIN) {
 /** Signs an order without validating it: for tests that feed the circuit what the TS model refuses. */
 export function signUnchecked(order: Order, key: KeyPair): SignedOrder {
   return { order, signature: key.sign(poseidon([packOrderFields(order), order.amount, order.price, order.domain])) };
+}
+
+type Scenario = Awaited<ReturnType<typeof scenario>>;
+
+/**
+ * Batch 1 of a fresh scenario of `config` (after `prepare`, which may land earlier batches), with
+ * what `fill` adds: circuit tests add transactions with `check: false`, so that the circuit must do
+ * the rejecting.
+ */
+export async function sealedBatch(config: CircuitConfig, fill: (b: BatchBuilder, s: Scenario) => void, prepare?: (s: Scenario) => void): Promise<SealedBatch> {
+  const s = await scenario(config);
+  prepare?.(s);
+  const b = new BatchBuilder(config, s.state, testHeader(1));
+  fill(b, s);
+  return b.seal();
 }

@@ -63,7 +63,7 @@ export async function expectRejectedAt(wasm: string, input: Record<string, unkno
 
 /** The public input of `batch` with some sections' records replaced: what a cheating prover would publish. */
 export function publicInputWith(batch: SealedBatch, records: Partial<BatchRecords>): bigint {
-  const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, fills: batch.records, fees: batch.feeRecords, ...records };
+  const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, cancels: batch.cancelRecords, fills: batch.records, fees: batch.feeRecords, ...records };
   return publicInputHash(batch.oldRoot, batch.newRoot, batch, encodePubdata(all));
 }
 

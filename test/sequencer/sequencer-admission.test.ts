@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { MAX_AMOUNT, Side } from "../../src/constants.js";
-import { signOrder, signWithdrawal } from "../../src/crypto/index.js";
+import { FEE_RATE_DENOMINATOR, MAX_AMOUNT, Side } from "../../src/constants.js";
+import { signCancel, signOrder, signWithdrawal } from "../../src/crypto/index.js";
 import { NO_EXPIRY, type Order } from "../../src/crypto/order-hash.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS, type CircuitConfig } from "../../src/prover/circuit-configs.js";
@@ -45,7 +45,8 @@ async function setup(cfg: CircuitConfig, balances: Record<number, bigint>[]) {
  * The engine, the sequencer's reservations and the rollup state agree: every order open in the
  * sequencer is open in the engine with the same remaining size and vice versa; what is reserved per
  * account and token is exactly what the open orders and the waiting signed withdrawals can cost, and
- * never more than the balance; every balance is in range; and the sealed batches' pubdata, applied
+ * never more than the balance; every balance is in range; every open order can still fill its
+ * remaining size in its slot (no cancel or newer order has retired it); and the sealed batches' pubdata, applied
  * to the genesis, gives the state's root (nothing was applied that a batch does not carry).
  */
 function assertAgreement({ seq, state, genesis, sealed }: Awaited<ReturnType<typeof setup>>): void {
@@ -55,8 +56,13 @@ function assertAgreement({ seq, state, genesis, sealed }: Awaited<ReturnType<typ
   const add = (accountId: number, token: number, amount: bigint) => expected.set(`${accountId}:${token}`, (expected.get(`${accountId}:${token}`) ?? 0n) + amount);
   for (const { orderId, order, remaining } of open) {
     expect(seq.engine.order(orderId)?.remaining, `engine's remaining of order ${orderId}`).to.equal(remaining);
+    const slot = state.account(order.accountId).slot(order.storageId);
+    expect(slot.storageId <= order.storageId, `order ${orderId}'s slot has not moved past it`).to.equal(true);
+    const filled = slot.storageId === order.storageId ? slot.filled : 0n;
+    expect(filled + remaining <= order.amount, `order ${orderId} can fill its remaining size in its slot`).to.equal(true);
     // A buy reserves its quote at its limit price plus the fee on it at the higher of the operator's rates.
-    if (order.side === Side.Buy) add(order.accountId, order.quoteToken, remaining * order.price + (remaining * order.price * 2_500n) / 1_000_000n);
+    const rate = BigInt(Math.max(FEES.taker, FEES.maker));
+    if (order.side === Side.Buy) add(order.accountId, order.quoteToken, remaining * order.price + (remaining * order.price * rate) / BigInt(FEE_RATE_DENOMINATOR));
     else add(order.accountId, order.baseToken, remaining);
   }
   for (const w of seq.waitingWithdrawals) add(w.accountId, w.tokenId, w.amount);
@@ -141,18 +147,18 @@ describe("sequencer: admission keeps the engine, the reservations and the state 
     const seeds = Number(process.env.PROOFBOOK_PROPERTY_SEEDS ?? 6);
     const extremes = [0n, 10n ** 12n, 2n ** 48n, MAX_AMOUNT / 2n, MAX_AMOUNT - 1000n, MAX_AMOUNT];
     // What the runs went through: a run that never fills or never meets an unsettleable fill proves little.
-    const seen = { fills: 0, unsettleable: 0, refused: 0 };
+    const seen = { fills: 0, unsettleable: 0, refused: 0, hardCancels: 0 };
     for (let seed = 1; seed <= seeds; seed++) {
       const rnd = prng(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
       const balances = [0, 1, 2, 3].map(() => ({ [BASE]: pick(extremes), [QUOTE]: pick(extremes) }));
       const s = await setup(rnd() < 0.5 ? cfg : CIRCUIT_CONFIGS.test, balances);
       const nonces = [0, 0, 0, 0];
-      for (let step = 0; step < 60; step++) {
+      for (let step = 0; step < 80; step++) {
         const t = pick(s.traders);
         const what = rnd();
         try {
-          if (what < 0.6) {
+          if (what < 0.55) {
             const side = rnd() < 0.5 ? Side.Buy : Side.Sell;
             const price = pick([1n, 49n, 50n, 51n, 1000n, 2n ** 30n]);
             // Mostly a share of what the trader can afford (often huge), else a size from the list.
@@ -164,13 +170,22 @@ describe("sequencer: admission keeps the engine, the reservations and the state 
             const r = s.place(t, { side, amount, price, storageId }, { timeInForce: pick(["GTC", "GTC", "IOC", "FOK"] as const) });
             seen.fills += r.fills.length;
             seen.unsettleable += r.events.filter((e) => e.type === "cancelled" && e.reason === "unsettleable").length;
-          } else if (what < 0.7) {
+          } else if (what < 0.62) {
             s.seq.cancel(t.accountId, pick(s.seq.openOrders.filter((o) => o.order.accountId === t.accountId).map((o) => o.order.storageId).concat([0])));
+          } else if (what < 0.7) {
+            // An L2 cancel of an open order, or of any storage id (often one that filled or was replaced).
+            const mine = s.seq.openOrders.filter((o) => o.order.accountId === t.accountId).map((o) => o.order.storageId);
+            const storageId = mine.length > 0 && rnd() < 0.6 ? pick(mine) : Math.floor(rnd() * 64);
+            s.sealed.push(...s.seq.hardCancel(signCancel({ accountId: t.accountId, storageId, domain: TEST_DOMAIN }, t.key)).sealed);
+            seen.hardCancels++;
           } else if (what < 0.8) {
             const mine = s.seq.openOrders.filter((o) => o.order.accountId === t.accountId);
             if (mine.length === 0) continue;
             const old = pick(mine).order;
-            const r = s.seq.replace(signOrder({ ...old, price: pick([1n, 49n, 50n, 51n, 2n ** 30n]), amount: old.amount + pick([-1n, 0n, 5n]) }, t.key));
+            // The replacement takes a higher storage id in the same slot; half the time with the old order's L2 cancel.
+            const storageId = old.storageId + 4 ** s.seq.config.orderDepth * pick([1, 2]);
+            const cancel = rnd() < 0.5 ? signCancel({ accountId: t.accountId, storageId: old.storageId, domain: TEST_DOMAIN }, t.key) : undefined;
+            const r = s.seq.replace(signOrder({ ...old, storageId, price: pick([1n, 49n, 50n, 51n, 2n ** 30n]), amount: old.amount + pick([-1n, 0n, 5n]) }, t.key), cancel);
             s.sealed.push(...r.sealed);
           } else if (what < 0.88) {
             const i = t.accountId - 1;
@@ -197,5 +212,6 @@ describe("sequencer: admission keeps the engine, the reservations and the state 
     expect(seen.fills, "fills").to.be.greaterThan(15);
     expect(seen.unsettleable, "unsettleable fills").to.be.greaterThan(0);
     expect(seen.refused, "refusals").to.be.greaterThan(0);
+    expect(seen.hardCancels, "L2 cancels admitted").to.be.greaterThan(3);
   });
 });

@@ -112,6 +112,12 @@ describe("sequencer: admission, matching and batch cutting", () => {
     expect(seq.seal().feeRecords).to.deep.equal([{ tokenId: BASE, amount: 4n + 2n }]);
   });
 
+  it("refuses a fee rate beyond 16 bits, and fees on a circuit without fee records (ValidationError)", async () => {
+    const s = await scenario(cfg);
+    expect(() => new Sequencer(cfg, s.state, [DEMO_MARKET], { domain: TEST_DOMAIN, fees: { taker: 2 ** 16, maker: 0 } })).to.throw(ValidationError).with.property("field", "fees.taker");
+    expect(() => new Sequencer({ ...cfg, nFeeTokens: 0 }, s.state, [DEMO_MARKET], { domain: TEST_DOMAIN, fees: { taker: 0, maker: 1 } })).to.throw(ValidationError).with.property("field", "fees");
+  });
+
   it("reserves balance for open orders and releases it on cancel", async () => {
     const { seq, traders, order } = await setup();
     const t = traders[0]!;
@@ -182,7 +188,8 @@ describe("sequencer: admission, matching and batch cutting", () => {
     const [a, b, c] = [traders[0]!, traders[1]!, traders[2]!];
     seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 10n, price: 60n }), a.key));
     seq.submit(signOrder(order(b, { side: Side.Sell, storageId: 0, amount: 10n, price: 60n }), b.key));
-    const smaller = signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 6n, price: 60n }), a.key);
+    // The replacement takes a higher storage id in the same slot (16 slots: 16 is slot 0 again).
+    const smaller = signOrder(order(a, { side: Side.Sell, storageId: 16, amount: 6n, price: 60n }), a.key);
     expect(seq.replace(smaller).events).to.deep.equal([{ type: "replaced", seq: 3, id: 1, price: 60n, quantity: 6n, priorityKept: true }]);
     const taken = seq.submit(signOrder(order(c, { side: Side.Buy, storageId: 0, amount: 8n, price: 60n }), c.key));
     expect(taken.fills.map((f) => [f.maker.order.accountId, f.maker.order.amount, f.baseAmount])).to.deep.equal([
@@ -191,7 +198,7 @@ describe("sequencer: admission, matching and batch cutting", () => {
     ]);
     expect(() => seq.replace(signOrder(order(a, { side: Side.Buy, storageId: 7, amount: 6n, price: 60n }), a.key))).to.throw(ValidationError, "no open order");
     expect(seq.cancel(a.accountId, 7)).to.equal(false);
-    expect(() => seq.replace(signOrder(order(b, { side: Side.Buy, storageId: 0, amount: 6n, price: 60n }), b.key))).to.throw(ValidationError, "keeps the side");
+    expect(() => seq.replace(signOrder(order(b, { side: Side.Buy, storageId: 16, amount: 6n, price: 60n }), b.key))).to.throw(ValidationError, "keeps the side");
   });
 
   it("settles the fills of a triggered stop-limit order, and its journal replays to the same events", async () => {
@@ -220,13 +227,17 @@ describe("sequencer: admission, matching and batch cutting", () => {
     seq.submit(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 10n, price: 60n }), a.key));
     const snapshot = seq.engine.snapshot();
     const journal = seq.journal.length;
-    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 8n, price: 60n }), b.key)))
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 16, amount: 8n, price: 60n }), b.key)))
       .to.throw(ValidationError)
       .with.property("field", "order.signature");
     // a holds 1,000,000 base: a replacement for 2,000,000 is more than it has.
-    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 2_000_000n, price: 60n }), a.key))).to.throw(ValidationError, "available");
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 16, amount: 2_000_000n, price: 60n }), a.key))).to.throw(ValidationError, "available");
+    // The same storage id would leave the old signature valid for the slot.
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 8n, price: 60n }), a.key)))
+      .to.throw(ValidationError, "above the replaced order's storage id")
+      .with.property("field", "order.storageId");
     expect(seq.journal).to.have.length(journal);
-    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 0, amount: 8n, price: 62n }), a.key)))
+    expect(() => seq.replace(signOrder(order(a, { side: Side.Sell, storageId: 16, amount: 8n, price: 62n }), a.key)))
       .to.throw(ValidationError, "price-off-tick")
       .with.property("field", "order.price");
     expect(seq.engine.snapshot().markets).to.deep.equal(snapshot.markets);
