@@ -21,7 +21,16 @@ import {
   type WithdrawalRecord,
 } from "./pubdata.js";
 import { MAX_AMOUNT } from "../constants.js";
+import { NO_EXPIRY } from "../crypto/order-hash.js";
 import { type BatchHeader, publicInputHash, validateHeader } from "./public-input.js";
+
+/** One transaction of a batch as the builder took it: enough to apply it again on another state. */
+export type BatchTransaction =
+  | { type: "deposit"; record: DepositRecord }
+  | { type: "withdrawal"; signed: SignedWithdrawal }
+  | { type: "forcedWithdrawal"; accountId: number; tokenId: number }
+  | { type: "cancel"; signed: SignedCancel }
+  | { type: "fill"; fill: Fill };
 
 /** Everything a prover and the L1 submission need for one batch. Plain data: safe to persist or post to a worker. */
 export interface SealedBatch {
@@ -30,6 +39,11 @@ export interface SealedBatch {
   /** The batch timestamp (Unix seconds) and the deployment's domain separator: the rest of the header. */
   timestamp: number;
   domain: bigint;
+  /**
+   * The latest timestamp the batch can carry: every order it fills is valid until then (rule F10;
+   * NO_EXPIRY without fills). A batch re-stamped for L1 (`restampBatch`) may not go past it.
+   */
+  latestTimestamp: number;
   oldRoot: bigint;
   newRoot: bigint;
   /** Enabled slots of each type (the rest is padding); withdrawals include forced ones. */
@@ -46,6 +60,8 @@ export interface SealedBatch {
   cancelRecords: CancelRecord[];
   pubdata: Uint8Array;
   publicInput: bigint;
+  /** The enabled transactions in the order they were applied (a re-seal applies them again). */
+  transactions: BatchTransaction[];
   /** The witness input of the batch circuit (snarkjs JSON form). */
   circuitInput: Record<string, unknown>;
 }
@@ -67,6 +83,9 @@ export class BatchBuilder {
   private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
   private readonly cancels: { witness: CancelWitness; record: CancelRecord }[] = [];
   private readonly fills: { witness: FillWitness; record: FillRecord; feeSlot: number }[] = [];
+  private readonly taken: BatchTransaction[] = [];
+  /** The earliest `validUntil` of the orders filled so far. */
+  private latestTimestamp = NO_EXPIRY;
   /** Fees collected per quote token, in fee-slot order. */
   private readonly feeTotals = new Map<number, bigint>();
   /** Enabled slots of the deposit, withdrawal and cancel sections, counted when each section closes. */
@@ -122,6 +141,7 @@ export class BatchBuilder {
     if (!this.acceptsDeposit) throw new ValidationError("batch", `takes at most ${this.config.nDeposits} deposits, before any withdrawal or fill`);
     if (options.check ?? true) checkDeposit(this.state, record);
     this.deposits.push({ witness: applyDepositRecord(this.state, record), record });
+    this.taken.push({ type: "deposit", record });
   }
 
   /** Applies a signed withdrawal (rules W1-W4); throws TransactionRuleError (state unchanged) if it breaks one. */
@@ -131,6 +151,7 @@ export class BatchBuilder {
     this.closeDeposits();
     const record = withdrawalRecord(signed);
     this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record, signed), record });
+    this.taken.push({ type: "withdrawal", signed });
   }
 
   /**
@@ -142,6 +163,7 @@ export class BatchBuilder {
     const record = forcedWithdrawalRecord(this.state, accountId, tokenId);
     this.closeDeposits();
     this.withdrawals.push({ witness: applyWithdrawalRecord(this.state, record), record });
+    this.taken.push({ type: "forcedWithdrawal", accountId, tokenId });
   }
 
   /** Applies a signed L2 cancel (rules C1-C3); throws TransactionRuleError (state unchanged) if it breaks one. */
@@ -151,6 +173,16 @@ export class BatchBuilder {
     this.closeWithdrawals();
     const record = cancelRecord(signed);
     this.cancels.push({ witness: applyCancelRecord(this.state, record, signed), record });
+    this.taken.push({ type: "cancel", signed });
+  }
+
+  /** Applies `tx` with every rule check (see `deposit`, `withdraw`, `forceWithdraw`, `cancel`, `add`). */
+  apply(tx: BatchTransaction): void {
+    if (tx.type === "deposit") this.deposit(tx.record);
+    else if (tx.type === "withdrawal") this.withdraw(tx.signed);
+    else if (tx.type === "forcedWithdrawal") this.forceWithdraw(tx.accountId, tx.tokenId);
+    else if (tx.type === "cancel") this.cancel(tx.signed);
+    else this.add(tx.fill);
   }
 
   /**
@@ -186,6 +218,8 @@ export class BatchBuilder {
       feeSlot = [...this.feeTotals.keys()].indexOf(token);
     }
     this.fills.push({ ...applied, feeSlot });
+    this.latestTimestamp = Math.min(this.latestTimestamp, fill.taker.order.validUntil, fill.maker.order.validUntil);
+    this.taken.push({ type: "fill", fill });
   }
 
   /**
@@ -232,6 +266,7 @@ export class BatchBuilder {
     return {
       circuit: config.name,
       ...this.header,
+      latestTimestamp: this.latestTimestamp,
       oldRoot: this.oldRoot,
       newRoot,
       ...counts,
@@ -242,6 +277,7 @@ export class BatchBuilder {
       feeRecords: records.fees,
       pubdata,
       publicInput,
+      transactions: [...this.taken],
       circuitInput: {
         publicInput: publicInput.toString(),
         oldRoot: this.oldRoot.toString(),

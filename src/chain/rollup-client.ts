@@ -33,6 +33,21 @@ export interface BatchSubmittedEvent {
   txHash: Hex;
 }
 
+/** What L1 holds for the next batch (docs/protocol.md §8). */
+export interface L1Position {
+  /** Batches landed: the next one is number `batchCount + 1`. */
+  batchCount: number;
+  /** The root the next batch must start from. */
+  stateRoot: bigint;
+  /** The next batch's timestamp may not be earlier. */
+  lastBatchTimestamp: number;
+  /** The latest block's time: the next batch's timestamp may not be later, nor more than BATCH_TIMESTAMP_WINDOW earlier. */
+  chainTime: number;
+  /** Entries of the deposit and the forced-withdrawal queue that landed batches consumed: the next batch goes on from there. */
+  depositsConsumed: number;
+  forcedConsumed: number;
+}
+
 type Connection = NetworkConnection<string>;
 type WalletClient = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number];
 
@@ -148,6 +163,26 @@ export class RollupClient {
 
   async batchCount(): Promise<bigint> {
     return await (await this.contract()).read.batchCount();
+  }
+
+  /** Where L1 stands for the next batch: what it must start from, its number and its time bounds. */
+  async position(): Promise<L1Position> {
+    const rollup = await this.contract();
+    const r = rollup.read;
+    const [batchCount, stateRoot, lastBatchTimestamp, chainTime, deposits, forced] = await Promise.all([r.batchCount(), r.stateRoot(), r.lastBatchTimestamp(), this.chainTime(), r.depositsConsumed(), r.forcedConsumed()]);
+    return { batchCount: Number(batchCount), stateRoot, lastBatchTimestamp: Number(lastBatchTimestamp), chainTime, depositsConsumed: Number(deposits), forcedConsumed: Number(forced) };
+  }
+
+  /** The BatchSubmitted event of batch `batchNumber`, if it landed. */
+  async landedBatch(batchNumber: number): Promise<BatchSubmittedEvent | undefined> {
+    return (await this.events()).find((e) => Number(e.batchNumber) === batchNumber);
+  }
+
+  /** The receipt of a landed batch, from its BatchSubmitted event. */
+  async receiptOf(event: BatchSubmittedEvent): Promise<SubmitReceipt> {
+    const publicClient = await this.connection.viem.getPublicClient();
+    const [receipt, tx] = await Promise.all([publicClient.getTransactionReceipt({ hash: event.txHash }), publicClient.getTransaction({ hash: event.txHash })]);
+    return { batchNumber: Number(event.batchNumber), txHash: event.txHash, gasUsed: receipt.gasUsed, calldataBytes: (tx.input.length - 2) / 2, newRoot: event.newRoot };
   }
 
   /** Registers an ERC-20 (owner only); returns its token id. */
@@ -278,13 +313,11 @@ export class RollupClient {
     }
     const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
     if (receipt.status !== "success") throw new ChainError(`batch ${batch.batchNumber}: transaction ${txHash} reverted`);
-    const tx = await publicClient.getTransaction({ hash: txHash });
-    const events = await this.events(txHash);
-    const event = events[0];
+    const event = (await this.events(txHash))[0];
     if (!event || Number(event.batchNumber) !== batch.batchNumber || event.newRoot !== batch.newRoot) {
       throw new ChainError(`batch ${batch.batchNumber}: no matching BatchSubmitted event in ${txHash}`);
     }
-    return { batchNumber: batch.batchNumber, txHash, gasUsed: receipt.gasUsed, calldataBytes: (tx.input.length - 2) / 2, newRoot: event.newRoot };
+    return await this.receiptOf(event);
   }
 
   /** BatchSubmitted events, of one transaction or of the whole chain. */

@@ -16,7 +16,7 @@ export interface CircuitConfig extends StateDims, BatchShape {
  */
 export const CIRCUIT_CONFIGS = {
   test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
-  demo: { name: "batch_demo", nDeposits: 4, nWithdrawals: 1, nCancels: 1, nFills: 2, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+  demo: { name: "batch_demo", nDeposits: 3, nWithdrawals: 1, nCancels: 1, nFills: 2, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
   production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nCancels: 2, nFills: 16, nFeeTokens: 2, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
 } as const satisfies Record<string, CircuitConfig>;
 

@@ -11,6 +11,7 @@ import { KeyPair, signCancel, signWithdrawal } from "../crypto/index.js";
 import { DEMO_BASE_TOKEN, DEMO_MARKET, DEMO_QUOTE_TOKEN, type GenesisTrader } from "../state/genesis.js";
 import { RollupState } from "../state/rollup-state.js";
 import { RandomOrderFlow } from "./random-order-flow.js";
+import { resealOnL1 } from "./reseal-on-l1.js";
 import { Sequencer } from "./sequencer.js";
 import { type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
 import { ChainTime } from "../chain/chain-time.js";
@@ -91,6 +92,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const { config } = artifacts;
   // Genesis is the empty state: every balance enters by an L1 deposit.
   const state = new RollupState(config);
+  const genesis = state.clone();
   const genesisRoot = state.root;
   const client = await RollupClient.deploy(connection, artifacts, genesisRoot);
   log(`deployed Rollup at ${client.address} with the empty genesis root ${genesisRoot}`);
@@ -121,6 +123,9 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
   const pipeline = new SettlementPipeline(prover, client, {
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,
+    // L1 would refuse a batch as sealed: a new number or timestamp, or its transactions re-sealed on L1's state.
+    onRestamped: (from, to) => log(`batch ${from.batchNumber} does not fit L1 as sealed: proving it again as batch ${to.batchNumber} stamped ${to.timestamp}`),
+    reseal: resealOnL1(client, genesis, config, (d) => log(`re-seal of batch ${d.batchNumber} dropped a ${d.transaction.type}: ${d.reason}`)),
   });
   const domain = await client.domain();
   // Batches are stamped no later than the chain's latest block (they may not be ahead of the block that lands them).

@@ -1,5 +1,8 @@
 import type { SealedBatch } from "../batch/batch-builder.js";
-import type { RollupClient, SubmitReceipt } from "../chain/rollup-client.js";
+import { restampBatch } from "../batch/restamp-batch.js";
+import { ChainError, type L1Position, type RollupClient, type SubmitReceipt } from "../chain/rollup-client.js";
+import { BATCH_TIMESTAMP_WINDOW } from "../constants.js";
+import { ProofbookError } from "../errors.js";
 import type { ProvedBatch, ProverPool } from "../prover/prover-pool.js";
 
 export interface SettledBatch {
@@ -8,9 +11,58 @@ export interface SettledBatch {
 }
 
 /**
+ * A batch cannot land as sealed and needs its transactions re-sealed: L1 moved to a root the batch
+ * does not start from (another batch landed in its place), or an order it fills expired before a
+ * timestamp L1 would still accept. Carries what L1 holds.
+ */
+export class ResealRequiredError extends ProofbookError {
+  constructor(
+    readonly batch: SealedBatch,
+    readonly l1: L1Position,
+    detail: string,
+  ) {
+    super(`batch ${batch.batchNumber} must be re-sealed: ${detail}`);
+  }
+}
+
+export interface PipelineHooks {
+  onProved?: (p: ProvedBatch) => void;
+  onSettled?: (s: SettledBatch) => void;
+  /** A batch got a new header before it could land (new number and/or timestamp): it is proved again. */
+  onRestamped?: (from: SealedBatch, to: SealedBatch) => void;
+  /**
+   * Re-seals a batch's transactions on what L1 holds (the ResealRequiredError says why). Without
+   * this hook the pipeline stops with that error.
+   */
+  reseal?: (required: ResealRequiredError) => Promise<SealedBatch>;
+}
+
+/** Submission attempts per batch before the pipeline gives up (each re-reads L1 first). */
+const MAX_ATTEMPTS = 4;
+/**
+ * Seconds a re-stamped batch keeps between its timestamp and the earliest one L1 accepts, for its
+ * proving and landing (when the old timestamp fell out of the window).
+ */
+const RESTAMP_SLACK = 600;
+
+/**
+ * The timestamp a batch stamped `timestamp` can carry on L1 next: itself if L1 still accepts it,
+ * else the earliest time L1 accepts plus some slack for proving and landing (docs/protocol.md §8).
+ * A timestamp ahead of the latest block is left for a later block.
+ */
+export function l1Timestamp(timestamp: number, l1: L1Position): number {
+  const earliest = Math.max(l1.lastBatchTimestamp, l1.chainTime - BATCH_TIMESTAMP_WINDOW);
+  return timestamp >= earliest ? timestamp : Math.min(earliest + RESTAMP_SLACK, l1.chainTime);
+}
+
+/**
  * Proves batches in parallel and submits them strictly in batch order: batch n+1 is submitted only
  * after batch n landed. Proving starts as soon as a batch is sealed, so a slow prover never blocks
- * intake; a failure stops every later submission (their old roots would not match anyway).
+ * intake. Before each submission (and after a failed one) it re-reads L1 (docs/protocol.md §9): a
+ * batch that already landed is taken as settled (never submitted twice); one whose number or
+ * timestamp L1 would refuse (other batches landed first, or it waited past the timestamp window)
+ * gets a new header and is proved again; one whose old root L1 no longer holds is re-sealed by the
+ * `reseal` hook. A failure that none of this cures stops every later submission.
  */
 export class SettlementPipeline {
   private tail: Promise<unknown> = Promise.resolve();
@@ -20,7 +72,7 @@ export class SettlementPipeline {
   constructor(
     private readonly prover: ProverPool,
     private readonly chain: RollupClient,
-    private readonly hooks: { onProved?: (p: ProvedBatch) => void; onSettled?: (s: SettledBatch) => void } = {},
+    private readonly hooks: PipelineHooks = {},
   ) {}
 
   /** Starts proving `batch` now; its submission waits for the previous one. */
@@ -29,18 +81,11 @@ export class SettlementPipeline {
       throw new RangeError(`batch ${batch.batchNumber} enqueued after batch ${this.lastBatch}: batches must be enqueued in order`);
     }
     this.lastBatch = batch.batchNumber;
-    const proving = this.prover.prove(batch).then((p) => {
-      this.hooks.onProved?.(p);
-      return p;
-    });
+    const proving = this.prove(batch);
     const previous = this.tail;
     const done = (async () => {
       await previous;
-      const proved = await proving;
-      const receipt = await this.chain.submit(proved);
-      const s = { proved, receipt };
-      this.hooks.onSettled?.(s);
-      return s;
+      return await this.land(await proving);
     })();
     // Keep the chain going only on success; later batches see the failure through `previous`.
     this.tail = done;
@@ -52,5 +97,63 @@ export class SettlementPipeline {
   /** Waits for every enqueued batch; rejects with the first failure. */
   async drain(): Promise<SettledBatch[]> {
     return await Promise.all(this.settled);
+  }
+
+  private async prove(batch: SealedBatch): Promise<ProvedBatch> {
+    const p = await this.prover.prove(batch);
+    this.hooks.onProved?.(p);
+    return p;
+  }
+
+  /** Submits `proved` once L1 is where it starts, re-stamping, re-sealing and re-proving as needed. */
+  private async land(proved: ProvedBatch): Promise<SettledBatch> {
+    for (let attempt = 1; ; attempt++) {
+      const l1 = await this.chain.position();
+      const { batch } = proved;
+      if (l1.batchCount >= batch.batchNumber) {
+        const landed = await this.chain.landedBatch(batch.batchNumber);
+        if (landed && landed.publicInput === batch.publicInput) return this.done(proved, await this.chain.receiptOf(landed));
+      }
+      const fitted = await this.fit(batch, l1);
+      if (fitted === batch) {
+        try {
+          return this.done(proved, await this.chain.submit(proved));
+        } catch (e) {
+          if (!(e instanceof ChainError) || attempt >= MAX_ATTEMPTS) throw e;
+          continue; // L1 moved meanwhile, or the transaction failed: look again
+        }
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new ChainError(`batch ${batch.batchNumber}: L1 kept moving after ${attempt} attempts`);
+      this.hooks.onRestamped?.(batch, fitted);
+      proved = await this.prove(fitted);
+    }
+  }
+
+  /**
+   * `batch` as L1 would take it next: itself, the same transactions under a new header, or (through
+   * the `reseal` hook) its transactions re-sealed on L1's root.
+   */
+  private async fit(batch: SealedBatch, l1: L1Position): Promise<SealedBatch> {
+    if (l1.stateRoot !== batch.oldRoot) {
+      return await this.resealed(new ResealRequiredError(batch, l1, `L1 is at root ${l1.stateRoot} after ${l1.batchCount} batches, the batch starts from ${batch.oldRoot}`));
+    }
+    const timestamp = l1Timestamp(batch.timestamp, l1);
+    const batchNumber = l1.batchCount + 1;
+    if (batchNumber === batch.batchNumber && timestamp === batch.timestamp) return batch;
+    if (timestamp > batch.latestTimestamp) {
+      return await this.resealed(new ResealRequiredError(batch, l1, `an order it fills expired at ${batch.latestTimestamp}, before the earliest timestamp L1 still takes`));
+    }
+    return restampBatch(batch, { batchNumber, timestamp, domain: batch.domain });
+  }
+
+  private async resealed(required: ResealRequiredError): Promise<SealedBatch> {
+    if (!this.hooks.reseal) throw required;
+    return await this.hooks.reseal(required);
+  }
+
+  private done(proved: ProvedBatch, receipt: SubmitReceipt): SettledBatch {
+    const s = { proved, receipt };
+    this.hooks.onSettled?.(s);
+    return s;
   }
 }

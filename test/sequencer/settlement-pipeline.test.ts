@@ -1,0 +1,156 @@
+import { expect } from "chai";
+import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
+import type { BatchHeader } from "../../src/batch/public-input.js";
+import { RollupClient } from "../../src/chain/rollup-client.js";
+import { BATCH_TIMESTAMP_WINDOW } from "../../src/constants.js";
+import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
+import { ProverPool } from "../../src/prover/prover-pool.js";
+import { ResealRequiredError, SettlementPipeline } from "../../src/sequencer/settlement-pipeline.js";
+import { type DroppedTransaction, resealOnL1 } from "../../src/sequencer/reseal-on-l1.js";
+import { rebuildFromL1 } from "../../src/chain/rebuild-from-l1.js";
+import { signWithdrawal } from "../../src/crypto/index.js";
+import { BASE, QUOTE } from "../helpers/fixtures.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { type Connection, chainNow, freshChainPerTest } from "../helpers/chain.js";
+import { scenario } from "../helpers/fixtures.js";
+
+/**
+ * The pipeline re-reads L1 before each submission (docs/protocol.md §9): a batch that landed is
+ * never submitted again, one whose number or timestamp L1 would refuse is re-stamped and proved
+ * again, and one whose old root L1 no longer holds needs a re-seal.
+ */
+describe("settlement pipeline: re-reads L1 instead of halting", function () {
+  let artifacts: CircuitArtifacts;
+  let prover: ProverPool;
+  let genesisRoot: bigint;
+  before(async () => {
+    artifacts = await testArtifacts();
+    genesisRoot = (await scenario(artifacts.config)).state.root;
+    prover = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
+  });
+  after(async () => {
+    await prover.close();
+  });
+
+  const chain = freshChainPerTest();
+  let connection: Connection;
+  let client: RollupClient;
+  let header: BatchHeader;
+  beforeEach(async () => {
+    connection = chain();
+    client = await RollupClient.deploy(connection, artifacts, genesisRoot, { firstAccountId: 5 });
+    header = { batchNumber: 1, timestamp: (await chainNow(connection)) - 60, domain: await client.domain() };
+  });
+
+  /** The test scenario on this deployment, and a builder of its next batch on a state of its own. */
+  async function operator() {
+    const s = await scenario(artifacts.config, header.domain);
+    return { ...s, batch: (n: number, build: (b: BatchBuilder) => void, over: Partial<BatchHeader> = {}): SealedBatch => {
+      const b = new BatchBuilder(artifacts.config, s.state, { ...header, batchNumber: n, ...over });
+      build(b);
+      return b.seal();
+    } };
+  }
+
+  it("never submits a batch twice: one that already landed (a retry after an unseen success) is taken as settled", async () => {
+    const op = await operator();
+    const batch = op.batch(1, (b) => b.add(op.buyFill()));
+    const first = await client.submit(await prover.prove(batch));
+    const publicClient = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const nonce = await publicClient.getTransactionCount({ address: wallet!.account.address });
+    const settled = await new SettlementPipeline(prover, client).enqueue(batch);
+    expect(settled.receipt.txHash).to.equal(first.txHash);
+    expect(await publicClient.getTransactionCount({ address: wallet!.account.address })).to.equal(nonce);
+    expect(await client.batchCount()).to.equal(1n);
+  });
+
+  it("batch-number mismatch (finding 2's stall): batches that landed first make it re-stamp with the next numbers, re-prove and land", async () => {
+    const op = await operator();
+    // Someone else's batch 1 lands first: here all padding, so the root stays.
+    await client.submit(await prover.prove(op.batch(1, () => {})));
+    const ours = [op.batch(1, (b) => b.add(op.buyFill({ baseAmount: 10n }))), op.batch(2, (b) => b.add(op.buyFill({ baseAmount: 5n })))];
+    const restamped: [number, number][] = [];
+    const pipeline = new SettlementPipeline(prover, client, { onRestamped: (from, to) => restamped.push([from.batchNumber, to.batchNumber]) });
+    for (const b of ours) void pipeline.enqueue(b);
+    const settled = await pipeline.drain();
+    expect(restamped).to.deep.equal([
+      [1, 2],
+      [2, 3],
+    ]);
+    expect(settled.map((s) => s.receipt.batchNumber)).to.deep.equal([2, 3]);
+    expect(await client.stateRoot()).to.equal(op.state.root);
+  });
+
+  it("a batch that waited past the timestamp window is re-stamped inside it, re-proved and lands", async () => {
+    const op = await operator();
+    const batch = op.batch(1, (b) => b.add(op.buyFill()));
+    await connection.provider.request({ method: "evm_increaseTime", params: [BATCH_TIMESTAMP_WINDOW + 3_600] });
+    await connection.provider.request({ method: "evm_mine", params: [] });
+    const settled = await new SettlementPipeline(prover, client).enqueue(batch);
+    const stamped = settled.proved.batch.timestamp;
+    expect(stamped).to.be.greaterThan(batch.timestamp);
+    expect(stamped).to.be.within((await chainNow(connection)) - BATCH_TIMESTAMP_WINDOW, await chainNow(connection));
+    expect(settled.proved.batch.batchNumber).to.equal(1);
+    expect(await client.stateRoot()).to.equal(batch.newRoot);
+  });
+
+  it("a batch whose order expired before any timestamp L1 would take cannot be re-stamped: ResealRequiredError, nothing submitted", async () => {
+    const op = await operator();
+    const batch = op.batch(1, (b) => b.add(op.buyFill({ maker: { validUntil: header.timestamp + 10 } })));
+    await connection.provider.request({ method: "evm_increaseTime", params: [BATCH_TIMESTAMP_WINDOW + 3_600] });
+    await connection.provider.request({ method: "evm_mine", params: [] });
+    const error = await new SettlementPipeline(prover, client).enqueue(batch).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ResealRequiredError);
+    expect((error as Error).message).to.include("expired");
+    expect(await client.batchCount()).to.equal(0n);
+  });
+
+  it("root mismatch: another batch that changed the state landed in its place; without a reseal hook it stops with ResealRequiredError naming L1's root", async () => {
+    const theirs = await operator();
+    await client.submit(await prover.prove(theirs.batch(1, (b) => b.add(theirs.buyFill({ baseAmount: 3n })))));
+    const op = await operator();
+    const error = await new SettlementPipeline(prover, client).enqueue(op.batch(1, (b) => b.add(op.buyFill()))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ResealRequiredError);
+    expect((error as ResealRequiredError).l1).to.deep.include({ batchCount: 1, stateRoot: theirs.state.root });
+    expect(await client.batchCount()).to.equal(1n);
+  });
+
+  it("root mismatch with the reseal hook: its transactions are applied again on L1's state, the one another batch already made is dropped, and both land", async () => {
+    const theirs = await operator();
+    const trader = theirs.traders[2]!;
+    const withdrawal = signWithdrawal({ accountId: trader.accountId, tokenId: QUOTE, nonce: 0, amount: 700n, domain: header.domain }, trader.key);
+    await client.submit(await prover.prove(theirs.batch(1, (b) => {
+      b.withdraw(withdrawal);
+      b.add(theirs.buyFill({ baseAmount: 3n }));
+    })));
+    const op = await operator();
+    const ours = [
+      op.batch(1, (b) => {
+        b.withdraw(withdrawal); // the same signed withdrawal: on L1 its nonce is spent
+        b.add(op.buyFill({ baseAmount: 10n }));
+      }),
+      op.batch(2, (b) => b.add(op.buyFill({ baseAmount: 5n }))),
+    ];
+    const genesis = (await scenario(artifacts.config, header.domain)).state;
+    const dropped: DroppedTransaction[] = [];
+    const pipeline = new SettlementPipeline(prover, client, { reseal: resealOnL1(client, genesis, artifacts.config, (d) => dropped.push(d)) });
+    for (const b of ours) void pipeline.enqueue(b);
+    const settled = await pipeline.drain();
+    expect(settled.map((s) => s.receipt.batchNumber)).to.deep.equal([2, 3]);
+    expect(dropped.map((d) => [d.batchNumber, d.transaction.type, d.reason.slice(0, 21)])).to.deep.equal([[1, "withdrawal", "withdrawal rule W3: n"]]);
+    const rebuilt = genesis.clone();
+    await rebuildFromL1(client, rebuilt);
+    // Every fill of both operators settled once on L1; the withdrawal left once.
+    const buyer = theirs.traders[0]!.accountId;
+    expect(rebuilt.balance(buyer, BASE)).to.equal(genesis.balance(buyer, BASE) + 3n + 10n + 5n);
+    expect(rebuilt.balance(trader.accountId, QUOTE)).to.equal(genesis.balance(trader.accountId, QUOTE) - 700n);
+    expect(await client.stateRoot()).to.equal(rebuilt.root);
+  });
+});
