@@ -24,7 +24,7 @@ import {
     FIRST_HASH_CHUNKS,
     CHUNKS_PER_HASH
 } from "./generated/ProtocolConstants.sol";
-import {IGroth16Verifier} from "./interfaces/IGroth16Verifier.sol";
+import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
 import {IPoseidon} from "./interfaces/IPoseidon.sol";
 import {IPoseidonT5} from "./interfaces/IPoseidonT5.sol";
 import {IPoseidonT6} from "./interfaces/IPoseidonT6.sol";
@@ -40,7 +40,7 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     uint256 internal constant MAX_AMOUNT = (1 << AMOUNT_BITS) - 1;
 
-    IGroth16Verifier public immutable verifier;
+    IGroth16BatchVerifier public immutable verifier;
     IPoseidon public immutable hasher;
     /// @notice Poseidon with 4 and 5 inputs: the exit proof's tree nodes and account leaf.
     IPoseidonT5 public immutable nodeHasher;
@@ -123,6 +123,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     error RootNotInField(uint256 root);
     error PublicInputNotInField(uint256 publicInput);
     error InvalidProof();
+    error NoBatches();
     error DepositQueueMismatch(uint256 consumed, uint256 found);
     error InvalidKey();
     error UnknownToken(uint256 tokenId);
@@ -155,7 +156,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @param allowInsecureVerifier Accept a verifier of the INSECURE dev setup on a chain other than
     ///        a local development chain (id 31337). Never on a chain that holds real money.
     constructor(
-        IGroth16Verifier verifier_,
+        IGroth16BatchVerifier verifier_,
         address[3] memory hashers,
         uint256 genesisRoot_,
         uint256[5] memory slots,
@@ -251,8 +252,41 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @param timestamp The batch timestamp (Unix seconds) the proof checks order expiries against: at most the
     ///        block time, at least the last batch's and the block time less BATCH_TIMESTAMP_WINDOW.
     /// @param proof Groth16 proof as [a0, a1, b00, b01, b10, b11, c0, c1] (snarkjs calldata order).
+    /// @notice A batch as `submitBatches` takes it: what `submitBatch` takes, in one struct.
+    struct BatchSubmission {
+        uint256 oldRoot;
+        uint256 newRoot;
+        uint256 timestamp;
+        bytes pubdata;
+        uint256[8] proof;
+    }
+
+    /// @notice Lands the next batch: its roots, timestamp and pubdata, proven by `proof` (docs/protocol.md §8).
     function submitBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
         if (msg.sender != operator) revert NotOperator(msg.sender);
+        _verifyProof(_applyBatch(oldRoot, newRoot, timestamp, pubdata), proof);
+    }
+
+    /// @notice Lands the next `batches.length` batches in order, each checked as by `submitBatch`, with
+    ///         their k proofs verified together in one multi-pairing (Groth16BatchVerifier): k + 3
+    ///         pairings instead of 4k. One bad proof reverts them all (InvalidProof).
+    function submitBatches(BatchSubmission[] calldata batches) external notInExitMode {
+        if (msg.sender != operator) revert NotOperator(msg.sender);
+        uint256 k = batches.length;
+        if (k == 0) revert NoBatches();
+        uint256[8][] memory proofs = new uint256[8][](k);
+        uint256[] memory inputs = new uint256[](k);
+        for (uint256 i = 0; i < k; ++i) {
+            BatchSubmission calldata b = batches[i];
+            inputs[i] = _applyBatch(b.oldRoot, b.newRoot, b.timestamp, b.pubdata);
+            proofs[i] = b.proof;
+        }
+        if (!verifier.verifyProofs(proofs, inputs)) revert InvalidProof();
+    }
+
+    /// @dev Checks a batch against the contract's state (everything but its proof), applies it and
+    ///      returns its public input, which the caller must then verify.
+    function _applyBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata) private returns (uint256 publicInput) {
         if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
         uint256 earliest = block.timestamp > BATCH_TIMESTAMP_WINDOW ? block.timestamp - BATCH_TIMESTAMP_WINDOW : 0;
         if (earliest < lastBatchTimestamp) earliest = lastBatchTimestamp;
@@ -263,8 +297,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         uint256 consumed = _matchDeposits(pubdata);
         uint256 forced = _matchForced(pubdata);
         uint256 batchNumber = uint256(batchCount) + 1;
-        uint256 publicInput = publicInputHash(oldRoot, newRoot, batchNumber, timestamp, pubdata);
-        _verifyProof(publicInput, proof);
+        publicInput = publicInputHash(oldRoot, newRoot, batchNumber, timestamp, pubdata);
         stateRoot = newRoot;
         batchCount = uint64(batchNumber);
         lastBatchTimestamp = uint64(timestamp);

@@ -2,13 +2,13 @@
 pragma solidity 0.8.28;
 
 import {Rollup} from "../Rollup.sol";
-import {IGroth16Verifier} from "../interfaces/IGroth16Verifier.sol";
+import {IGroth16BatchVerifier} from "../interfaces/IGroth16BatchVerifier.sol";
 
 /// @notice Test and bench only: exposes the proof check and the queue matching to feed them what a real batch never
 ///         carries, and credits withdrawals without a batch.
 contract RollupHarness is Rollup {
     constructor(
-        IGroth16Verifier verifier_,
+        IGroth16BatchVerifier verifier_,
         address[3] memory hashers,
         uint256 genesisRoot,
         uint256[5] memory slots,

@@ -3,15 +3,18 @@ import { HASH_INPUTS } from "../../src/constants.js";
 import { poseidonArtifact, poseidonContractName } from "../../src/chain/poseidon-artifact.js";
 
 /**
- * Deploys the generated Groth16 verifier of one circuit configuration, the Poseidon contracts
- * (6 inputs for the public input, 4 and 5 for exit proofs) and the Rollup. Parameters: genesisRoot,
+ * Deploys the Groth16 verifier of one circuit configuration (Groth16BatchVerifier with the circuit's
+ * verifying key: parameters verifyingKey, 18 words from `verifierKeyWords`, and insecureDevSetup, its
+ * dev-setup marker), the Poseidon contracts (6 inputs for the public input, 4 and 5 for exit proofs)
+ * and the Rollup. `verifierContract` names the circuit's verifier (its Ignition id). Parameters: genesisRoot,
  * slots ([deposits, withdrawals, cancels, fills, fee tokens] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH]),
  * firstAccountId, forcedWithdrawalDelay (seconds), allowInsecureVerifier (default false: the Rollup refuses
  * a dev-setup verifier beyond the local development chain). `rollupContract` is "Rollup" (or the test harness).
  */
 export function rollupModule(verifierContract: string, rollupContract: "Rollup" | "RollupHarness" = "Rollup") {
   return buildModule(`${rollupContract}_${verifierContract}`, (m) => {
-    const verifier = m.contract(verifierContract);
+    // The circuit's verifying key goes into Groth16BatchVerifier, which checks one proof or k at once.
+    const verifier = m.contract("Groth16BatchVerifier", [m.getParameter<bigint[]>("verifyingKey"), m.getParameter<boolean>("insecureDevSetup")], { id: verifierContract });
     const hashers = [HASH_INPUTS, 4, 5].map((n) => m.contract(poseidonContractName(n), poseidonArtifact(n)));
     const rollup = m.contract(rollupContract, [
       verifier,

@@ -10,6 +10,7 @@ import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProvedBatch } from "../prover/prover-pool.js";
 import type { ExitProof } from "./exit-proof.js";
 import { proofCalldata } from "./proof-calldata.js";
+import { verifierKeyWords } from "./verifying-key.js";
 import { InsecureSetupError } from "../prover/errors.js";
 
 /** An L1 transaction reverted or did not do what it should. */
@@ -100,6 +101,8 @@ export class RollupClient {
     }
     const module = rollupModule(artifacts.verifierContract, options.contract ?? "Rollup");
     const parameters = {
+      verifyingKey: [...(await verifierKeyWords(artifacts.vkey))],
+      insecureDevSetup: artifacts.insecureDevSetup,
       genesisRoot,
       slots: [config.nDeposits, config.nWithdrawals, config.nCancels, config.nFills, config.nFeeTokens].map(BigInt),
       depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
@@ -318,6 +321,29 @@ export class RollupClient {
       throw new ChainError(`batch ${batch.batchNumber}: no matching BatchSubmitted event in ${txHash}`);
     }
     return await this.receiptOf(event);
+  }
+
+  /**
+   * Submits proved batches (consecutive, in order) in one transaction whose proofs the contract
+   * verifies together (docs/protocol.md §8); waits for the receipt. Throws ChainError if it reverts.
+   */
+  async submitMany(proved: readonly ProvedBatch[]): Promise<SubmitReceipt[]> {
+    const rollup = await this.contract();
+    const publicClient = await this.connection.viem.getPublicClient();
+    const first = proved[0]?.batch.batchNumber;
+    const args = proved.map(({ batch, proof }) => ({ oldRoot: batch.oldRoot, newRoot: batch.newRoot, timestamp: BigInt(batch.timestamp), pubdata: toHex(batch.pubdata), proof: proofCalldata(proof) }));
+    let txHash: Hex;
+    try {
+      txHash = await rollup.write.submitBatches([args]);
+    } catch (e) {
+      throw new ChainError(`batches ${first}..${proved.at(-1)?.batch.batchNumber} were rejected: ${revertReason(e)}`, { cause: e });
+    }
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash });
+    if (receipt.status !== "success") throw new ChainError(`batches from ${first}: transaction ${txHash} reverted`);
+    const events = await this.events(txHash);
+    const mismatch = proved.some(({ batch }, i) => Number(events[i]?.batchNumber) !== batch.batchNumber || events[i]?.newRoot !== batch.newRoot);
+    if (events.length !== proved.length || mismatch) throw new ChainError(`batches from ${first}: the BatchSubmitted events of ${txHash} do not match`);
+    return await Promise.all(events.map((e) => this.receiptOf(e)));
   }
 
   /** BatchSubmitted events, of one transaction or of the whole chain. */

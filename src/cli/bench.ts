@@ -12,13 +12,14 @@ import { merkleArity } from "./merkle-arity.js";
 import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS } from "../prover/circuit-configs.js";
 import { publicInputGas } from "./public-input-gas.js";
+import { settlementCost } from "./settlement-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "pipeline", "money"] as const;
+const SCENARIOS = ["engine", "pipeline", "money", "settlement"] as const;
 
 /**
- * npm run bench [-- --scenario engine|pipeline|money]: every scenario by default, each writing JSON under
+ * npm run bench [-- --scenario engine|pipeline|money|settlement]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
@@ -28,6 +29,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
   if (scenario === "all" || scenario === "pipeline") await benchPipeline(args);
   if (scenario === "all" || scenario === "money") await benchMoney();
+  if (scenario === "all" || scenario === "settlement") await benchSettlement(args);
   return 0;
 }
 
@@ -115,6 +117,25 @@ async function benchEngine(args: Partial<Record<string, string | true>>): Promis
       String(r.latencyMicros.p999),
       String(r.latencyMicros.timerOverhead),
     ]),
+  );
+  console.log(`\nwrote ${file}\n`);
+}
+
+/**
+ * Several proofs per L1 transaction: 8 full batches of a circuit (demo by default) landed k = 1, 4
+ * and 8 per transaction (Rollup.submitBatches): per fill, L1 gas, calldata bytes, constraints and
+ * proving time.
+ */
+async function benchSettlement(args: Partial<Record<string, string | true>>): Promise<void> {
+  const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
+  const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
+  const rows = await settlementCost(artifacts!, [1, 4, 8], (m) => console.log(`[bench] settlement: ${m}`));
+  const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), rows };
+  const file = await writeReport(`settlement-${circuit}`, report);
+  console.log("");
+  printTable(
+    ["circuit", "batches per tx (k)", "transactions", "L1 gas/fill", "calldata B/fill", "constraints/fill", "prove ms/fill"],
+    rows.map((r) => [artifacts!.config.name, String(r.k), String(r.transactions), r.l1GasPerFill.toFixed(0), r.calldataBytesPerFill.toFixed(0), r.constraintsPerFill.toFixed(0), r.proveMsPerFill.toFixed(0)]),
   );
   console.log(`\nwrote ${file}\n`);
 }

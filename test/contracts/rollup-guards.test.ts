@@ -8,11 +8,12 @@ import { RollupClient } from "../../src/chain/rollup-client.js";
 import { withSetupMarker } from "../../src/cli/build.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { InsecureSetupError } from "../../src/prover/errors.js";
-import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
-import { testArtifacts } from "../helpers/artifacts.js";
-import { type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
+import type { ProvedBatch } from "../../src/prover/prover-pool.js";
+import { proveAll, testDeployment } from "../helpers/artifacts.js";
+import { type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
 import { FULLY_FILLED } from "../../src/constants.js";
+import { verifierKeyWords } from "../../src/chain/verifying-key.js";
 import { signCancel } from "../../src/crypto/index.js";
 
 /** Findings 1 and 2 of the order-safety issue, reproduced against the contract and the deploy path. */
@@ -25,20 +26,12 @@ describe("contracts: operator role and deploy guard", function () {
   let paddingBatch: ProvedBatch;
 
   before(async function () {
-    artifacts = await testArtifacts();
-    genesisRoot = (await scenario(artifacts.config)).state.root;
-    const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { firstAccountId: 5 }));
-    const s = await scenario(artifacts.config, header.domain);
-    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
-    try {
-      paddingBatch = await pool.prove(new BatchBuilder(artifacts.config, s.state.clone(), header).seal());
-      const b = new BatchBuilder(artifacts.config, s.state, header);
-      b.cancel(signCancel({ accountId: s.traders[2]!.accountId, storageId: 9, domain: header.domain }, s.traders[2]!.key));
-      b.add(s.buyFill());
-      operatorBatch = await pool.prove(b.seal());
-    } finally {
-      await pool.close();
-    }
+    const d = await testDeployment();
+    ({ artifacts, genesisRoot } = d);
+    const b = new BatchBuilder(artifacts.config, d.s.state.clone(), d.header);
+    b.cancel(signCancel({ accountId: d.s.traders[2]!.accountId, storageId: 9, domain: d.header.domain }, d.s.traders[2]!.key));
+    b.add(d.s.buyFill());
+    [paddingBatch, operatorBatch] = (await proveAll(artifacts, [new BatchBuilder(artifacts.config, d.s.state, d.header).seal(), b.seal()])) as [ProvedBatch, ProvedBatch];
   });
 
   const chain = freshChainPerTest();
@@ -114,14 +107,18 @@ describe("contracts: operator role and deploy guard", function () {
     });
 
     it("the Rollup constructor refuses a verifier marked INSECURE_DEV_SETUP (InsecureVerifier), whoever deploys it", async () => {
-      // The generated verifier has no typings before a build, so it is read through the interface.
-      const deployed = await foreign.viem.deployContract(artifacts.verifierContract as string);
-      const verifier = await foreign.viem.getContractAt("IGroth16Verifier", deployed.address);
-      expect(await verifier.read.INSECURE_DEV_SETUP()).to.equal(true);
-      const zero = "0x0000000000000000000000000000000000000000";
-      const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
-      await expectRevert(foreign.viem.deployContract("Rollup", args(false)), "InsecureVerifier");
-      await foreign.viem.deployContract("Rollup", args(true));
+      // The generated verifier has no typings before a build, so it is read through the interface;
+      // Groth16BatchVerifier (what deployments use) takes the marker with the dev key.
+      const generated = await foreign.viem.deployContract(artifacts.verifierContract as string);
+      const batchVerifier = await foreign.viem.deployContract("Groth16BatchVerifier", [[...(await verifierKeyWords(artifacts.vkey))] as never, true]);
+      for (const address of [generated.address, batchVerifier.address]) {
+        const verifier = await foreign.viem.getContractAt("IGroth16Verifier", address);
+        expect(await verifier.read.INSECURE_DEV_SETUP()).to.equal(true);
+        const zero = "0x0000000000000000000000000000000000000000";
+        const args = (allow: boolean) => [verifier.address, [zero, zero, zero], genesisRoot, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
+        await expectRevert(foreign.viem.deployContract("Rollup", args(false)), "InsecureVerifier");
+        await foreign.viem.deployContract("Rollup", args(true));
+      }
     });
   });
 
