@@ -13,12 +13,6 @@ export interface BuildOptions {
   circuits?: string[];
   ptau?: string;
   log?: (message: string) => void;
-  /**
-   * Only the circuits' artifacts (compiled circuit, setup) into the cache: no generated Solidity, no
-   * contract compilation. Another build may then run alongside (CI builds the demo's circuit while
-   * the tests run).
-   */
-  artifactsOnly?: boolean;
 }
 
 /**
@@ -29,13 +23,9 @@ export async function build(options: BuildOptions = {}): Promise<CircuitArtifact
   const log = options.log ?? ((m: string) => console.log(`[build] ${m}`));
   const configs = (options.circuits ?? DEFAULT_BUILD).map(circuitConfig);
   await writeCircuitSources(Object.values(CIRCUIT_CONFIGS));
-  const built: CircuitArtifacts[] = [];
-  if (options.artifactsOnly) {
-    for (const config of configs) built.push(await buildCircuit(config, { ptau: options.ptau, progress: log }));
-    return built;
-  }
   await mkdir(GENERATED_CONTRACTS, { recursive: true });
   await writeFile(join(GENERATED_CONTRACTS, "ProtocolConstants.sol"), renderSolidityConstants());
+  const built: CircuitArtifacts[] = [];
   for (const config of configs) {
     const a = await buildCircuit(config, { ptau: options.ptau, progress: log });
     if (a.insecureDevSetup) log(`WARNING: ${config.name} uses the INSECURE dev setup (public tau): dev and tests only`);
