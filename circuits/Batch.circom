@@ -7,21 +7,24 @@ include "WithdrawalSettlement.circom";
 include "CancelSettlement.circom";
 include "FillSettlement.circom";
 include "FeeCollection.circom";
-include "PublicInputHash.circom";
+include "PubdataChunks.circom";
 
 // The batch circuit (docs/protocol.md §4, §6): nDeposits deposit slots, then nWithdrawals
 // withdrawal slots, then nCancels cancel slots, then nFills fill slots, applied in that order, take
-// the state from oldRoot to newRoot, and nFeeTokens fee records total the fills' fees; the only
-// public signal is publicInput = hash(oldRoot, newRoot, header, domain, pubdata) with
-// header = batchNumber + timestamp*2^32, the pubdata being the records of the five sections in
-// that order. Signatures are checked for `domain`, order expiries against `timestamp`.
+// the state from oldRoot to newRoot, and nFeeTokens fee records total the fills' fees; the public
+// signals are oldRoot, newRoot, header = batchNumber + timestamp*2^32, domain and the pubdata (the
+// records of the five sections in that order) in 31-byte chunks. Signatures are checked for
+// `domain`, order expiries against `timestamp`.
 template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDepth, balanceDepth, orderDepth) {
-    signal input publicInput;
+    var PUBDATA_BYTES = nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nCancels * CANCEL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES() + nFeeTokens * FEE_PUBDATA_BYTES();
     signal input oldRoot;
     signal input newRoot;
+    signal input header;
+    signal input domain;
+    // The public signals are these five, in this order (circom orders public inputs as declared).
+    signal input chunks[(PUBDATA_BYTES + PUBDATA_CHUNK_BYTES() - 1) \ PUBDATA_CHUNK_BYTES()];
     signal input batchNumber;
     signal input timestamp;
-    signal input domain;
 
     signal input deposits[nDeposits][5];
     signal input depositKeys[nDeposits][2];
@@ -66,13 +69,15 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
     batchNumberRange.in <== batchNumber;
     component timestampRange = Num2Bits(TIMESTAMP_BITS());
     timestampRange.in <== timestamp;
+    header === batchNumber + timestamp * (1 << BATCH_NUMBER_BITS());
 
     var DEPOSIT_BITS = DEPOSIT_PUBDATA_BYTES() * 8;
     var WITHDRAWAL_BITS = WITHDRAWAL_PUBDATA_BYTES() * 8;
     var CANCEL_BITS = CANCEL_PUBDATA_BYTES() * 8;
     var FILL_BITS = FILL_PUBDATA_BYTES() * 8;
     var FEE_BITS = nFeeTokens * FEE_PUBDATA_BYTES() * 8;
-    component hash = PublicInputHash(nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nCancels * CANCEL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES() + nFeeTokens * FEE_PUBDATA_BYTES());
+    component pubdata = PubdataChunks(PUBDATA_BYTES);
+    pubdata.chunks <== chunks;
     var bit = 0;
     // The root after each transaction, in order.
     signal roots[nDeposits + nWithdrawals + nCancels + nFills + 1];
@@ -90,7 +95,7 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
         deposit[i].orderRoot <== depositOrderRoots[i];
         deposit[i].accountPath <== depositAccountPaths[i];
         roots[i + 1] <== deposit[i].rootOut;
-        for (var b = 0; b < DEPOSIT_BITS; b++) { hash.bits[bit] <== deposit[i].pubdata[b]; bit++; }
+        for (var b = 0; b < DEPOSIT_BITS; b++) { pubdata.bits[bit] <== deposit[i].pubdata[b]; bit++; }
     }
 
     component withdrawal[nWithdrawals];
@@ -107,7 +112,7 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
         withdrawal[i].orderRoot <== withdrawalOrderRoots[i];
         withdrawal[i].accountPath <== withdrawalAccountPaths[i];
         roots[t + 1] <== withdrawal[i].rootOut;
-        for (var b = 0; b < WITHDRAWAL_BITS; b++) { hash.bits[bit] <== withdrawal[i].pubdata[b]; bit++; }
+        for (var b = 0; b < WITHDRAWAL_BITS; b++) { pubdata.bits[bit] <== withdrawal[i].pubdata[b]; bit++; }
     }
 
     component cancel[nCancels];
@@ -125,7 +130,7 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
         cancel[i].slotPath <== cancelSlotPaths[i];
         cancel[i].accountPath <== cancelAccountPaths[i];
         roots[t + 1] <== cancel[i].rootOut;
-        for (var b = 0; b < CANCEL_BITS; b++) { hash.bits[bit] <== cancel[i].pubdata[b]; bit++; }
+        for (var b = 0; b < CANCEL_BITS; b++) { pubdata.bits[bit] <== cancel[i].pubdata[b]; bit++; }
     }
 
     component fill[nFills];
@@ -147,7 +152,7 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
         fill[i].slots <== slots[i];
         fill[i].slotPaths <== slotPaths[i];
         roots[t + 1] <== fill[i].rootOut;
-        for (var b = 0; b < FILL_BITS; b++) { hash.bits[bit] <== fill[i].pubdata[b]; bit++; }
+        for (var b = 0; b < FILL_BITS; b++) { pubdata.bits[bit] <== fill[i].pubdata[b]; bit++; }
     }
     roots[nDeposits + nWithdrawals + nCancels + nFills] === newRoot;
 
@@ -159,11 +164,5 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
         feeSection.feeSlots[i] <== feeSlots[i];
     }
     feeSection.feeTokens <== feeTokens;
-    for (var b = 0; b < FEE_BITS; b++) { hash.bits[bit] <== feeSection.pubdata[b]; bit++; }
-
-    hash.oldRoot <== oldRoot;
-    hash.newRoot <== newRoot;
-    hash.header <== batchNumber + timestamp * (1 << BATCH_NUMBER_BITS());
-    hash.domain <== domain;
-    hash.out === publicInput;
+    for (var b = 0; b < FEE_BITS; b++) { pubdata.bits[bit] <== feeSection.pubdata[b]; bit++; }
 }

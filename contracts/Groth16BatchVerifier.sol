@@ -5,87 +5,89 @@ import {SNARK_FIELD} from "./generated/ProtocolConstants.sol";
 import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
 
 /// @title Groth16 verification of k proofs of one verifying key in one multi-pairing
-/// @notice For circuits with one public input (the batch circuit). A proof (A, B, C) of input x is
-///         valid when e(A, B) = e(alpha, beta) e(L, gamma) e(C, delta) with L = IC0 + x IC1. For k
-///         proofs it checks one random linear combination of the k equations,
-///           prod_i e(-r_i A_i, B_i) * e(S alpha, beta) * e(S IC0 + T IC1, gamma) * e(sum_i r_i C_i, delta) = 1
-///         with S = sum r_i, T = sum r_i x_i: k + 3 pairings instead of 4k. r_0 = 1 and r_i (i > 0)
+/// @notice A proof (A, B, C) of inputs x_0..x_{n-1} is valid when e(A, B) = e(alpha, beta) e(L, gamma)
+///         e(C, delta) with L = IC0 + sum_j x_j IC_{j+1}. For k proofs it checks one random linear
+///         combination of the k equations,
+///           prod_i e(-r_i A_i, B_i) * e(S alpha, beta) * e(S IC0 + sum_j T_j IC_{j+1}, gamma) * e(sum_i r_i C_i, delta) = 1
+///         with S = sum_i r_i, T_j = sum_i r_i x_ij: k + 3 pairings instead of 4k, and n scalar
+///         multiplications for the inputs of all k proofs instead of k n. r_0 = 1 and r_i (i > 0)
 ///         are 128-bit values derived from a hash of all proofs and inputs, fixed only once every
 ///         proof is, so a false proof passes with probability about 2^-128 (docs/protocol.md §8).
-///         The verifying key is a constructor argument, in the order of snarkjs' generated verifier.
+///         The verifying key is a constructor argument, kept as the code of a data contract.
 contract Groth16BatchVerifier is IGroth16BatchVerifier {
     /// @dev The BN254 base field.
     uint256 private constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
+    /// @dev Key words before IC: alpha (2), beta, gamma, delta (4 each).
+    uint256 private constant IC_OFFSET = 14;
 
     /// @notice True for the INSECURE dev setup (public tau): never deploy it where money is real.
     bool public immutable INSECURE_DEV_SETUP;
+    /// @notice How many public inputs a proof has.
+    uint256 public immutable PUBLIC_INPUTS;
+    /// @dev Holds the key words as its code, after one STOP byte.
+    address private immutable KEY;
 
-    uint256 private immutable alphaX;
-    uint256 private immutable alphaY;
-    uint256 private immutable betaX1;
-    uint256 private immutable betaX2;
-    uint256 private immutable betaY1;
-    uint256 private immutable betaY2;
-    uint256 private immutable gammaX1;
-    uint256 private immutable gammaX2;
-    uint256 private immutable gammaY1;
-    uint256 private immutable gammaY2;
-    uint256 private immutable deltaX1;
-    uint256 private immutable deltaX2;
-    uint256 private immutable deltaY1;
-    uint256 private immutable deltaY2;
-    uint256 private immutable ic0X;
-    uint256 private immutable ic0Y;
-    uint256 private immutable ic1X;
-    uint256 private immutable ic1Y;
+    error InvalidVerifyingKey(uint256 words);
+    error KeyStoreFailed();
 
-    /// @param vk alpha (x, y), beta, gamma, delta (x1, x2, y1, y2 each, the precompile's G2 order), IC0 (x, y), IC1 (x, y).
-    constructor(uint256[18] memory vk, bool insecureDevSetup) {
+    /// @param vk alpha (x, y), beta, gamma, delta (x1, x2, y1, y2 each, the precompile's G2 order),
+    ///        then IC0, IC1, ... (x, y each): one IC point more than public inputs.
+    constructor(uint256[] memory vk, bool insecureDevSetup) {
+        if (vk.length < IC_OFFSET + 4 || vk.length % 2 != 0) revert InvalidVerifyingKey(vk.length);
         INSECURE_DEV_SETUP = insecureDevSetup;
-        (alphaX, alphaY) = (vk[0], vk[1]);
-        (betaX1, betaX2, betaY1, betaY2) = (vk[2], vk[3], vk[4], vk[5]);
-        (gammaX1, gammaX2, gammaY1, gammaY2) = (vk[6], vk[7], vk[8], vk[9]);
-        (deltaX1, deltaX2, deltaY1, deltaY2) = (vk[10], vk[11], vk[12], vk[13]);
-        (ic0X, ic0Y, ic1X, ic1Y) = (vk[14], vk[15], vk[16], vk[17]);
+        PUBLIC_INPUTS = (vk.length - IC_OFFSET) / 2 - 1;
+        bytes memory code = abi.encodePacked(hex"00", vk);
+        // PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN: returns the 12 bytes' tail as code.
+        bytes memory init = abi.encodePacked(hex"61", uint16(code.length), hex"80600c6000396000f3", code);
+        address key;
+        assembly {
+            key := create(0, add(init, 0x20), mload(init))
+        }
+        if (key == address(0)) revert KeyStoreFailed();
+        KEY = key;
     }
 
-    /// @notice One proof, in the interface of snarkjs' generated verifier.
-    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[1] calldata pubSignals)
+    /// @notice One proof, with the arguments of snarkjs' generated verifier.
+    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[] calldata pubSignals)
         external
         view
         returns (bool)
     {
         uint256[8][] memory proofs = new uint256[8][](1);
         proofs[0] = [pA[0], pA[1], pB[0][0], pB[0][1], pB[1][0], pB[1][1], pC[0], pC[1]];
-        uint256[] memory inputs = new uint256[](1);
-        inputs[0] = pubSignals[0];
-        return _verify(proofs, inputs);
+        return _verify(proofs, pubSignals);
     }
 
-    /// @notice k proofs [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y] of `inputs`: true only if every one is valid.
+    /// @notice k proofs [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y] and their k * PUBLIC_INPUTS
+    ///         inputs, proof after proof: true only if every proof is valid.
     function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata inputs) external view returns (bool) {
         return _verify(proofs, inputs);
     }
 
     function _verify(uint256[8][] memory proofs, uint256[] memory inputs) private view returns (bool) {
         uint256 k = proofs.length;
-        if (k == 0 || inputs.length != k) return false;
+        uint256 n = PUBLIC_INPUTS;
+        if (k == 0 || inputs.length != k * n) return false;
         bytes32 seed = keccak256(abi.encode(proofs, inputs));
         uint256[] memory pairs = new uint256[](6 * (k + 3));
-        // [S = sum r_i, T = sum r_i x_i, sum r_i C_i (x, y)]
-        uint256[4] memory acc;
+        // T_j = sum_i r_i x_ij, then [S, sum r_i C_i (x, y)]
+        uint256[] memory t = new uint256[](n);
+        uint256[3] memory acc;
         for (uint256 i = 0; i < k; ++i) {
-            if (inputs[i] >= SNARK_FIELD) return false;
             uint256 r = i == 0 ? 1 : uint256(keccak256(abi.encode(seed, i))) >> 128;
+            for (uint256 j = 0; j < n; ++j) {
+                uint256 x = inputs[i * n + j];
+                if (x >= SNARK_FIELD) return false;
+                t[j] = addmod(t[j], mulmod(r, x, SNARK_FIELD), SNARK_FIELD);
+            }
             if (!_addProof(pairs, 6 * i, proofs[i], r, acc)) return false;
             acc[0] = addmod(acc[0], r, SNARK_FIELD);
-            acc[1] = addmod(acc[1], mulmod(r, inputs[i], SNARK_FIELD), SNARK_FIELD);
         }
-        return _addKeyTerms(pairs, 6 * k, acc) && _pairing(pairs);
+        return _addKeyTerms(pairs, 6 * k, acc, t) && _pairing(pairs);
     }
 
     /// @dev Writes the pair (-r A, B) at `o` and adds r C to acc's sum; false for a malformed proof.
-    function _addProof(uint256[] memory pairs, uint256 o, uint256[8] memory p, uint256 r, uint256[4] memory acc) private view returns (bool ok) {
+    function _addProof(uint256[] memory pairs, uint256 o, uint256[8] memory p, uint256 r, uint256[3] memory acc) private view returns (bool ok) {
         for (uint256 j = 0; j < 8; ++j) if (p[j] >= Q) return false;
         uint256[2] memory pt;
         (ok, pt) = _mul(p[0], p[1], r);
@@ -95,25 +97,41 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         for (uint256 j = 2; j < 6; ++j) pairs[o + j] = p[j];
         (ok, pt) = _mul(p[6], p[7], r);
         if (!ok) return false;
-        (ok, pt) = _add([acc[2], acc[3]], pt);
-        (acc[2], acc[3]) = (pt[0], pt[1]);
+        (ok, pt) = _add([acc[1], acc[2]], pt);
+        (acc[1], acc[2]) = (pt[0], pt[1]);
     }
 
-    /// @dev Writes the pairs (S alpha, beta), (S IC0 + T IC1, gamma) and (sum r_i C_i, delta) at `o`.
-    function _addKeyTerms(uint256[] memory pairs, uint256 o, uint256[4] memory acc) private view returns (bool ok) {
+    /// @dev Writes the pairs (S alpha, beta), (S IC0 + sum_j T_j IC_{j+1}, gamma) and (sum r_i C_i, delta) at `o`.
+    function _addKeyTerms(uint256[] memory pairs, uint256 o, uint256[3] memory acc, uint256[] memory t) private view returns (bool ok) {
+        uint256[] memory vk = _key();
         uint256[2] memory pt;
-        (ok, pt) = _mul(alphaX, alphaY, acc[0]);
+        (ok, pt) = _mul(vk[0], vk[1], acc[0]);
         if (!ok) return false;
-        _put(pairs, o, pt, [betaX1, betaX2, betaY1, betaY2]);
-        uint256[2] memory t;
-        (ok, pt) = _mul(ic0X, ic0Y, acc[0]);
+        _put(pairs, o, pt, [vk[2], vk[3], vk[4], vk[5]]);
+        (ok, pt) = _mul(vk[IC_OFFSET], vk[IC_OFFSET + 1], acc[0]);
         if (!ok) return false;
-        (ok, t) = _mul(ic1X, ic1Y, acc[1]);
-        if (!ok) return false;
-        (ok, pt) = _add(pt, t);
-        if (!ok) return false;
-        _put(pairs, o + 6, pt, [gammaX1, gammaX2, gammaY1, gammaY2]);
-        _put(pairs, o + 12, [acc[2], acc[3]], [deltaX1, deltaX2, deltaY1, deltaY2]);
+        for (uint256 j = 0; j < t.length; ++j) {
+            // 0 * IC is the identity: padding chunks, zero in every batch, cost nothing.
+            if (t[j] == 0) continue;
+            uint256[2] memory term;
+            uint256 w = IC_OFFSET + 2 * (j + 1);
+            (ok, term) = _mul(vk[w], vk[w + 1], t[j]);
+            if (!ok) return false;
+            (ok, pt) = _add(pt, term);
+            if (!ok) return false;
+        }
+        _put(pairs, o + 6, pt, [vk[6], vk[7], vk[8], vk[9]]);
+        _put(pairs, o + 12, [acc[1], acc[2]], [vk[10], vk[11], vk[12], vk[13]]);
+    }
+
+    /// @dev The key words, from the data contract's code.
+    function _key() private view returns (uint256[] memory vk) {
+        address key = KEY;
+        uint256 words = IC_OFFSET + 2 * (PUBLIC_INPUTS + 1);
+        vk = new uint256[](words);
+        assembly {
+            extcodecopy(key, add(vk, 0x20), 1, mul(words, 0x20))
+        }
     }
 
     function _put(uint256[] memory pairs, uint256 o, uint256[2] memory g1, uint256[4] memory g2) private pure {

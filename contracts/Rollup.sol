@@ -20,20 +20,17 @@ import {
     WITHDRAWAL_PUBDATA_BYTES,
     CANCEL_PUBDATA_BYTES,
     PUBDATA_CHUNK_BYTES,
-    HASH_INPUTS,
-    FIRST_HASH_CHUNKS,
-    CHUNKS_PER_HASH
+    HEADER_INPUTS
 } from "./generated/ProtocolConstants.sol";
 import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
-import {IPoseidon} from "./interfaces/IPoseidon.sol";
 import {IPoseidonT5} from "./interfaces/IPoseidonT5.sol";
 import {IPoseidonT6} from "./interfaces/IPoseidonT6.sol";
 import {BabyJubJub} from "./libraries/BabyJubJub.sol";
 
 /// @title proofbook rollup
 /// @notice Holds the L2 state root, the deposit queue, the withdrawals owed and the tokens. Moves
-///         the root only for a batch whose Groth16 proof verifies against the public input
-///         recomputed here from calldata, and whose deposits are the next entries of the queue
+///         the root only for a batch whose Groth16 proof verifies against the public inputs
+///         taken here from calldata (roots, header, domain, pubdata), and whose deposits are the next entries of the queue
 ///         (docs/protocol.md §4, §6, §8).
 contract Rollup is Ownable, ReentrancyGuard {
     using SafeERC20 for IERC20;
@@ -41,7 +38,6 @@ contract Rollup is Ownable, ReentrancyGuard {
     uint256 internal constant MAX_AMOUNT = (1 << AMOUNT_BITS) - 1;
 
     IGroth16BatchVerifier public immutable verifier;
-    IPoseidon public immutable hasher;
     /// @notice Poseidon with 4 and 5 inputs: the exit proof's tree nodes and account leaf.
     IPoseidonT5 public immutable nodeHasher;
     IPoseidonT6 public immutable leafHasher;
@@ -105,7 +101,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     event DepositQueued(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 amount, uint256 ax, uint256 ay);
     /// @notice `pubdata` is what anyone needs to rebuild the state, however the batch was sent (a
     ///         direct call, a multisig, a relay): docs/protocol.md §8.
-    event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 timestamp, uint256 publicInput, bytes pubdata);
+    /// @param inputsHash keccak256 of the batch's public inputs, 32 bytes each (docs/protocol.md §6).
+    event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes32 inputsHash, bytes pubdata);
     event Claimed(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
     event WithdrawalRequested(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 deadline);
     event ExitModeActivated(uint256 stateRoot, uint256 forcedIndex);
@@ -121,7 +118,8 @@ contract Rollup is Ownable, ReentrancyGuard {
     error InvalidBatchTimestamp(uint256 timestamp, uint256 earliest, uint256 latest);
     error PubdataLengthMismatch(uint256 expected, uint256 provided);
     error RootNotInField(uint256 root);
-    error PublicInputNotInField(uint256 publicInput);
+    /// @notice The verifier's key has another number of public inputs than this configuration's batches.
+    error VerifierMismatch(uint256 expected, uint256 actual);
     error InvalidProof();
     error NoBatches();
     error DepositQueueMismatch(uint256 consumed, uint256 found);
@@ -157,7 +155,7 @@ contract Rollup is Ownable, ReentrancyGuard {
     ///        a local development chain (id 31337). Never on a chain that holds real money.
     constructor(
         IGroth16BatchVerifier verifier_,
-        address[3] memory hashers,
+        address[2] memory hashers,
         uint256 genesisRoot_,
         uint256[5] memory slots,
         uint256[3] memory depths,
@@ -179,12 +177,15 @@ contract Rollup is Ownable, ReentrancyGuard {
             revert InvalidConfiguration();
         }
         verifier = verifier_;
-        (hasher, nodeHasher, leafHasher) = (IPoseidon(hashers[0]), IPoseidonT5(hashers[1]), IPoseidonT6(hashers[2]));
+        (nodeHasher, leafHasher) = (IPoseidonT5(hashers[0]), IPoseidonT6(hashers[1]));
         forcedWithdrawalDelay = forcedWithdrawalDelay_;
         (accountDepth, balanceDepth, orderDepth) = (depths[0], depths[1], depths[2]);
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
         (depositsPerBatch, withdrawalsPerBatch, cancelsPerBatch, fillsPerBatch, feeTokensPerBatch) = (slots[0], slots[1], slots[2], slots[3], slots[4]);
+        if (address(verifier_).code.length > 0 && verifier_.PUBLIC_INPUTS() != HEADER_INPUTS + (pubdataLength() + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES) {
+            revert VerifierMismatch(HEADER_INPUTS + (pubdataLength() + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES, verifier_.PUBLIC_INPUTS());
+        }
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
         nextAccountId = firstAccountId;
@@ -264,7 +265,9 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice Lands the next batch: its roots, timestamp and pubdata, proven by `proof` (docs/protocol.md §8).
     function submitBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
         if (msg.sender != operator) revert NotOperator(msg.sender);
-        _verifyProof(_applyBatch(oldRoot, newRoot, timestamp, pubdata), proof);
+        uint256[8][] memory proofs = new uint256[8][](1);
+        proofs[0] = proof;
+        if (!verifier.verifyProofs(proofs, _applyBatch(oldRoot, newRoot, timestamp, pubdata))) revert InvalidProof();
     }
 
     /// @notice Lands the next `batches.length` batches in order, each checked as by `submitBatch`, with
@@ -275,18 +278,20 @@ contract Rollup is Ownable, ReentrancyGuard {
         uint256 k = batches.length;
         if (k == 0) revert NoBatches();
         uint256[8][] memory proofs = new uint256[8][](k);
-        uint256[] memory inputs = new uint256[](k);
+        uint256 n = HEADER_INPUTS + (pubdataLength() + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES;
+        uint256[] memory inputs = new uint256[](k * n);
         for (uint256 i = 0; i < k; ++i) {
             BatchSubmission calldata b = batches[i];
-            inputs[i] = _applyBatch(b.oldRoot, b.newRoot, b.timestamp, b.pubdata);
+            uint256[] memory own = _applyBatch(b.oldRoot, b.newRoot, b.timestamp, b.pubdata);
+            for (uint256 j = 0; j < n; ++j) inputs[i * n + j] = own[j];
             proofs[i] = b.proof;
         }
         if (!verifier.verifyProofs(proofs, inputs)) revert InvalidProof();
     }
 
     /// @dev Checks a batch against the contract's state (everything but its proof), applies it and
-    ///      returns its public input, which the caller must then verify.
-    function _applyBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata) private returns (uint256 publicInput) {
+    ///      returns its public inputs, which the caller must then verify.
+    function _applyBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata) private returns (uint256[] memory inputs) {
         if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
         uint256 earliest = block.timestamp > BATCH_TIMESTAMP_WINDOW ? block.timestamp - BATCH_TIMESTAMP_WINDOW : 0;
         if (earliest < lastBatchTimestamp) earliest = lastBatchTimestamp;
@@ -297,7 +302,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         uint256 consumed = _matchDeposits(pubdata);
         uint256 forced = _matchForced(pubdata);
         uint256 batchNumber = uint256(batchCount) + 1;
-        publicInput = publicInputHash(oldRoot, newRoot, batchNumber, timestamp, pubdata);
+        inputs = publicInputs(oldRoot, newRoot, batchNumber, timestamp, pubdata);
         stateRoot = newRoot;
         batchCount = uint64(batchNumber);
         lastBatchTimestamp = uint64(timestamp);
@@ -305,7 +310,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         forcedConsumed = forced;
         _creditWithdrawals(pubdata);
         _creditFees(pubdata);
-        emit BatchSubmitted(batchNumber, oldRoot, newRoot, timestamp, publicInput, pubdata);
+        emit BatchSubmitted(batchNumber, oldRoot, newRoot, timestamp, keccak256(abi.encodePacked(inputs)), pubdata);
     }
 
     /// @notice This deployment's domain separator, keccak256(abi.encode(chainid, address(this))) mod r: every
@@ -402,33 +407,16 @@ contract Rollup is Ownable, ReentrancyGuard {
             + fillsPerBatch * FILL_PUBDATA_BYTES + feeTokensPerBatch * FEE_PUBDATA_BYTES;
     }
 
-    /// @notice The batch circuit's public input: a Poseidon(HASH_INPUTS) chain over (oldRoot, newRoot,
-    ///         batchNumber + timestamp * 2^32, domainSeparator()) and the pubdata in 31-byte big-endian chunks.
-    function publicInputHash(uint256 oldRoot, uint256 newRoot, uint256 batchNumber, uint256 timestamp, bytes calldata pubdata) public view returns (uint256 h) {
+    /// @notice The batch circuit's public inputs (docs/protocol.md §6): oldRoot, newRoot,
+    ///         batchNumber + timestamp * 2^32, domainSeparator(), then the pubdata in 31-byte big-endian chunks.
+    function publicInputs(uint256 oldRoot, uint256 newRoot, uint256 batchNumber, uint256 timestamp, bytes calldata pubdata) public view returns (uint256[] memory inputs) {
         uint256 nChunks = (pubdata.length + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES;
-        uint256[HASH_INPUTS] memory inputs;
+        inputs = new uint256[](HEADER_INPUTS + nChunks);
         inputs[0] = oldRoot;
         inputs[1] = newRoot;
         inputs[2] = batchNumber + (timestamp << BATCH_NUMBER_BITS);
         inputs[3] = domainSeparator();
-        for (uint256 c = 0; c < FIRST_HASH_CHUNKS; ++c) inputs[4 + c] = _chunk(pubdata, c);
-        h = hasher.poseidon(inputs);
-        for (uint256 c = FIRST_HASH_CHUNKS; c < nChunks; c += CHUNKS_PER_HASH) {
-            inputs[0] = h;
-            for (uint256 k = 0; k < CHUNKS_PER_HASH; ++k) inputs[1 + k] = _chunk(pubdata, c + k);
-            h = hasher.poseidon(inputs);
-        }
-    }
-
-    function _verifyProof(uint256 publicInput, uint256[8] calldata proof) internal view {
-        if (publicInput >= SNARK_FIELD) revert PublicInputNotInField(publicInput);
-        bool ok = verifier.verifyProof(
-            [proof[0], proof[1]],
-            [[proof[2], proof[3]], [proof[4], proof[5]]],
-            [proof[6], proof[7]],
-            [publicInput]
-        );
-        if (!ok) revert InvalidProof();
+        for (uint256 c = 0; c < nChunks; ++c) inputs[HEADER_INPUTS + c] = _chunk(pubdata, c);
     }
 
     /// @dev Pulls `amount` of a registered token from the caller (ETH: the call's value); returns what actually arrived.

@@ -47,15 +47,8 @@ export const WITHDRAWAL_TAG = 1n << 160n;
 export const CANCEL_TAG = 1n << 161n;
 /** Pubdata is cut into chunks of this many bytes, each one field element. */
 export const PUBDATA_CHUNK_BYTES = 31;
-/**
- * Inputs of each Poseidon call in the public-input chain. 6 is the widest Poseidon circomlibjs can
- * generate EVM bytecode for (wider ones exceed the EVM's DUP16 reach).
- */
-export const HASH_INPUTS = 6;
-/** Chunks absorbed by the first call, after (oldRoot, newRoot, header, domain). */
-export const FIRST_HASH_CHUNKS = HASH_INPUTS - 4;
-/** Chunks absorbed by each later call, after the running hash. */
-export const CHUNKS_PER_HASH = HASH_INPUTS - 1;
+/** Public inputs of a batch before its pubdata chunks: oldRoot, newRoot, header, domain (docs/protocol.md §6). */
+export const HEADER_INPUTS = 4;
 
 export const MAX_AMOUNT = (1n << BigInt(AMOUNT_BITS)) - 1n;
 /** What a cancelled order slot has filled (docs/protocol.md §3): above any order's amount. */
@@ -94,7 +87,5 @@ export const GENERATED_CONSTANTS = {
   CANCEL_TAG,
   FULLY_FILLED,
   PUBDATA_CHUNK_BYTES,
-  HASH_INPUTS,
-  FIRST_HASH_CHUNKS,
-  CHUNKS_PER_HASH,
+  HEADER_INPUTS,
 } as const;

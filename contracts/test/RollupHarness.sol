@@ -4,12 +4,12 @@ pragma solidity 0.8.28;
 import {Rollup} from "../Rollup.sol";
 import {IGroth16BatchVerifier} from "../interfaces/IGroth16BatchVerifier.sol";
 
-/// @notice Test and bench only: exposes the proof check and the queue matching to feed them what a real batch never
+/// @notice Test and bench only: exposes the queue matching to feed them what a real batch never
 ///         carries, and credits withdrawals without a batch.
 contract RollupHarness is Rollup {
     constructor(
         IGroth16BatchVerifier verifier_,
-        address[3] memory hashers,
+        address[2] memory hashers,
         uint256 genesisRoot,
         uint256[5] memory slots,
         uint256[3] memory depths,
@@ -29,9 +29,5 @@ contract RollupHarness is Rollup {
     /// @notice Credits a withdrawal as a landed batch would (the bench measures claims without a proof).
     function owe(uint256 accountId, uint256 tokenId, uint256 amount) external {
         owed[accountId][tokenId] += amount;
-    }
-
-    function verifyProofFor(uint256 publicInput, uint256[8] calldata proof) external view {
-        _verifyProof(publicInput, proof);
     }
 }

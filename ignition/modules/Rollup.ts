@@ -1,11 +1,10 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { HASH_INPUTS } from "../../src/constants.js";
 import { poseidonArtifact, poseidonContractName } from "../../src/chain/poseidon-artifact.js";
 
 /**
  * Deploys the Groth16 verifier of one circuit configuration (Groth16BatchVerifier with the circuit's
- * verifying key: parameters verifyingKey, 18 words from `verifierKeyWords`, and insecureDevSetup, its
- * dev-setup marker), the Poseidon contracts (6 inputs for the public input, 4 and 5 for exit proofs)
+ * verifying key: parameters verifyingKey, the words from `verifierKeyWords`, and insecureDevSetup, its
+ * dev-setup marker), the Poseidon contracts (4 and 5 inputs, for exit proofs)
  * and the Rollup. `verifierContract` names the circuit's verifier (its Ignition id). Parameters: genesisRoot,
  * slots ([deposits, withdrawals, cancels, fills, fee tokens] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH]),
  * firstAccountId, forcedWithdrawalDelay (seconds), allowInsecureVerifier (default false: the Rollup refuses
@@ -15,7 +14,7 @@ export function rollupModule(verifierContract: string, rollupContract: "Rollup" 
   return buildModule(`${rollupContract}_${verifierContract}`, (m) => {
     // The circuit's verifying key goes into Groth16BatchVerifier, which checks one proof or k at once.
     const verifier = m.contract("Groth16BatchVerifier", [m.getParameter<bigint[]>("verifyingKey"), m.getParameter<boolean>("insecureDevSetup")], { id: verifierContract });
-    const hashers = [HASH_INPUTS, 4, 5].map((n) => m.contract(poseidonContractName(n), poseidonArtifact(n)));
+    const hashers = [4, 5].map((n) => m.contract(poseidonContractName(n), poseidonArtifact(n)));
     const rollup = m.contract(rollupContract, [
       verifier,
       hashers,
@@ -26,7 +25,7 @@ export function rollupModule(verifierContract: string, rollupContract: "Rollup" 
       m.getParameter<bigint>("forcedWithdrawalDelay"),
       m.getParameter<boolean>("allowInsecureVerifier", false),
     ]);
-    return { verifier, hasher: hashers[0]!, rollup };
+    return { verifier, rollup };
   });
 }
 

@@ -20,9 +20,9 @@ import {
   PADDING_WITHDRAWAL,
   type WithdrawalRecord,
 } from "./pubdata.js";
-import { MAX_AMOUNT } from "../constants.js";
+import { HEADER_INPUTS, MAX_AMOUNT } from "../constants.js";
 import { NO_EXPIRY } from "../crypto/order-hash.js";
-import { type BatchHeader, publicInputHash, validateHeader } from "./public-input.js";
+import { type BatchHeader, publicInputs, validateHeader } from "./public-input.js";
 
 /** One transaction of a batch as the builder took it: enough to apply it again on another state. */
 export type BatchTransaction =
@@ -59,7 +59,8 @@ export interface SealedBatch {
   withdrawalRecords: WithdrawalRecord[];
   cancelRecords: CancelRecord[];
   pubdata: Uint8Array;
-  publicInput: bigint;
+  /** The batch circuit's public inputs (docs/protocol.md §6). */
+  publicInputs: bigint[];
   /** The enabled transactions in the order they were applied (a re-seal applies them again). */
   transactions: BatchTransaction[];
   /** The witness input of the batch circuit (snarkjs JSON form). */
@@ -261,7 +262,7 @@ export class BatchBuilder {
     while (fees.length < config.nFeeTokens) fees.push(PADDING_FEE);
     const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), cancels: cancels.map((c) => c.record), fills: fills.map((f) => f.record), fees };
     const pubdata = encodePubdata(records);
-    const publicInput = publicInputHash(this.oldRoot, newRoot, this.header, pubdata);
+    const inputs = publicInputs(this.oldRoot, newRoot, this.header, pubdata);
     const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
     return {
       circuit: config.name,
@@ -276,15 +277,16 @@ export class BatchBuilder {
       cancelRecords: records.cancels,
       feeRecords: records.fees,
       pubdata,
-      publicInput,
+      publicInputs: inputs,
       transactions: [...this.taken],
       circuitInput: {
-        publicInput: publicInput.toString(),
         oldRoot: this.oldRoot.toString(),
         newRoot: newRoot.toString(),
+        header: inputs[2]!.toString(),
+        domain: this.header.domain.toString(),
+        chunks: inputs.slice(HEADER_INPUTS).map(String),
         batchNumber: this.batchNumber.toString(),
         timestamp: this.header.timestamp.toString(),
-        domain: this.header.domain.toString(),
         deposits: pick(deposits, "deposit"),
         depositKeys: pick(deposits, "oldKey"),
         depositNonces: pick(deposits, "nonce"),

@@ -1,10 +1,8 @@
 import {
   CANCEL_PUBDATA_BYTES,
-  CHUNKS_PER_HASH,
   DEPOSIT_PUBDATA_BYTES,
   FEE_PUBDATA_BYTES,
   FILL_PUBDATA_BYTES,
-  FIRST_HASH_CHUNKS,
   PUBDATA_CHUNK_BYTES,
   Side,
   TX_CANCEL,
@@ -277,7 +275,7 @@ export function decodePubdata(pubdata: Uint8Array, shape: BatchShape): BatchReco
   return { deposits, withdrawals, cancels, fills, fees };
 }
 
-/** Pubdata as field elements: 31-byte big-endian chunks, zero-padded to 3 + 5k chunks. */
+/** Pubdata as field elements: 31-byte big-endian chunks, the last one zero-padded on the right. */
 export function pubdataChunks(pubdata: Uint8Array): bigint[] {
   const chunks: bigint[] = [];
   for (let o = 0; o < pubdata.length; o += PUBDATA_CHUNK_BYTES) {
@@ -285,8 +283,5 @@ export function pubdataChunks(pubdata: Uint8Array): bigint[] {
     for (let b = 0; b < PUBDATA_CHUNK_BYTES; b++) v = (v << 8n) | BigInt(pubdata[o + b] ?? 0);
     chunks.push(v);
   }
-  let padded = FIRST_HASH_CHUNKS;
-  while (padded < chunks.length) padded += CHUNKS_PER_HASH;
-  while (chunks.length < padded) chunks.push(0n);
   return chunks;
 }

@@ -1,5 +1,5 @@
-import { BATCH_NUMBER_BITS, CHUNKS_PER_HASH, FIRST_HASH_CHUNKS, TIMESTAMP_BITS } from "../constants.js";
-import { poseidon } from "../crypto/poseidon.js";
+import { type Hex, keccak256, toHex, concatHex } from "viem";
+import { BATCH_NUMBER_BITS, TIMESTAMP_BITS } from "../constants.js";
 import { assertDomain, assertUint, ValidationError } from "../errors.js";
 import { pubdataChunks } from "./pubdata.js";
 
@@ -26,12 +26,15 @@ export function packHeader(header: BatchHeader): bigint {
 }
 
 /**
- * The batch circuit's single public input (docs/protocol.md §6); Rollup.sol computes the same chain.
+ * The batch circuit's public inputs (docs/protocol.md §6): oldRoot, newRoot, the packed header,
+ * the domain, then the pubdata in 31-byte chunks. Rollup.publicInputs computes the same from calldata.
  */
-export function publicInputHash(oldRoot: bigint, newRoot: bigint, header: BatchHeader, pubdata: Uint8Array): bigint {
+export function publicInputs(oldRoot: bigint, newRoot: bigint, header: BatchHeader, pubdata: Uint8Array): bigint[] {
   validateHeader(header);
-  const chunks = pubdataChunks(pubdata);
-  let h = poseidon([oldRoot, newRoot, packHeader(header), header.domain, ...chunks.slice(0, FIRST_HASH_CHUNKS)]);
-  for (let c = FIRST_HASH_CHUNKS; c < chunks.length; c += CHUNKS_PER_HASH) h = poseidon([h, ...chunks.slice(c, c + CHUNKS_PER_HASH)]);
-  return h;
+  return [oldRoot, newRoot, packHeader(header), header.domain, ...pubdataChunks(pubdata)];
+}
+
+/** keccak256 of the public inputs, 32 bytes each: the `inputsHash` of Rollup's BatchSubmitted event. */
+export function inputsHash(inputs: readonly bigint[]): Hex {
+  return keccak256(concatHex(inputs.map((x) => toHex(x, { size: 32 }))));
 }

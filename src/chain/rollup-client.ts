@@ -29,7 +29,8 @@ export interface BatchSubmittedEvent {
   oldRoot: bigint;
   newRoot: bigint;
   timestamp: bigint;
-  publicInput: bigint;
+  /** keccak256 of the batch's public inputs (`inputsHash` in src/batch/public-input.ts). */
+  inputsHash: Hex;
   pubdata: Uint8Array;
   txHash: Hex;
 }

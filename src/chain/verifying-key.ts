@@ -12,19 +12,16 @@ interface SnarkjsVerificationKey {
   IC: string[][];
 }
 
-/** The 18 words of Groth16BatchVerifier's constructor, in the precompile's G2 order (x1 = imaginary part first). */
-export type VerifierKeyWords = readonly bigint[] & { length: 18 };
-
 /**
- * Groth16BatchVerifier's constructor argument from a verification key file of a circuit with one
- * public input: alpha, beta, gamma, delta, IC0, IC1, ordered as snarkjs' generated verifier orders
- * its constants. Throws ValidationError for another protocol or number of public inputs.
+ * Groth16BatchVerifier's constructor argument from a Groth16 verification key file: alpha, beta,
+ * gamma, delta (G2 points in the precompile's order, x1 = imaginary part first), then IC0, IC1, …
+ * (one point more than public inputs), ordered as snarkjs' generated verifier orders its constants.
+ * Throws ValidationError for another protocol or a key whose IC does not match nPublic.
  */
-export async function verifierKeyWords(vkeyFile: string): Promise<VerifierKeyWords> {
+export async function verifierKeyWords(vkeyFile: string): Promise<bigint[]> {
   const vk = JSON.parse(await readFile(vkeyFile, "utf8")) as SnarkjsVerificationKey;
-  if (vk.protocol !== "groth16" || vk.nPublic !== 1 || vk.IC.length !== 2) throw new ValidationError("vkey", "must be a Groth16 key with one public input", vkeyFile);
+  if (vk.protocol !== "groth16" || vk.nPublic < 1 || vk.IC.length !== vk.nPublic + 1) throw new ValidationError("vkey", "must be a Groth16 key with IC of nPublic + 1 points", vkeyFile);
   const g1 = (p: string[]) => [p[0]!, p[1]!];
   const g2 = (p: string[][]) => [p[0]![1]!, p[0]![0]!, p[1]![1]!, p[1]![0]!];
-  const words = [...g1(vk.vk_alpha_1), ...g2(vk.vk_beta_2), ...g2(vk.vk_gamma_2), ...g2(vk.vk_delta_2), ...g1(vk.IC[0]!), ...g1(vk.IC[1]!)].map(BigInt);
-  return words as unknown as VerifierKeyWords;
+  return [...g1(vk.vk_alpha_1), ...g2(vk.vk_beta_2), ...g2(vk.vk_gamma_2), ...g2(vk.vk_delta_2), ...vk.IC.flatMap(g1)].map(BigInt);
 }

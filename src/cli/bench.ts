@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
+import { FILL_PUBDATA_BYTES } from "../constants.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
@@ -11,15 +12,15 @@ import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
 import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS } from "../prover/circuit-configs.js";
-import { publicInputGas } from "./public-input-gas.js";
+import { commitmentCost } from "./commitment-bench.js";
 import { settlementCost } from "./settlement-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "pipeline", "money", "settlement"] as const;
+const SCENARIOS = ["engine", "pipeline", "money", "settlement", "commitment"] as const;
 
 /**
- * npm run bench [-- --scenario engine|pipeline|money|settlement]: every scenario by default, each writing JSON under
+ * npm run bench [-- --scenario engine|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
@@ -30,7 +31,27 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario === "all" || scenario === "pipeline") await benchPipeline(args);
   if (scenario === "all" || scenario === "money") await benchMoney();
   if (scenario === "all" || scenario === "settlement") await benchSettlement(args);
+  if (scenario === "all" || scenario === "commitment") await benchCommitment();
   return 0;
+}
+
+/**
+ * The public-input commitment (docs/protocol.md §6): L1 gas and constraints per pubdata byte of
+ * sha256, keccak256, the Poseidon(6) chain and the pubdata as public inputs (built), and what each
+ * would cost for a 16-byte and today's fill record.
+ */
+async function benchCommitment(): Promise<void> {
+  const [test] = await build({ circuits: ["test"], log: (m) => console.log(`[build] ${m}`) });
+  const { points, rates } = await commitmentCost(test!, (m) => console.log(`[bench] commitment: ${m}`));
+  const report = { scenario: "commitment", date: new Date().toISOString(), machine: machine(), points, rates };
+  const file = await writeReport("commitment", report);
+  console.log("");
+  const fmt = (x: number | undefined) => (x === undefined ? "not measured" : x.toFixed(1));
+  printTable(
+    ["commitment", "proofs per tx (k)", "L1 gas per pubdata byte", "constraints per pubdata byte", "L1 gas per 16-byte fill", "constraints per 16-byte fill", `L1 gas per ${FILL_PUBDATA_BYTES}-byte fill`],
+    rates.map((r) => [r.option, String(r.k), fmt(r.l1GasPerByte), fmt(r.constraintsPerByte), fmt(16 * r.l1GasPerByte), fmt(r.constraintsPerByte === undefined ? undefined : 16 * r.constraintsPerByte), fmt(FILL_PUBDATA_BYTES * r.l1GasPerByte)]),
+  );
+  console.log(`\nwrote ${file}\n`);
 }
 
 /**
@@ -171,8 +192,6 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
   console.log("[bench] merkle-arity: constraints of one Merkle path, 4-ary against binary ...");
   const arity = [];
   for (const levels of [2, 8, 12]) arity.push(await merkleArity(levels));
-  console.log("[bench] public-input-gas: L1 gas of the Poseidon chain by pubdata size ...");
-  const hashGas = await publicInputGas(a, [0, 45, 90, 180, 360, 720]);
   const fills = result.settled.reduce((s, b) => s + b.proved.batch.fills, 0);
   const report = {
     scenario: "pipeline",
@@ -190,7 +209,6 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
     })),
     perFill,
     merkleArity: arity,
-    publicInputGas: hashGas,
   };
   const file = await writeReport(`pipeline-${circuit}`, report);
   console.log("");
@@ -202,11 +220,6 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
   printTable(
     ["leaves", "4-ary path constraints", "binary path constraints", "4-ary / binary"],
     arity.map((r) => [String(r.leaves), String(r.quad), String(r.binary), (r.quad / r.binary).toFixed(2)]),
-  );
-  console.log("");
-  printTable(
-    ["pubdata bytes", "Poseidon(6) calls", "publicInputHash call gas (incl. 21k tx base)"],
-    hashGas.map((r) => [String(r.pubdataBytes), String(r.poseidonCalls), String(r.gas)]),
   );
   console.log(`\nwrote ${file}`);
 }

@@ -83,7 +83,7 @@ export async function moneyGas(dims: StateDims): Promise<MoneyGas> {
     const publicClient = await connection.viem.getPublicClient();
     const gas = async (hash: Hex) => Number((await publicClient.waitForTransactionReceipt({ hash })).gasUsed);
     const hashers: Address[] = [];
-    for (const inputs of [6, 4, 5]) {
+    for (const inputs of [4, 5]) {
       const artifact = poseidonArtifact(inputs);
       const hash = await deployer!.deployContract({ abi: artifact.abi as Abi, bytecode: artifact.bytecode as Hex });
       hashers.push((await publicClient.waitForTransactionReceipt({ hash })).contractAddress!);
@@ -96,7 +96,7 @@ export async function moneyGas(dims: StateDims): Promise<MoneyGas> {
     state.setGenesisBalance(1, 1, amount);
     const zero = "0x0000000000000000000000000000000000000000";
     const depths = [dims.accountDepth, dims.balanceDepth, dims.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address, Address], state.root, [1n, 1n, 1n, 1n, 1n], depths, 1n, 60n, false]);
+    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address], state.root, [1n, 1n, 1n, 1n, 1n], depths, 1n, 60n, false]);
     const asOwner = await connection.viem.getContractAt("RollupHarness", rollup.address, { client: { wallet: owner! } });
     const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
     await token.write.mint([deployer!.account.address, 10n * amount]);

@@ -10,6 +10,7 @@ import * as snarkjs from "snarkjs";
 import { type CircuitConfig, renderMain } from "./circuit-configs.js";
 import { renderCircomConstants } from "./constants-codegen.js";
 import { writeDevPtau, type Progress } from "./dev-ptau.js";
+import { domainPower, writeDevZkey } from "./dev-zkey.js";
 import { CircuitBuildError, SetupError } from "./errors.js";
 
 const require = createRequire(import.meta.url);
@@ -93,18 +94,13 @@ export async function compileCircuit(config: CircuitConfig, progress: Progress =
   return dir;
 }
 
-/** log2 of the Groth16 domain snarkjs uses for an r1cs (as in snarkjs zkey new). */
-export function domainPower(nConstraints: number, nPublic: number): number {
-  return Math.ceil(Math.log2(nConstraints + nPublic + 1));
-}
-
 export interface SetupOptions {
   /** A prepared Powers-of-Tau file from a public ceremony. Without it: the INSECURE dev ptau. */
   ptau?: string;
   progress?: Progress;
 }
 
-/** A dev ptau of at least 2^power from the cache, generating it if needed. */
+/** A dev ptau of at least 2^power from the cache, generating it if needed (a stand-in ceremony file for tests). */
 export async function devPtau(power: number, progress: Progress = () => {}): Promise<string> {
   const dir = join(CACHE_DIR, "ptau");
   await mkdir(dir, { recursive: true });
@@ -127,15 +123,12 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
   const nPublic = info.nOutputs + info.nPubInputs;
   const power = domainPower(info.nConstraints, nPublic);
   const insecureDevSetup = !options.ptau;
-  let setupId: string;
-  let ptau: string;
+  let setupId = "insecure-dev-direct";
+  let ptau: string | undefined;
   if (options.ptau) {
     if (!existsSync(options.ptau)) throw new SetupError(`--ptau ${options.ptau}: no such file`);
     ptau = resolve(options.ptau);
     setupId = `ceremony-${createHash("sha256").update(await readFile(ptau)).digest("hex").slice(0, 16)}`;
-  } else {
-    ptau = await devPtau(power, progress);
-    setupId = "insecure-dev";
   }
   const setupDir = join(dir, setupId);
   const zkey = join(setupDir, `${config.name}.zkey`);
@@ -145,10 +138,13 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
     await mkdir(setupDir, { recursive: true });
     progress(`groth16 setup of ${config.name} (${info.nConstraints} constraints, domain 2^${power}) ...`);
     const t0 = performance.now();
-    const initial = `${zkey}.initial`;
-    const ok = await snarkjs.zKey.newZKey(r1cs, ptau, insecureDevSetup ? zkey : initial);
-    if (ok === -1) throw new SetupError(`snarkjs zkey new failed for ${config.name} with ${ptau}`);
-    if (!insecureDevSetup) {
+    if (!ptau) {
+      // The dev setup: the zkey from the public secrets directly, no ptau (src/prover/dev-zkey.ts).
+      await writeDevZkey(r1cs, zkey, progress);
+    } else {
+      const initial = `${zkey}.initial`;
+      const ok = await snarkjs.zKey.newZKey(r1cs, ptau, initial);
+      if (ok === -1) throw new SetupError(`snarkjs zkey new failed for ${config.name} with ${ptau}`);
       // One fresh phase-2 contribution with OS entropy; its toxic waste dies with this process.
       const { randomBytes } = await import("node:crypto");
       await snarkjs.zKey.contribute(initial, zkey, "proofbook setup", randomBytes(64).toString("hex"));

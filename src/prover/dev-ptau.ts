@@ -1,11 +1,9 @@
-import { createHash } from "node:crypto";
 import { rename } from "node:fs/promises";
 import { createBinFile, endWriteSection, startWriteSection } from "@iden3/binfileutils";
-import { availableParallelism } from "node:os";
-import { buildBn128, type Curve } from "ffjavascript";
-import { Piscina } from "piscina";
-import { SNARK_FIELD } from "../constants.js";
-import type { MultiplyTask } from "./fixed-base-worker.js";
+import { DEV_SECRETS, type DevSecrets } from "./dev-secrets.js";
+import { lagrangeScalars as lagrange, modR as mod, powersOf as powers, withGeneratorMultiples } from "./generator-multiples.js";
+
+export type Progress = (message: string) => void;
 
 /**
  * INSECURE dev Powers of Tau. tau, alpha and beta are derived from public strings, so anyone can
@@ -16,81 +14,19 @@ import type { MultiplyTask } from "./fixed-base-worker.js";
  * 12-15), but since the secrets are known every point is (scalar)·generator: the Lagrange sections
  * are computed on scalars with the same transform snarkjs applies to points, then each scalar is
  * multiplied by the generator through a precomputed window table (src/prover/fixed-base.ts), in
- * worker threads, one per core.
+ * worker threads, one per core. The dev setup itself no longer needs it (src/prover/dev-zkey.ts
+ * computes the zkey from the secrets directly); it stands in for a ceremony file in tests.
+ *
+ * Writes a prepared (phase-2 ready) dev ptau of 2^power to `file` (atomically).
  */
-export const DEV_SECRETS = {
-  tau: derive("tau"),
-  alpha: derive("alpha"),
-  beta: derive("beta"),
-} as const;
-
-function derive(name: string): bigint {
-  const digest = createHash("sha256").update(`proofbook INSECURE dev setup: ${name}`).digest("hex");
-  return BigInt(`0x${digest}`) % SNARK_FIELD;
-}
-
-export type Progress = (message: string) => void;
-
-/** Multiplies the generator of a group by many scalars, split across worker threads. */
-class GeneratorMultiples {
-  constructor(
-    private readonly pool: Piscina<MultiplyTask, Uint8Array>,
-    private readonly curve: Curve,
-    private readonly group: "G1" | "G2",
-  ) {}
-
-  /** Affine (LEM) points scalar_i · generator, as the ptau sections store them. */
-  async batch(scalars: readonly bigint[]): Promise<Uint8Array> {
-    const G = this.curve[this.group];
-    const size = G.F.n8 * 3;
-    const chunk = Math.max(256, Math.ceil(scalars.length / (4 * this.pool.options.maxThreads)));
-    const parts: Promise<Uint8Array>[] = [];
-    for (let i = 0; i < scalars.length; i += chunk) parts.push(this.pool.run({ group: this.group, scalars: scalars.slice(i, i + chunk) }));
-    const jac = new Uint8Array(scalars.length * size);
-    let offset = 0;
-    for (const part of await Promise.all(parts)) {
-      jac.set(part, offset);
-      offset += part.length;
-    }
-    return await G.batchToAffine(jac);
-  }
-}
-
-const mod = (a: bigint) => ((a % SNARK_FIELD) + SNARK_FIELD) % SNARK_FIELD;
-
-function powers(x: bigint, n: number): bigint[] {
-  const out: bigint[] = [];
-  let acc = 1n;
-  for (let i = 0; i < n; i++) {
-    out.push(acc);
-    acc = mod(acc * x);
-  }
-  return out;
-}
-
-/** The scalars of snarkjs' `lagrangeEvaluations` applied to a vector of scalars. */
-async function lagrange(curve: Curve, values: readonly bigint[]): Promise<bigint[]> {
-  const { Fr } = curve;
-  const buff = new Uint8Array(values.length * Fr.n8);
-  values.forEach((v, i) => buff.set(Fr.e(v), i * Fr.n8));
-  const out = await Fr.lagrangeEvaluations(buff);
-  return values.map((_, i) => Fr.toObject(out.subarray(i * Fr.n8, (i + 1) * Fr.n8)));
-}
-
-/** Writes a prepared (phase-2 ready) dev ptau of 2^power to `file` (atomically). */
 export async function writeDevPtau(
   file: string,
   power: number,
   progress: Progress = () => {},
-  secrets: { tau: bigint; alpha: bigint; beta: bigint } = DEV_SECRETS,
+  secrets: DevSecrets = DEV_SECRETS,
 ): Promise<void> {
-  const curve = await buildBn128(true);
-  const threads = availableParallelism();
-  const pool = new Piscina<MultiplyTask, Uint8Array>({ filename: new URL("./fixed-base-worker.ts", import.meta.url).href, minThreads: threads, maxThreads: threads });
-  try {
+  await withGeneratorMultiples(async (g1, g2, curve) => {
     const { tau, alpha, beta } = secrets;
-    const g1 = new GeneratorMultiples(pool, curve, "G1");
-    const g2 = new GeneratorMultiples(pool, curve, "G2");
     const n = 2 ** power;
     const tmp = `${file}.${process.pid}.tmp`;
     const fd = await createBinFile(tmp, "ptau", 1, 11);
@@ -136,8 +72,5 @@ export async function writeDevPtau(
     await section(15, "lagrange betaTauG1", async function* () { for (const l of levels) yield await g1.batch(scale(l, beta)); });
     await fd.close();
     await rename(tmp, file);
-  } finally {
-    await pool.destroy();
-    await curve.terminate();
-  }
+  });
 }

@@ -72,8 +72,9 @@ export class ProverPool {
         this.log(`batch ${batch.batchNumber}: prover failed (${message}); proving again from the same input (${attempt + 1}/${this.retries})`);
       }
     }
-    if (result.publicSignals.length !== 1 || result.publicSignals[0] !== batch.publicInput.toString()) {
-      throw new ProofError(`batch ${batch.batchNumber}: proof is for public input ${result.publicSignals.join(",")}, expected ${batch.publicInput}`);
+    const expected = batch.publicInputs.map(String);
+    if (result.publicSignals.length !== expected.length || result.publicSignals.some((x, i) => x !== expected[i])) {
+      throw new ProofError(`batch ${batch.batchNumber}: proof is for public inputs ${result.publicSignals.join(",")}, expected ${expected.join(",")}`);
     }
     this.vkey ??= readFile(this.artifacts.vkey, "utf8").then((s) => JSON.parse(s) as unknown);
     let vkey: unknown;

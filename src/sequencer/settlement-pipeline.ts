@@ -1,5 +1,6 @@
 import type { SealedBatch } from "../batch/batch-builder.js";
 import { restampBatch } from "../batch/restamp-batch.js";
+import { inputsHash } from "../batch/public-input.js";
 import { ChainError, type L1Position, type RollupClient, type SubmitReceipt } from "../chain/rollup-client.js";
 import { BATCH_TIMESTAMP_WINDOW } from "../constants.js";
 import { ProofbookError } from "../errors.js";
@@ -112,7 +113,7 @@ export class SettlementPipeline {
       const { batch } = proved;
       if (l1.batchCount >= batch.batchNumber) {
         const landed = await this.chain.landedBatch(batch.batchNumber);
-        if (landed && landed.publicInput === batch.publicInput) return this.done(proved, await this.chain.receiptOf(landed));
+        if (landed && landed.inputsHash === inputsHash(batch.publicInputs)) return this.done(proved, await this.chain.receiptOf(landed));
       }
       const fitted = await this.fit(batch, l1);
       if (fitted === batch) {

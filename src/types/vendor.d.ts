@@ -55,6 +55,7 @@ declare module "snarkjs" {
   }
   export const groth16: {
     prove(zkey: string | Uint8Array, witness: string | Uint8Array, logger?: Logger, options?: { singleThread?: boolean }): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    fullProve(input: unknown, wasm: string | Uint8Array, zkey: string | Uint8Array, logger?: Logger): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     verify(vkey: unknown, publicSignals: string[], proof: Groth16Proof, logger?: Logger): Promise<boolean>;
   };
   export const wtns: {
@@ -88,6 +89,8 @@ declare module "ffjavascript" {
     toAffine(a: Uint8Array): Uint8Array;
     toRprLEM(buff: Uint8Array, offset: number, p: Uint8Array): void;
     batchToAffine(buff: Uint8Array): Promise<Uint8Array>;
+    /** Affine points in little-endian Montgomery form to the uncompressed big-endian form. */
+    batchLEMtoU(buff: Uint8Array): Promise<Uint8Array>;
     eq(a: Uint8Array, b: Uint8Array): boolean;
   }
   export interface FrLike {

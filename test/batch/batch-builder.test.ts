@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { applyFill, applyRecord, fillRecord, FillRuleError } from "../../src/batch/apply-fill.js";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { decodeFeeRecord, decodePubdata, encodeFeeRecord, encodeFillRecord, decodeFillRecord, pubdataChunks, PADDING_FEE, PADDING_RECORD, type FillRecord } from "../../src/batch/pubdata.js";
-import { publicInputHash } from "../../src/batch/public-input.js";
-import { MAX_AMOUNT, Side } from "../../src/constants.js";
+import { inputsHash, publicInputs } from "../../src/batch/public-input.js";
+import { encodePacked, keccak256 } from "viem";
+import { HEADER_INPUTS, MAX_AMOUNT, Side } from "../../src/constants.js";
 import { ValidationError } from "../../src/errors.js";
 import { initCrypto } from "../../src/crypto/index.js";
-import { poseidon } from "../../src/crypto/poseidon.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { applyPubdata } from "../../src/state/rebuild.js";
@@ -37,23 +37,24 @@ describe("batch: fills, pubdata and the public input", () => {
     expect([...encodeFeeRecord(PADDING_FEE)].every((b) => b === 0)).to.equal(true);
   });
 
-  it("cuts pubdata into 31-byte chunks padded to 2 + 5k", () => {
+  it("cuts pubdata into 31-byte chunks, the last one zero-padded on the right", () => {
     const pubdata = new Uint8Array(90).map((_, i) => i + 1);
     const chunks = pubdataChunks(pubdata);
-    expect(chunks).to.have.length(7);
+    expect(chunks).to.have.length(3);
     expect(chunks[0]).to.equal(BigInt(`0x${Buffer.from(pubdata.subarray(0, 31)).toString("hex")}`));
     expect(chunks[2]).to.equal(BigInt(`0x${Buffer.from(pubdata.subarray(62, 90)).toString("hex")}000000`));
-    expect(chunks.slice(3)).to.deep.equal([0n, 0n, 0n, 0n]);
     expect(pubdataChunks(new Uint8Array(62))).to.have.length(2);
-    expect(pubdataChunks(new Uint8Array(218))).to.have.length(12);
+    expect(pubdataChunks(new Uint8Array(63))).to.have.length(3);
+    expect(pubdataChunks(new Uint8Array(0))).to.have.length(0);
   });
 
-  it("chains the public input as documented: the header packs batch number and timestamp, then the domain", () => {
+  it("orders the public inputs as documented: roots, the header packing batch number and timestamp, the domain, the chunks", () => {
     const pubdata = new Uint8Array(100).fill(7);
-    const c = pubdataChunks(pubdata);
     const header = { batchNumber: 3, timestamp: 1_700_000_000, domain: 99n };
-    const h1 = poseidon([1n, 2n, 3n + (1_700_000_000n << 32n), 99n, c[0]!, c[1]!]);
-    expect(publicInputHash(1n, 2n, header, pubdata)).to.equal(poseidon([h1, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!]));
+    const inputs = publicInputs(1n, 2n, header, pubdata);
+    expect(inputs).to.deep.equal([1n, 2n, 3n + (1_700_000_000n << 32n), 99n, ...pubdataChunks(pubdata)]);
+    expect(inputs).to.have.length(HEADER_INPUTS + 4);
+    expect(inputsHash(inputs)).to.equal(keccak256(encodePacked(["uint256[]"], [inputs])));
   });
 
   it("seals a batch: applies fills, pads, and the pubdata alone rebuilds the new root", async () => {
@@ -70,7 +71,7 @@ describe("batch: fills, pubdata and the public input", () => {
     expect(state.balance(1, QUOTE)).to.equal(100_000_000n - 40n * 50n);
     expect(state.balance(2, QUOTE)).to.equal(100_000_000n + 40n * 50n);
     expect(state.account(2).slot(0)).to.deep.equal({ storageId: 0, filled: 40n });
-    expect(sealed.publicInput).to.equal(publicInputHash(sealed.oldRoot, sealed.newRoot, testHeader(1), sealed.pubdata));
+    expect(sealed.publicInputs).to.deep.equal(publicInputs(sealed.oldRoot, sealed.newRoot, testHeader(1), sealed.pubdata));
     expect(decodePubdata(sealed.pubdata, cfg).fills[1]).to.deep.equal(PADDING_RECORD);
     expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
   });

@@ -3,9 +3,8 @@ import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js
 import { type Cancel, type SignedCancel, signCancel } from "../../src/crypto/index.js";
 import { encodeSlot } from "../../src/state/account.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
-import { publicInputHash } from "../../src/batch/public-input.js";
 import { scenario, sealedBatch, TEST_DOMAIN, testHeader } from "../helpers/fixtures.js";
-import { compiledCircuit, expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
+import { compiledCircuit, expectRejectedAt, publicInputsWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -69,7 +68,7 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
       const input = tampered(batch);
       input.cancels[0]![0] = String(alias);
       input.cancelSignatures[0] = [resigned.signature.r8x, resigned.signature.r8y, resigned.signature.s].map(String);
-      input.publicInput = publicInputWith(batch, { cancels: [{ accountId: alias, storageId: 0 }] }).toString();
+      Object.assign(input, publicInputsWith(batch, { cancels: [{ accountId: alias, storageId: 0 }] }));
       await expectRejectedAt(wasm, input, "CancelSettlement", "account.out[k] === 0");
     });
 
@@ -77,7 +76,7 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
       const padding = await sealed(() => {});
       const paddingInput = structuredClone(padding.circuitInput) as Input;
       paddingInput.cancels[0]![1] = "3";
-      paddingInput.publicInput = publicInputWith(padding, { cancels: [{ accountId: 0, storageId: 3 }] }).toString();
+      Object.assign(paddingInput, publicInputsWith(padding, { cancels: [{ accountId: 0, storageId: 3 }] }));
       await expectRejectedAt(wasm, paddingInput, "CancelSettlement", "cancel[1] * isPadding.out === 0");
     });
 
@@ -112,7 +111,7 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
       const maker = cheat.account(s.traders[1]!.accountId);
       maker.orders.set(0, encodeSlot({ storageId: 0, filled: 0n }));
       cheat.putAccount(s.traders[1]!.accountId, maker);
-      const input = { ...batch.circuitInput, newRoot: cheat.root.toString(), publicInput: publicInputHash(batch.oldRoot, cheat.root, batch, batch.pubdata).toString() };
+      const input = { ...batch.circuitInput, newRoot: cheat.root.toString() };
       await expectRejectedAt(wasm, input, "Batch", "=== newRoot");
     });
 

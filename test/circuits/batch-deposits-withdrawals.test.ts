@@ -9,7 +9,7 @@ import { KeyPair, signWithdrawal, type SignedWithdrawal, type Withdrawal } from 
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { Account } from "../../src/state/account.js";
 import { BASE, QUOTE, scenario, sealedBatch, TEST_DOMAIN, testHeader } from "../helpers/fixtures.js";
-import { compiledCircuit, expectRejectedAt, publicInputWith, witnessError } from "../helpers/witness.js";
+import { compiledCircuit, expectRejectedAt, publicInputsWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -64,7 +64,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       const alias = 2 + 4 ** cfg.accountDepth;
       const input = tampered(batch);
       input.deposits[0]![0] = String(alias);
-      input.publicInput = publicInputWith(batch, { deposits: [{ ...batch.depositRecords[0]!, accountId: alias }] }).toString();
+      Object.assign(input, publicInputsWith(batch, { deposits: [{ ...batch.depositRecords[0]!, accountId: alias }] }));
       await expectRejectedAt(wasm, input, "DepositSettlement", "account.out[k] === 0");
     });
 
@@ -73,7 +73,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       const alias = QUOTE + 4 ** cfg.balanceDepth;
       const input = tampered(batch);
       input.deposits[0]![1] = String(alias);
-      input.publicInput = publicInputWith(batch, { deposits: [{ ...batch.depositRecords[0]!, tokenId: alias }] }).toString();
+      Object.assign(input, publicInputsWith(batch, { deposits: [{ ...batch.depositRecords[0]!, tokenId: alias }] }));
       await expectRejectedAt(wasm, input, "DepositSettlement", "token.out[k] === 0");
     });
 
@@ -111,8 +111,8 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
 
     it("D5: a public input over a tampered deposit record (a forged amount)", async () => {
       const batch = await deposit(() => topUp(2, QUOTE, 5n));
-      const forged = publicInputWith(batch, { deposits: [{ ...batch.depositRecords[0]!, amount: 500n }] });
-      await expectRejectedAt(wasm, { ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "hash.out === publicInput");
+      const forged = publicInputsWith(batch, { deposits: [{ ...batch.depositRecords[0]!, amount: 500n }] });
+      await expectRejectedAt(wasm, { ...batch.circuitInput, ...forged }, "PubdataChunks", "chunks[c] === acc");
     });
 
     it("padding that carries an account id", async () => {
@@ -130,7 +130,7 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       const input = tampered(batch);
       input.withdrawals[0]![1] = String(alias);
       input.withdrawalSignatures[0] = [resigned.signature.r8x, resigned.signature.r8y, resigned.signature.s].map(String);
-      input.publicInput = publicInputWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, tokenId: alias }] }).toString();
+      Object.assign(input, publicInputsWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, tokenId: alias }] }));
       await expectRejectedAt(wasm, input, "WithdrawalSettlement", "token.out[k] === 0");
     });
 
@@ -198,15 +198,15 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
 
     it("a public input over a tampered withdrawal record (a larger payout on L1)", async () => {
       const batch = await withdraw((s) => withdrawal(s));
-      const forged = publicInputWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, amount: 1_000_000n }] });
-      await expectRejectedAt(wasm, { ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "hash.out === publicInput");
+      const forged = publicInputsWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, amount: 1_000_000n }] });
+      await expectRejectedAt(wasm, { ...batch.circuitInput, ...forged }, "PubdataChunks", "chunks[c] === acc");
     });
 
     it("W6: a forced withdrawal of less than the whole balance", async () => {
       const batch = await sealed((b) => b.forceWithdraw(1, QUOTE));
       const input = tampered(batch);
       input.withdrawals[0]![3] = "99999999";
-      input.publicInput = publicInputWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, amount: 99_999_999n }] }).toString();
+      Object.assign(input, publicInputsWith(batch, { withdrawals: [{ ...batch.withdrawalRecords[0]!, amount: 99_999_999n }] }));
       await expectRejectedAt(wasm, input, "WithdrawalSettlement", "forced * newBalance === 0");
     });
 

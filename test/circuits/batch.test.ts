@@ -10,7 +10,7 @@ import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { BASE, QUOTE, scenario, signUnchecked, TEST_TIMESTAMP, testHeader } from "../helpers/fixtures.js";
-import { compiledCircuit, expectRejectedAt as expectRejected, publicInputWith, witnessError } from "../helpers/witness.js";
+import { compiledCircuit, expectRejectedAt as expectRejected, publicInputsWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
 type Scenario = Awaited<ReturnType<typeof scenario>>;
@@ -31,8 +31,8 @@ describe("circuit: Batch (test size)", function () {
   }
 
   /** The public input of `batch` with its first fill record patched. */
-  function publicInputFor(batch: SealedBatch, patch: Partial<FillRecord>): bigint {
-    return publicInputWith(batch, { fills: batch.records.map((r, i) => (i === 0 ? { ...r, ...patch } : r)) });
+  function publicInputsFor(batch: SealedBatch, patch: Partial<FillRecord>) {
+    return publicInputsWith(batch, { fills: batch.records.map((r, i) => (i === 0 ? { ...r, ...patch } : r)) });
   }
 
   async function expectRejectedAt(batch: SealedBatch | Record<string, unknown>, template: string, snippet: string, inner?: string) {
@@ -100,7 +100,7 @@ describe("circuit: Batch (test size)", function () {
     it("F1: a batch that claims another domain for orders signed for it (forged public input)", async () => {
       const batch = await sealed(({ buyFill }) => buyFill());
       const other = { ...batch, domain: 12345n };
-      const input = { ...batch.circuitInput, domain: "12345", publicInput: String(publicInputWith(other, {})) };
+      const input = { ...batch.circuitInput, ...publicInputsWith(other, {}, other) };
       await expectRejectedAt(input, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     });
 
@@ -114,11 +114,19 @@ describe("circuit: Batch (test size)", function () {
       await expectRejectedAt(batch, "FillSettlement", "live[p].out");
     });
 
+    it("header: a public header that is not batchNumber + timestamp·2^32 of the witness (a later timestamp published, the old one checked)", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill({ maker: { validUntil: TEST_TIMESTAMP } }));
+      const later = publicInputsWith(batch, {}, { ...batch, timestamp: TEST_TIMESTAMP + 3600 });
+      await expectRejectedAt({ ...batch.circuitInput, header: later.header }, "Batch", "header === batchNumber + timestamp");
+      const nextNumber = publicInputsWith(batch, {}, { ...batch, batchNumber: batch.batchNumber + 1 });
+      await expectRejectedAt({ ...batch.circuitInput, header: nextNumber.header }, "Batch", "header === batchNumber + timestamp");
+    });
+
     it("F10: a batch timestamp moved past an order's expiry (forged public input)", async () => {
       const batch = await sealed(({ buyFill }) => buyFill({ maker: { validUntil: TEST_TIMESTAMP } }));
       expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined); // valid up to and including validUntil
       const later = { ...batch, timestamp: TEST_TIMESTAMP + 1 };
-      await expectRejectedAt({ ...batch.circuitInput, timestamp: String(TEST_TIMESTAMP + 1), publicInput: String(publicInputWith(later, {})) }, "FillSettlement", "live[p].out");
+      await expectRejectedAt({ ...batch.circuitInput, timestamp: String(TEST_TIMESTAMP + 1), ...publicInputsWith(later, {}, later) }, "FillSettlement", "live[p].out");
     });
 
     it("F4: a maker price of 0 (signed), which would give the base away", async () => {
@@ -147,14 +155,14 @@ describe("circuit: Batch (test size)", function () {
 
     it("F11: fees published higher than the fills charged (forged fee record)", async () => {
       const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
-      const forged = publicInputWith(batch, { fees: [{ tokenId: QUOTE, amount: 7n }] });
-      await expectRejectedAt({ ...batch.circuitInput, publicInput: String(forged) }, "Batch", "hash.out === publicInput");
+      const forged = publicInputsWith(batch, { fees: [{ tokenId: QUOTE, amount: 7n }] });
+      await expectRejectedAt({ ...batch.circuitInput, ...forged }, "PubdataChunks", "chunks[c] === acc");
     });
 
     it("F11: a fee slot credited in another token than the fill's quote token", async () => {
       const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
-      const forged = publicInputWith(batch, { fees: [{ tokenId: BASE, amount: 6n }] });
-      await expectRejectedAt({ ...batch.circuitInput, feeTokens: [String(BASE)], publicInput: String(forged) }, "FeeCollection", "feeTokens[j] - quoteTokens[i]");
+      const forged = publicInputsWith(batch, { fees: [{ tokenId: BASE, amount: 6n }] });
+      await expectRejectedAt({ ...batch.circuitInput, feeTokens: [String(BASE)], ...forged }, "FeeCollection", "feeTokens[j] - quoteTokens[i]");
     });
 
     it("F11: a fill whose fees go to no fee slot", async () => {
@@ -243,7 +251,7 @@ describe("circuit: Batch (test size)", function () {
       input.orders[0]![0]![0] = String(alias);
       input.signatures[0]![0] = [taker.signature.r8x, taker.signature.r8y, taker.signature.s].map(String);
       // A cheating prover also publishes the aliased id and a matching public input.
-      const forged = { ...input, publicInput: publicInputFor(batch, { takerAccountId: alias }).toString() };
+      const forged = { ...input, ...publicInputsFor(batch, { takerAccountId: alias }) };
       await expectRejectedAt(forged, "FillSettlement", "verify[p].accountBits[k] === 0");
     });
 
@@ -261,7 +269,7 @@ describe("circuit: Batch (test size)", function () {
         input.orders[0]![p]![2] = String(alias);
         input.signatures[0]![p] = [o.signature.r8x, o.signature.r8y, o.signature.s].map(String);
       });
-      const forged = { ...input, publicInput: publicInputFor(batch, { baseToken: alias }).toString() };
+      const forged = { ...input, ...publicInputsFor(batch, { baseToken: alias }) };
       await expectRejectedAt(forged, "FillSettlement", "verify[0].baseBits[k] === 0");
     });
 
@@ -284,8 +292,8 @@ describe("circuit: Batch (test size)", function () {
 
     it("F9: a public input over tampered pubdata", async () => {
       const batch = await sealed((s) => s.buyFill());
-      const forged = publicInputFor(batch, { quoteAmount: batch.records[0]!.quoteAmount + 1n });
-      await expectRejectedAt({ ...batch.circuitInput, publicInput: forged.toString() }, "Batch", "=== publicInput");
+      const forged = publicInputsFor(batch, { quoteAmount: batch.records[0]!.quoteAmount + 1n });
+      await expectRejectedAt({ ...batch.circuitInput, ...forged }, "PubdataChunks", "chunks[c] === acc");
     });
 
     it("padding that carries an account id", async () => {

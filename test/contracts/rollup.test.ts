@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { encodeFunctionData, decodeFunctionResult, hexToBytes, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
-import { type BatchHeader, publicInputHash } from "../../src/batch/public-input.js";
+import { type BatchHeader, inputsHash, publicInputs } from "../../src/batch/public-input.js";
+import { verifierKeyWords } from "../../src/chain/verifying-key.js";
 import { domainSeparator } from "../../src/crypto/domain.js";
 import { proofCalldata } from "../../src/chain/proof-calldata.js";
 import { DEV_CHAIN_ID, RollupClient } from "../../src/chain/rollup-client.js";
@@ -57,11 +58,11 @@ describe("contracts: Rollup", function () {
     return [over.oldRoot ?? b.oldRoot, over.newRoot ?? b.newRoot, BigInt(over.timestamp ?? b.timestamp), toHex(over.pubdata ?? b.pubdata), (over.proof ?? proofCalldata(proved.proof)) as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]] as const;
   };
 
-  it("recomputes the public input exactly as the TS model, for every pubdata length, with its own domain", async () => {
+  it("takes the public inputs exactly as the TS model, for every pubdata length, with its own domain", async () => {
     const { rollup } = await deploy();
     for (const len of [0, 1, 30, 31, 32, 45, 62, 63, 90, 93, 155, 156, 250]) {
       const pubdata = new Uint8Array(len).map((_, i) => (i * 131 + len) & 0xff);
-      expect(await rollup.read.publicInputHash([5n, 6n, 7n, 1_700_000_000n, toHex(pubdata)])).to.equal(publicInputHash(5n, 6n, { batchNumber: 7, timestamp: 1_700_000_000, domain: header.domain }, pubdata));
+      expect(await rollup.read.publicInputs([5n, 6n, 7n, 1_700_000_000n, toHex(pubdata)])).to.deep.equal(publicInputs(5n, 6n, { batchNumber: 7, timestamp: 1_700_000_000, domain: header.domain }, pubdata));
     }
   });
 
@@ -73,12 +74,12 @@ describe("contracts: Rollup", function () {
   it("ignores non-zero bytes in the ABI padding after the pubdata", async () => {
     const { rollup } = await deploy();
     const pubdata = new Uint8Array(45).fill(0xab);
-    const data = encodeFunctionData({ abi: rollup.abi, functionName: "publicInputHash", args: [1n, 2n, 3n, 4n, toHex(pubdata)] });
+    const data = encodeFunctionData({ abi: rollup.abi, functionName: "publicInputs", args: [1n, 2n, 3n, 4n, toHex(pubdata)] });
     const bytes = hexToBytes(data);
     bytes.fill(0xff, bytes.length - 19); // the 19 padding bytes after 45 bytes of data
     const publicClient = await connection.viem.getPublicClient();
     const result = await publicClient.call({ to: rollup.address, data: toHex(bytes) });
-    expect(decodeFunctionResult({ abi: rollup.abi, functionName: "publicInputHash", data: result.data! })).to.equal(publicInputHash(1n, 2n, { batchNumber: 3, timestamp: 4, domain: header.domain }, pubdata));
+    expect(decodeFunctionResult({ abi: rollup.abi, functionName: "publicInputs", data: result.data! })).to.deep.equal(publicInputs(1n, 2n, { batchNumber: 3, timestamp: 4, domain: header.domain }, pubdata));
   });
 
   it("moves the root for a valid proof, counts the batch and emits BatchSubmitted", async () => {
@@ -88,7 +89,7 @@ describe("contracts: Rollup", function () {
     expect(await client.stateRoot()).to.equal(proved.batch.newRoot);
     expect(await client.batchCount()).to.equal(1n);
     const [event] = await client.events();
-    expect(event).to.include({ batchNumber: 1n, oldRoot: genesisRoot, newRoot: proved.batch.newRoot, timestamp: BigInt(header.timestamp), publicInput: proved.batch.publicInput });
+    expect(event).to.include({ batchNumber: 1n, oldRoot: genesisRoot, newRoot: proved.batch.newRoot, timestamp: BigInt(header.timestamp), inputsHash: inputsHash(proved.batch.publicInputs) });
     expect(await client.lastBatchTimestamp()).to.equal(BigInt(header.timestamp));
   });
 
@@ -158,20 +159,25 @@ describe("contracts: Rollup", function () {
   it("refuses tree depths out of range and a first account id of 0 (InvalidConfiguration)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
     for (const [depths, first] of [[[0n, 1n, 1n], 1n], [[17n, 1n, 1n], 1n], [[2n, 0n, 1n], 1n], [[2n, 9n, 1n], 1n], [[2n, 1n, 0n], 1n], [[2n, 1n, 17n], 1n], [[2n, 1n, 1n], 0n]] as const) {
-      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
+      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
     }
-    await connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
+    await connection.viem.deployContract("Rollup", [zero, [zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
   });
 
   it("refuses a genesis root outside the field (RootNotInField)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
+    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
   });
 
-  it("rejects a public input >= the field modulus (PublicInputNotInField)", async () => {
-    const { rollup } = await deploy();
-    await rollup.read.verifyProofFor([proved.batch.publicInput, proofCalldata(proved.proof)]);
-    await expectRevert(rollup.read.verifyProofFor([proved.batch.publicInput + SNARK_FIELD, proofCalldata(proved.proof)]), "PublicInputNotInField");
-    await expectRevert(rollup.read.verifyProofFor([SNARK_FIELD, proofCalldata(proved.proof)]), "PublicInputNotInField");
+  it("refuses a verifier whose key has another number of public inputs than its batches (VerifierMismatch)", async () => {
+    const zero = "0x0000000000000000000000000000000000000000";
+    const words = await verifierKeyWords(artifacts.vkey);
+    const verifier = await connection.viem.deployContract("Groth16BatchVerifier", [words, true]);
+    const cfg = artifacts.config;
+    const slots = [cfg.nDeposits, cfg.nWithdrawals, cfg.nCancels, cfg.nFills, cfg.nFeeTokens].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+    const depths = [cfg.accountDepth, cfg.balanceDepth, cfg.orderDepth].map(BigInt) as [bigint, bigint, bigint];
+    await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, slots, depths, 1n, 60n, false]);
+    // One more fill slot: more pubdata, more chunks than the key has points for.
+    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3] + 1n, slots[4]], depths, 1n, 60n, false]), "VerifierMismatch");
   });
 });

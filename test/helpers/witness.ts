@@ -4,7 +4,8 @@ import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { SealedBatch } from "../../src/batch/batch-builder.js";
 import { type BatchRecords, encodePubdata } from "../../src/batch/pubdata.js";
-import { publicInputHash } from "../../src/batch/public-input.js";
+import { type BatchHeader, publicInputs } from "../../src/batch/public-input.js";
+import { HEADER_INPUTS } from "../../src/constants.js";
 import { CIRCUITS_DIR, compileCircuit } from "../../src/prover/artifacts.js";
 import type { CircuitConfig } from "../../src/prover/circuit-configs.js";
 
@@ -61,10 +62,14 @@ export async function expectRejectedAt(wasm: string, input: Record<string, unkno
   else expect(stack[0], message).to.equal(own);
 }
 
-/** The public input of `batch` with some sections' records replaced: what a cheating prover would publish. */
-export function publicInputWith(batch: SealedBatch, records: Partial<BatchRecords>): bigint {
+/**
+ * The public-input signals of `batch` (header, domain, pubdata chunks) with some sections' records
+ * replaced and/or another header: what a cheating prover would publish. Spread it into a circuit input.
+ */
+export function publicInputsWith(batch: SealedBatch, records: Partial<BatchRecords> = {}, header: BatchHeader = batch): { header: string; domain: string; chunks: string[] } {
   const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, cancels: batch.cancelRecords, fills: batch.records, fees: batch.feeRecords, ...records };
-  return publicInputHash(batch.oldRoot, batch.newRoot, batch, encodePubdata(all));
+  const inputs = publicInputs(batch.oldRoot, batch.newRoot, header, encodePubdata(all)).map(String);
+  return { header: inputs[2]!, domain: inputs[3]!, chunks: inputs.slice(HEADER_INPUTS) };
 }
 
 /** Compiles `config`'s circuit (cached) in the suite's `before` hook; the getter gives its wasm and r1cs paths. */

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
-import { DEV_SECRETS, writeDevPtau } from "../../src/prover/dev-ptau.js";
+import { writeDevPtau } from "../../src/prover/dev-ptau.js";
+import { DEV_SECRETS } from "../../src/prover/dev-secrets.js";
 
 // snarkjs' own ceremony steps, not part of its typed surface.
 const ceremony = snarkjs.powersOfTau as unknown as {

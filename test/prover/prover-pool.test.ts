@@ -34,7 +34,7 @@ describe("prover: the worker pool survives a crashed worker", function () {
     try {
       const proved = await pool.prove(batch);
       expect(existsSync(marker), "the worker never crashed").to.equal(false);
-      expect(proved.publicSignals).to.deep.equal([batch.publicInput.toString()]);
+      expect(proved.publicSignals).to.deep.equal(batch.publicInputs.map(String));
       expect(messages).to.have.length(1);
       expect(messages[0]).to.include("proving again from the same input (1/2)");
     } finally {

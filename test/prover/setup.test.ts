@@ -58,7 +58,7 @@ describe("prover: setup and the worker pool", function () {
     const pool = new ProverPool(real, { workers: 1 });
     try {
       const proved = await pool.prove(builder.seal());
-      expect(proved.publicSignals).to.deep.equal([proved.batch.publicInput.toString()]);
+      expect(proved.publicSignals).to.deep.equal(proved.batch.publicInputs.map(String));
     } finally {
       await pool.close();
     }
