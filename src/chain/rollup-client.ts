@@ -22,6 +22,8 @@ export interface SubmitReceipt {
   gasUsed: bigint;
   calldataBytes: number;
   newRoot: bigint;
+  /** Batches the transaction landed (submitBatches lands several): `gasUsed` and `calldataBytes` are theirs together. */
+  batchesInTransaction: number;
 }
 
 export interface BatchSubmittedEvent {
@@ -186,7 +188,8 @@ export class RollupClient {
   async receiptOf(event: BatchSubmittedEvent): Promise<SubmitReceipt> {
     const publicClient = await this.connection.viem.getPublicClient();
     const [receipt, tx] = await Promise.all([publicClient.getTransactionReceipt({ hash: event.txHash }), publicClient.getTransaction({ hash: event.txHash })]);
-    return { batchNumber: Number(event.batchNumber), txHash: event.txHash, gasUsed: receipt.gasUsed, calldataBytes: (tx.input.length - 2) / 2, newRoot: event.newRoot };
+    const batchesInTransaction = (await this.events(event.txHash)).length;
+    return { batchNumber: Number(event.batchNumber), txHash: event.txHash, gasUsed: receipt.gasUsed, calldataBytes: (tx.input.length - 2) / 2, newRoot: event.newRoot, batchesInTransaction };
   }
 
   /** Registers an ERC-20 (owner only); returns its token id. */

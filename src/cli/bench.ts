@@ -186,8 +186,8 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
     constraints: a.constraints / n,
     witnessMs: mean(full.map((s) => s.proved.witnessMs)) / n,
     proveMs: mean(full.map((s) => s.proved.proveMs)) / n,
-    l1Gas: mean(full.map((s) => Number(s.receipt.gasUsed))) / n,
-    calldataBytes: mean(full.map((s) => s.receipt.calldataBytes)) / n,
+    l1Gas: mean(full.map((s) => Number(s.receipt.gasUsed) / s.receipt.batchesInTransaction)) / n,
+    calldataBytes: mean(full.map((s) => s.receipt.calldataBytes / s.receipt.batchesInTransaction)) / n,
   };
   console.log("[bench] merkle-arity: constraints of one Merkle path, 4-ary against binary ...");
   const arity = [];
@@ -204,8 +204,9 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
       fills: s.proved.batch.fills,
       witnessMs: s.proved.witnessMs,
       proveMs: s.proved.proveMs,
-      l1Gas: Number(s.receipt.gasUsed),
-      calldataBytes: s.receipt.calldataBytes,
+      l1Gas: Number(s.receipt.gasUsed) / s.receipt.batchesInTransaction,
+      calldataBytes: s.receipt.calldataBytes / s.receipt.batchesInTransaction,
+      batchesInTransaction: s.receipt.batchesInTransaction,
     })),
     perFill,
     merkleArity: arity,

@@ -28,8 +28,8 @@ export async function demo(argv: readonly string[]): Promise<number> {
       String(a.constraints),
       s.proved.witnessMs.toFixed(0),
       s.proved.proveMs.toFixed(0),
-      s.receipt.gasUsed.toString(),
-      String(s.receipt.calldataBytes),
+      share(s.receipt.gasUsed, s.receipt.batchesInTransaction),
+      share(BigInt(s.receipt.calldataBytes), s.receipt.batchesInTransaction),
       short(s.receipt.newRoot),
     ];
     rows.push(row);
@@ -68,4 +68,9 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) console.log(line(r));
+}
+
+/** A batch's share of its transaction's gas or bytes: the whole, or "share (1/k of a tx)" when k batches landed together. */
+function share(total: bigint, batches: number): string {
+  return batches === 1 ? total.toString() : `${total / BigInt(batches)} (1/${batches} of a tx)`;
 }

@@ -38,6 +38,18 @@ export interface PipelineHooks {
   reseal?: (required: ResealRequiredError) => Promise<SealedBatch>;
 }
 
+export interface PipelineOptions {
+  /**
+   * Most batches one transaction lands (Rollup.submitBatches, their proofs verified together):
+   * when a batch's turn comes, the consecutive batches after it whose proofs are ready go with it.
+   * Default 8; 1 submits batch by batch.
+   */
+  maxBatchesPerTransaction?: number;
+}
+
+/** What the pipeline needs of a prover (ProverPool). */
+export type BatchProver = Pick<ProverPool, "prove">;
+
 /** Submission attempts per batch before the pipeline gives up (each re-reads L1 first). */
 const MAX_ATTEMPTS = 4;
 /**
@@ -63,18 +75,28 @@ export function l1Timestamp(timestamp: number, l1: L1Position): number {
  * batch that already landed is taken as settled (never submitted twice); one whose number or
  * timestamp L1 would refuse (other batches landed first, or it waited past the timestamp window)
  * gets a new header and is proved again; one whose old root L1 no longer holds is re-sealed by the
- * `reseal` hook. A failure that none of this cures stops every later submission.
+ * `reseal` hook. A failure that none of this cures stops every later submission. The batches after
+ * it whose proofs are ready land in the same transaction (up to `maxBatchesPerTransaction`).
  */
 export class SettlementPipeline {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly settled: Promise<SettledBatch>[] = [];
   private lastBatch = 0;
+  /** Enqueued batches proved as sealed and not settled yet, by batch number: what can join a transaction. */
+  private readonly ready = new Map<number, ProvedBatch>();
+  private readonly maxPerTransaction: number;
 
   constructor(
-    private readonly prover: ProverPool,
+    private readonly prover: BatchProver,
     private readonly chain: RollupClient,
     private readonly hooks: PipelineHooks = {},
-  ) {}
+    options: PipelineOptions = {},
+  ) {
+    this.maxPerTransaction = options.maxBatchesPerTransaction ?? 8;
+    if (!Number.isSafeInteger(this.maxPerTransaction) || this.maxPerTransaction < 1) {
+      throw new RangeError(`maxBatchesPerTransaction must be a positive integer, got ${options.maxBatchesPerTransaction}`);
+    }
+  }
 
   /** Starts proving `batch` now; its submission waits for the previous one. */
   enqueue(batch: SealedBatch): Promise<SettledBatch> {
@@ -83,10 +105,16 @@ export class SettlementPipeline {
     }
     this.lastBatch = batch.batchNumber;
     const proving = this.prove(batch);
+    // Only batches proved as sealed join another's transaction (re-stamped ones lead their own).
+    proving.then((p) => this.ready.set(batch.batchNumber, p), () => {});
     const previous = this.tail;
     const done = (async () => {
       await previous;
-      return await this.land(await proving);
+      try {
+        return await this.land(await proving);
+      } finally {
+        this.ready.delete(batch.batchNumber);
+      }
     })();
     // Keep the chain going only on success; later batches see the failure through `previous`.
     this.tail = done;
@@ -117,8 +145,10 @@ export class SettlementPipeline {
       }
       const fitted = await this.fit(batch, l1);
       if (fitted === batch) {
+        const group = this.group(proved, l1);
         try {
-          return this.done(proved, await this.chain.submit(proved));
+          // The others of a group settle in their own turn, finding themselves landed.
+          return this.done(proved, group.length > 1 ? (await this.chain.submitMany(group))[0]! : await this.chain.submit(proved));
         } catch (e) {
           if (!(e instanceof ChainError) || attempt >= MAX_ATTEMPTS) throw e;
           continue; // L1 moved meanwhile, or the transaction failed: look again
@@ -145,6 +175,24 @@ export class SettlementPipeline {
       return await this.resealed(new ResealRequiredError(batch, l1, `an order it fills expired at ${batch.latestTimestamp}, before the earliest timestamp L1 still takes`));
     }
     return restampBatch(batch, { batchNumber, timestamp, domain: batch.domain });
+  }
+
+  /**
+   * `proved` and the consecutive proved batches after it that L1 takes as they are, in one
+   * transaction: each starts from the root the one before ends at, and its timestamp lies in L1's
+   * window, not before the one before.
+   */
+  private group(proved: ProvedBatch, l1: L1Position): ProvedBatch[] {
+    const group = [proved];
+    for (let prev = proved.batch; group.length < this.maxPerTransaction; ) {
+      const next = this.ready.get(prev.batchNumber + 1);
+      if (!next) break;
+      const { batch } = next;
+      if (batch.oldRoot !== prev.newRoot || batch.timestamp < prev.timestamp || l1Timestamp(batch.timestamp, l1) !== batch.timestamp || batch.timestamp > l1.chainTime) break;
+      group.push(next);
+      prev = batch;
+    }
+    return group;
   }
 
   private async resealed(required: ResealRequiredError): Promise<SealedBatch> {

@@ -4,7 +4,7 @@ import type { BatchHeader } from "../../src/batch/public-input.js";
 import { RollupClient } from "../../src/chain/rollup-client.js";
 import { BATCH_TIMESTAMP_WINDOW } from "../../src/constants.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
-import { ProverPool } from "../../src/prover/prover-pool.js";
+import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { ResealRequiredError, SettlementPipeline } from "../../src/sequencer/settlement-pipeline.js";
 import { type DroppedTransaction, resealOnL1 } from "../../src/sequencer/reseal-on-l1.js";
 import { rebuildFromL1 } from "../../src/chain/rebuild-from-l1.js";
@@ -152,5 +152,68 @@ describe("settlement pipeline: re-reads L1 instead of halting", function () {
     expect(rebuilt.balance(buyer, BASE)).to.equal(genesis.balance(buyer, BASE) + 3n + 10n + 5n);
     expect(rebuilt.balance(trader.accountId, QUOTE)).to.equal(genesis.balance(trader.accountId, QUOTE) - 700n);
     expect(await client.stateRoot()).to.equal(rebuilt.root);
+  });
+
+  describe("several batches per transaction (Rollup.submitBatches)", () => {
+    /**
+     * Three batches of the operator, proved before the pipeline sees them: all ready when the first
+     * one's turn comes. Proved once: every fresh chain has the same deployment (domain), and the
+     * first test's header time is still inside the later tests' window.
+     */
+    let memo: Promise<{ batches: SealedBatch[]; ready: { prove: (b: SealedBatch) => Promise<ProvedBatch> } }> | undefined;
+    const readyBatches = () => (memo ??= proveReady());
+    async function proveReady() {
+      const op = await operator();
+      const batches = [op.batch(1, (b) => b.add(op.buyFill({ baseAmount: 4n }))), op.batch(2, () => {}), op.batch(3, (b) => b.add(op.buyFill({ baseAmount: 6n })))];
+      const proved = new Map<number, ProvedBatch>();
+      for (const b of batches) proved.set(b.batchNumber, await prover.prove(b));
+      // Proofs of the sealed batches from the map; anything else (a re-stamp) proved for real.
+      const ready = { prove: async (b: SealedBatch) => (proved.get(b.batchNumber)?.batch === b ? proved.get(b.batchNumber)! : await prover.prove(b)) };
+      return { batches, ready };
+    }
+    async function nonce() {
+      const [wallet] = await connection.viem.getWalletClients();
+      return await (await connection.viem.getPublicClient()).getTransactionCount({ address: wallet!.account.address });
+    }
+
+    it("lands the consecutive batches whose proofs are ready in one transaction, each settled with it", async () => {
+      const { batches, ready } = await readyBatches();
+      const before = await nonce();
+      const pipeline = new SettlementPipeline(ready, client);
+      for (const b of batches) void pipeline.enqueue(b);
+      const settled = await pipeline.drain();
+      expect(new Set(settled.map((s) => s.receipt.txHash)).size).to.equal(1);
+      expect(settled.map((s) => [s.receipt.batchNumber, s.receipt.batchesInTransaction])).to.deep.equal([[1, 3], [2, 3], [3, 3]]);
+      expect(await nonce()).to.equal(before + 1);
+      expect(await client.stateRoot()).to.equal(batches[2]!.newRoot);
+    });
+
+    it("takes no more than maxBatchesPerTransaction into one transaction", async () => {
+      const { batches, ready } = await readyBatches();
+      const pipeline = new SettlementPipeline(ready, client, {}, { maxBatchesPerTransaction: 2 });
+      for (const b of batches) void pipeline.enqueue(b);
+      const settled = await pipeline.drain();
+      expect(settled.map((s) => s.receipt.batchesInTransaction)).to.deep.equal([2, 2, 1]);
+      expect(new Set(settled.map((s) => s.receipt.txHash)).size).to.equal(2);
+      expect(await client.batchCount()).to.equal(3n);
+      expect(() => new SettlementPipeline(ready, client, {}, { maxBatchesPerTransaction: 0 })).to.throw(RangeError);
+    });
+
+    it("leaves out a ready batch L1 would refuse as sealed (stamped before the one it follows): it lands after, re-stamped", async () => {
+      const op = await operator();
+      const first = op.batch(1, (b) => b.add(op.buyFill({ baseAmount: 4n })));
+      const early = op.batch(2, (b) => b.add(op.buyFill({ baseAmount: 6n })), { timestamp: header.timestamp - 30 });
+      const proved = new Map<number, ProvedBatch>([[1, await prover.prove(first)], [2, await prover.prove(early)]]);
+      const restamped: number[] = [];
+      const ready = { prove: async (b: SealedBatch) => (proved.get(b.batchNumber)?.batch === b ? proved.get(b.batchNumber)! : await prover.prove(b)) };
+      const pipeline = new SettlementPipeline(ready, client, { onRestamped: (from, to) => restamped.push(from.timestamp, to.timestamp) });
+      void pipeline.enqueue(first);
+      void pipeline.enqueue(early);
+      const settled = await pipeline.drain();
+      expect(settled.map((s) => s.receipt.batchesInTransaction)).to.deep.equal([1, 1]);
+      expect(restamped[0]).to.equal(header.timestamp - 30);
+      expect(restamped[1]).to.be.at.least(header.timestamp);
+      expect(await client.stateRoot()).to.equal(early.newRoot);
+    });
   });
 });
