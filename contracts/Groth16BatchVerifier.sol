@@ -47,7 +47,7 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         KEY = key;
     }
 
-    /// @notice One proof, with the arguments of snarkjs' generated verifier.
+    /// @notice One proof, in the argument order of snarkjs' generated verifier (its inputs as a dynamic array).
     function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[] calldata pubSignals)
         external
         view
