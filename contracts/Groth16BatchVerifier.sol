@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {SNARK_FIELD} from "./generated/ProtocolConstants.sol";
 import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
+import {CodeStore} from "./libraries/CodeStore.sol";
 
 /// @title Groth16 verification of k proofs of one verifying key in one multi-pairing
 /// @notice A proof (A, B, C) of inputs x_0..x_{n-1} is valid when e(A, B) = e(alpha, beta) e(L, gamma)
@@ -28,7 +29,6 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     address private immutable KEY;
 
     error InvalidVerifyingKey(uint256 words);
-    error KeyStoreFailed();
 
     /// @param vk alpha (x, y), beta, gamma, delta (x1, x2, y1, y2 each, the precompile's G2 order),
     ///        then IC0, IC1, ... (x, y each): one IC point more than public inputs.
@@ -36,15 +36,7 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         if (vk.length < IC_OFFSET + 4 || vk.length % 2 != 0) revert InvalidVerifyingKey(vk.length);
         INSECURE_DEV_SETUP = insecureDevSetup;
         PUBLIC_INPUTS = (vk.length - IC_OFFSET) / 2 - 1;
-        bytes memory code = abi.encodePacked(hex"00", vk);
-        // PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN: returns the 12 bytes' tail as code.
-        bytes memory init = abi.encodePacked(hex"61", uint16(code.length), hex"80600c6000396000f3", code);
-        address key;
-        assembly {
-            key := create(0, add(init, 0x20), mload(init))
-        }
-        if (key == address(0)) revert KeyStoreFailed();
-        KEY = key;
+        KEY = CodeStore.store(vk);
     }
 
     /// @notice One proof, in the argument order of snarkjs' generated verifier (its inputs as a dynamic array).
@@ -103,7 +95,7 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
 
     /// @dev Writes the pairs (S alpha, beta), (S IC0 + sum_j T_j IC_{j+1}, gamma) and (sum r_i C_i, delta) at `o`.
     function _addKeyTerms(uint256[] memory pairs, uint256 o, uint256[3] memory acc, uint256[] memory t) private view returns (bool ok) {
-        uint256[] memory vk = _key();
+        uint256[] memory vk = CodeStore.load(KEY, IC_OFFSET + 2 * (PUBLIC_INPUTS + 1));
         uint256[2] memory pt;
         (ok, pt) = _mul(vk[0], vk[1], acc[0]);
         if (!ok) return false;
@@ -122,16 +114,6 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         }
         _put(pairs, o + 6, pt, [vk[6], vk[7], vk[8], vk[9]]);
         _put(pairs, o + 12, [acc[1], acc[2]], [vk[10], vk[11], vk[12], vk[13]]);
-    }
-
-    /// @dev The key words, from the data contract's code.
-    function _key() private view returns (uint256[] memory vk) {
-        address key = KEY;
-        uint256 words = IC_OFFSET + 2 * (PUBLIC_INPUTS + 1);
-        vk = new uint256[](words);
-        assembly {
-            extcodecopy(key, add(vk, 0x20), 1, mul(words, 0x20))
-        }
     }
 
     function _put(uint256[] memory pairs, uint256 o, uint256[2] memory g1, uint256[4] memory g2) private pure {

@@ -19,13 +19,13 @@ import {
     DEPOSIT_PUBDATA_BYTES,
     WITHDRAWAL_PUBDATA_BYTES,
     CANCEL_PUBDATA_BYTES,
-    PUBDATA_CHUNK_BYTES,
     HEADER_INPUTS
 } from "./generated/ProtocolConstants.sol";
 import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
 import {IPoseidonT5} from "./interfaces/IPoseidonT5.sol";
 import {IPoseidonT6} from "./interfaces/IPoseidonT6.sol";
 import {BabyJubJub} from "./libraries/BabyJubJub.sol";
+import {PubdataChunks} from "./libraries/PubdataChunks.sol";
 
 /// @title proofbook rollup
 /// @notice Holds the L2 state root, the deposit queue, the withdrawals owed and the tokens. Moves
@@ -183,9 +183,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
         (depositsPerBatch, withdrawalsPerBatch, cancelsPerBatch, fillsPerBatch, feeTokensPerBatch) = (slots[0], slots[1], slots[2], slots[3], slots[4]);
-        if (address(verifier_).code.length > 0 && verifier_.PUBLIC_INPUTS() != HEADER_INPUTS + (pubdataLength() + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES) {
-            revert VerifierMismatch(HEADER_INPUTS + (pubdataLength() + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES, verifier_.PUBLIC_INPUTS());
-        }
+        if (address(verifier_).code.length > 0 && verifier_.PUBLIC_INPUTS() != inputCount()) revert VerifierMismatch(inputCount(), verifier_.PUBLIC_INPUTS());
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
         nextAccountId = firstAccountId;
@@ -267,7 +265,9 @@ contract Rollup is Ownable, ReentrancyGuard {
         if (msg.sender != operator) revert NotOperator(msg.sender);
         uint256[8][] memory proofs = new uint256[8][](1);
         proofs[0] = proof;
-        if (!verifier.verifyProofs(proofs, _applyBatch(oldRoot, newRoot, timestamp, pubdata))) revert InvalidProof();
+        uint256[] memory inputs = new uint256[](inputCount());
+        _applyBatch(oldRoot, newRoot, timestamp, pubdata, inputs, 0);
+        if (!verifier.verifyProofs(proofs, inputs)) revert InvalidProof();
     }
 
     /// @notice Lands the next `batches.length` batches in order, each checked as by `submitBatch`, with
@@ -278,31 +278,24 @@ contract Rollup is Ownable, ReentrancyGuard {
         uint256 k = batches.length;
         if (k == 0) revert NoBatches();
         uint256[8][] memory proofs = new uint256[8][](k);
-        uint256 n = HEADER_INPUTS + (pubdataLength() + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES;
+        uint256 n = inputCount();
         uint256[] memory inputs = new uint256[](k * n);
         for (uint256 i = 0; i < k; ++i) {
             BatchSubmission calldata b = batches[i];
-            uint256[] memory own = _applyBatch(b.oldRoot, b.newRoot, b.timestamp, b.pubdata);
-            for (uint256 j = 0; j < n; ++j) inputs[i * n + j] = own[j];
+            _applyBatch(b.oldRoot, b.newRoot, b.timestamp, b.pubdata, inputs, i * n);
             proofs[i] = b.proof;
         }
         if (!verifier.verifyProofs(proofs, inputs)) revert InvalidProof();
     }
 
     /// @dev Checks a batch against the contract's state (everything but its proof), applies it and
-    ///      returns its public inputs, which the caller must then verify.
-    function _applyBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata) private returns (uint256[] memory inputs) {
-        if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
-        uint256 earliest = block.timestamp > BATCH_TIMESTAMP_WINDOW ? block.timestamp - BATCH_TIMESTAMP_WINDOW : 0;
-        if (earliest < lastBatchTimestamp) earliest = lastBatchTimestamp;
-        if (timestamp < earliest || timestamp > block.timestamp) revert InvalidBatchTimestamp(timestamp, earliest, block.timestamp);
-        uint256 expectedLength = pubdataLength();
-        if (pubdata.length != expectedLength) revert PubdataLengthMismatch(expectedLength, pubdata.length);
-        if (newRoot >= SNARK_FIELD) revert RootNotInField(newRoot);
+    ///      writes its public inputs to `inputs` from `offset`, which the caller must then verify.
+    function _applyBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata, uint256[] memory inputs, uint256 offset) private {
+        _checkBatch(oldRoot, newRoot, timestamp, pubdata);
         uint256 consumed = _matchDeposits(pubdata);
         uint256 forced = _matchForced(pubdata);
         uint256 batchNumber = uint256(batchCount) + 1;
-        inputs = publicInputs(oldRoot, newRoot, batchNumber, timestamp, pubdata);
+        _writeInputs(inputs, offset, oldRoot, newRoot, batchNumber + (timestamp << BATCH_NUMBER_BITS), pubdata);
         stateRoot = newRoot;
         batchCount = uint64(batchNumber);
         lastBatchTimestamp = uint64(timestamp);
@@ -310,7 +303,25 @@ contract Rollup is Ownable, ReentrancyGuard {
         forcedConsumed = forced;
         _creditWithdrawals(pubdata);
         _creditFees(pubdata);
-        emit BatchSubmitted(batchNumber, oldRoot, newRoot, timestamp, keccak256(abi.encodePacked(inputs)), pubdata);
+        emit BatchSubmitted(batchNumber, oldRoot, newRoot, timestamp, _inputsHash(inputs, offset, HEADER_INPUTS + PubdataChunks.count(pubdata.length)), pubdata);
+    }
+
+    /// @dev Everything about a batch that needs no queue: its old root, timestamp window, pubdata length and new root.
+    function _checkBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata) private view {
+        if (oldRoot != stateRoot) revert StateRootMismatch(stateRoot, oldRoot);
+        uint256 earliest = block.timestamp > BATCH_TIMESTAMP_WINDOW ? block.timestamp - BATCH_TIMESTAMP_WINDOW : 0;
+        if (earliest < lastBatchTimestamp) earliest = lastBatchTimestamp;
+        if (timestamp < earliest || timestamp > block.timestamp) revert InvalidBatchTimestamp(timestamp, earliest, block.timestamp);
+        uint256 expectedLength = pubdataLength();
+        if (pubdata.length != expectedLength) revert PubdataLengthMismatch(expectedLength, pubdata.length);
+        if (newRoot >= SNARK_FIELD) revert RootNotInField(newRoot);
+    }
+
+    /// @dev keccak256 of the `n` inputs from `offset`, 32 bytes each (BatchSubmitted's inputsHash).
+    function _inputsHash(uint256[] memory inputs, uint256 offset, uint256 n) private pure returns (bytes32 h) {
+        assembly {
+            h := keccak256(add(add(inputs, 0x20), mul(offset, 0x20)), mul(n, 0x20))
+        }
     }
 
     /// @notice This deployment's domain separator, keccak256(abi.encode(chainid, address(this))) mod r: every
@@ -409,14 +420,24 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     /// @notice The batch circuit's public inputs (docs/protocol.md §6): oldRoot, newRoot,
     ///         batchNumber + timestamp * 2^32, domainSeparator(), then the pubdata in 31-byte big-endian chunks.
-    function publicInputs(uint256 oldRoot, uint256 newRoot, uint256 batchNumber, uint256 timestamp, bytes calldata pubdata) public view returns (uint256[] memory inputs) {
-        uint256 nChunks = (pubdata.length + PUBDATA_CHUNK_BYTES - 1) / PUBDATA_CHUNK_BYTES;
-        inputs = new uint256[](HEADER_INPUTS + nChunks);
-        inputs[0] = oldRoot;
-        inputs[1] = newRoot;
-        inputs[2] = batchNumber + (timestamp << BATCH_NUMBER_BITS);
-        inputs[3] = domainSeparator();
-        for (uint256 c = 0; c < nChunks; ++c) inputs[HEADER_INPUTS + c] = _chunk(pubdata, c);
+    function publicInputs(uint256 oldRoot, uint256 newRoot, uint256 batchNumber, uint256 timestamp, bytes calldata pubdata) external view returns (uint256[] memory inputs) {
+        inputs = new uint256[](HEADER_INPUTS + PubdataChunks.count(pubdata.length));
+        _writeInputs(inputs, 0, oldRoot, newRoot, batchNumber + (timestamp << BATCH_NUMBER_BITS), pubdata);
+    }
+
+    /// @notice Public inputs of each batch: HEADER_INPUTS and the chunks of pubdataLength() bytes.
+    function inputCount() public view returns (uint256) {
+        return HEADER_INPUTS + PubdataChunks.count(pubdataLength());
+    }
+
+    /// @dev Writes a batch's public inputs to `inputs` from `offset` (`header` = batchNumber + timestamp * 2^32).
+    function _writeInputs(uint256[] memory inputs, uint256 offset, uint256 oldRoot, uint256 newRoot, uint256 header, bytes calldata pubdata) private view {
+        inputs[offset] = oldRoot;
+        inputs[offset + 1] = newRoot;
+        inputs[offset + 2] = header;
+        inputs[offset + 3] = domainSeparator();
+        uint256 nChunks = PubdataChunks.count(pubdata.length);
+        for (uint256 c = 0; c < nChunks; ++c) inputs[offset + HEADER_INPUTS + c] = PubdataChunks.chunk(pubdata, c);
     }
 
     /// @dev Pulls `amount` of a registered token from the caller (ETH: the call's value); returns what actually arrived.
@@ -541,20 +562,5 @@ contract Rollup is Ownable, ReentrancyGuard {
         if (recipient == address(0)) revert InvalidConfiguration();
         emit FeeRecipientChanged(accountOwner[FEE_ACCOUNT], recipient);
         accountOwner[FEE_ACCOUNT] = recipient;
-    }
-
-    /// @dev Chunk `index` of `data`: 31 bytes big-endian, zero beyond the end of `data`.
-    function _chunk(bytes calldata data, uint256 index) private pure returns (uint256 v) {
-        uint256 start = index * PUBDATA_CHUNK_BYTES;
-        if (start >= data.length) return 0;
-        assembly {
-            v := shr(8, calldataload(add(data.offset, start)))
-        }
-        uint256 end = start + PUBDATA_CHUNK_BYTES;
-        if (end > data.length) {
-            // calldataload reads past `data`: clear what does not belong to it.
-            uint256 drop = (end - data.length) * 8;
-            v = (v >> drop) << drop;
-        }
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {CodeStore} from "../libraries/CodeStore.sol";
+
 /// @notice Bench only (npm run bench -- --scenario commitment, docs/protocol.md §6): Poseidon with 6
 ///         inputs (t = 7) in the optimised form of circomlibjs' poseidon_opt (sparse partial rounds,
 ///         after filecoin's neptune), the same function as the circuit's Poseidon(6). The 1,036
@@ -16,28 +18,18 @@ contract PoseidonT7Opt {
     address private immutable CONSTANTS_A;
     address private immutable CONSTANTS_B;
 
-    error ConstantsStoreFailed();
+    error WrongConstantCount(uint256 count);
 
     constructor(uint256[] memory constants) {
-        if (constants.length != WORDS) revert ConstantsStoreFailed();
+        if (constants.length != WORDS) revert WrongConstantCount(constants.length);
         uint256[] memory a = new uint256[](FIRST);
         uint256[] memory b = new uint256[](WORDS - FIRST);
         for (uint256 i = 0; i < WORDS; ++i) {
             if (i < FIRST) a[i] = constants[i];
             else b[i - FIRST] = constants[i];
         }
-        CONSTANTS_A = _store(a);
-        CONSTANTS_B = _store(b);
-    }
-
-    function _store(uint256[] memory words) private returns (address key) {
-        bytes memory code = abi.encodePacked(hex"00", words);
-        // PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN: returns the 12 bytes' tail as code.
-        bytes memory init = abi.encodePacked(hex"61", uint16(code.length), hex"80600c6000396000f3", code);
-        assembly {
-            key := create(0, add(init, 0x20), mload(init))
-        }
-        if (key == address(0)) revert ConstantsStoreFailed();
+        CONSTANTS_A = CodeStore.store(a);
+        CONSTANTS_B = CodeStore.store(b);
     }
 
     function poseidon(uint256[6] calldata inputs) external view returns (uint256 out) {

@@ -188,7 +188,7 @@ export class RollupClient {
   async receiptOf(event: BatchSubmittedEvent): Promise<SubmitReceipt> {
     const publicClient = await this.connection.viem.getPublicClient();
     const [receipt, tx] = await Promise.all([publicClient.getTransactionReceipt({ hash: event.txHash }), publicClient.getTransaction({ hash: event.txHash })]);
-    const batchesInTransaction = (await this.events(event.txHash)).length;
+    const batchesInTransaction = (await this.decoded(receipt.logs, "BatchSubmitted")).length;
     return { batchNumber: Number(event.batchNumber), txHash: event.txHash, gasUsed: receipt.gasUsed, calldataBytes: (tx.input.length - 2) / 2, newRoot: event.newRoot, batchesInTransaction };
   }
 

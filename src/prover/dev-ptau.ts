@@ -1,7 +1,7 @@
 import { rename } from "node:fs/promises";
 import { createBinFile, endWriteSection, startWriteSection } from "@iden3/binfileutils";
 import { DEV_SECRETS, type DevSecrets } from "./dev-secrets.js";
-import { lagrangeScalars as lagrange, modR as mod, powersOf as powers, withGeneratorMultiples } from "./generator-multiples.js";
+import { lagrangeScalars as lagrange, le32, modR as mod, powersOf as powers, withGeneratorMultiples } from "./generator-multiples.js";
 
 export type Progress = (message: string) => void;
 
@@ -34,10 +34,7 @@ export async function writeDevPtau(
     // Section 1: header (n8q, q, power, ceremonyPower).
     await startWriteSection(fd, 1);
     await fd.writeULE32(32);
-    const q = new Uint8Array(32);
-    let v = curve.q;
-    for (let i = 0; i < 32; i++, v >>= 8n) q[i] = Number(v & 0xffn);
-    await fd.write(q);
+    await fd.write(le32(curve.q));
     await fd.writeULE32(power);
     await fd.writeULE32(power);
     await endWriteSection(fd);

@@ -4,7 +4,7 @@ import { createBinFile, endWriteSection, startWriteSection } from "@iden3/binfil
 import { SNARK_FIELD } from "../constants.js";
 import { DEV_SECRETS, type DevSecrets } from "./dev-secrets.js";
 import type { Progress } from "./dev-ptau.js";
-import { type GeneratorMultiples, lagrangeScalars, modR, powersOf, withGeneratorMultiples } from "./generator-multiples.js";
+import { type GeneratorMultiples, lagrangeScalars, le32, modR, powersOf, withGeneratorMultiples } from "./generator-multiples.js";
 import { CircuitBuildError } from "./errors.js";
 import { readR1cs } from "./r1cs-file.js";
 
@@ -137,12 +137,6 @@ export async function writeDevZkey(r1csFile: string, zkeyFile: string, progress:
     await fd.close();
     await rename(tmp, zkeyFile);
   });
-}
-
-function le32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++, v >>= 8n) out[i] = Number(v & 0xffn);
-  return out;
 }
 
 function u32be(n: number): Uint8Array {

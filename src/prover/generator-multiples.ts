@@ -63,3 +63,10 @@ export async function lagrangeScalars(curve: Curve, values: readonly bigint[]): 
   const out = await Fr.lagrangeEvaluations(buff);
   return values.map((_, i) => Fr.toObject(out.subarray(i * Fr.n8, (i + 1) * Fr.n8)));
 }
+
+/** `v` as 32 little-endian bytes, as ptau and zkey headers store field moduli and scalars. */
+export function le32(v: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}

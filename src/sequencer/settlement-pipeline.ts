@@ -84,6 +84,8 @@ export class SettlementPipeline {
   private lastBatch = 0;
   /** Enqueued batches proved as sealed and not settled yet, by batch number: what can join a transaction. */
   private readonly ready = new Map<number, ProvedBatch>();
+  /** Receipts of batches that landed in an earlier batch's transaction, until their own turn takes them. */
+  private readonly landedWith = new Map<ProvedBatch, SubmitReceipt>();
   private readonly maxPerTransaction: number;
 
   constructor(
@@ -136,6 +138,11 @@ export class SettlementPipeline {
 
   /** Submits `proved` once L1 is where it starts, re-stamping, re-sealing and re-proving as needed. */
   private async land(proved: ProvedBatch): Promise<SettledBatch> {
+    const receipt = this.landedWith.get(proved);
+    if (receipt) {
+      this.landedWith.delete(proved);
+      return this.done(proved, receipt);
+    }
     for (let attempt = 1; ; attempt++) {
       const l1 = await this.chain.position();
       const { batch } = proved;
@@ -147,8 +154,11 @@ export class SettlementPipeline {
       if (fitted === batch) {
         const group = this.group(proved, l1);
         try {
-          // The others of a group settle in their own turn, finding themselves landed.
-          return this.done(proved, group.length > 1 ? (await this.chain.submitMany(group))[0]! : await this.chain.submit(proved));
+          if (group.length === 1) return this.done(proved, await this.chain.submit(proved));
+          const receipts = await this.chain.submitMany(group);
+          // The others of the group settle in their own turn, with these receipts.
+          group.forEach((p, i) => i > 0 && this.landedWith.set(p, receipts[i]!));
+          return this.done(proved, receipts[0]!);
         } catch (e) {
           if (!(e instanceof ChainError) || attempt >= MAX_ATTEMPTS) throw e;
           continue; // L1 moved meanwhile, or the transaction failed: look again
