@@ -9,6 +9,7 @@ import { CACHE_DIR } from "../../src/prover/artifacts.js";
 import { writeDevPtau } from "../../src/prover/dev-ptau.js";
 import { domainPower, writeDevZkey } from "../../src/prover/dev-zkey.js";
 import { readR1cs } from "../../src/prover/r1cs-file.js";
+import { CircuitBuildError } from "../../src/prover/errors.js";
 
 const require = createRequire(import.meta.url);
 
@@ -82,5 +83,14 @@ describe("prover: dev zkey straight from the dev secrets", function () {
     const wrong = [...publicSignals];
     wrong[0] = String(BigInt(wrong[0]!) + 1n);
     expect(await snarkjs.groth16.verify(vkey, wrong, proof)).to.equal(false);
+  });
+
+  it("refuses what is not an r1cs of 32-byte field elements, with a typed error", async () => {
+    await writeFile(join(dir, "not.r1cs"), "zkey but not an r1cs");
+    for (const file of [join(dir, "not.r1cs"), join(dir, "ours.zkey")]) {
+      const e = await writeDevZkey(file, join(dir, "never.zkey")).then(() => undefined, (x: unknown) => x);
+      expect(e).to.be.instanceOf(CircuitBuildError);
+      expect((e as Error).message).to.include("not an r1cs");
+    }
   });
 });
