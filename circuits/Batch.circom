@@ -6,17 +6,25 @@ include "DepositSettlement.circom";
 include "WithdrawalSettlement.circom";
 include "CancelSettlement.circom";
 include "FillSettlement.circom";
-include "FeeCollection.circom";
+include "MarketSelect.circom";
+include "MarketSection.circom";
+include "PowerOfTen.circom";
 include "PubdataChunks.circom";
 
 // The batch circuit (docs/protocol.md §4, §6): nDeposits deposit slots, then nWithdrawals
 // withdrawal slots, then nCancels cancel slots, then nFills fill slots, applied in that order, take
-// the state from oldRoot to newRoot, and nFeeTokens fee records total the fills' fees; the public
+// the state from oldRoot to newRoot, and nMarkets market records (a power of 2) give each fill its
+// pair, fee rates and scale and total its fees; the public
 // signals are oldRoot, newRoot, header = batchNumber + timestamp*2^32, domain and the pubdata (the
 // records of the five sections in that order) in 31-byte chunks. Signatures are checked for
 // `domain`, order expiries against `timestamp`.
-template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDepth, balanceDepth, orderDepth) {
-    var PUBDATA_BYTES = nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nCancels * CANCEL_PUBDATA_BYTES() + nFills * FILL_PUBDATA_BYTES() + nFeeTokens * FEE_PUBDATA_BYTES();
+template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth, balanceDepth, orderDepth) {
+    var marketBits = 0;
+    while ((1 << marketBits) < nMarkets) marketBits++;
+    assert((1 << marketBits) == nMarkets);
+    var FILL_BYTES = (4 * accountDepth + 4 * orderDepth + 2 * STORAGE_STEP_BITS() + 1 + marketBits + LOT_BITS() + TICK_BITS() + 7) \ 8;
+    var CANCEL_BYTES = (2 * accountDepth + 2 * orderDepth + STORAGE_STEP_BITS() + 7) \ 8;
+    var PUBDATA_BYTES = nDeposits * DEPOSIT_PUBDATA_BYTES() + nWithdrawals * WITHDRAWAL_PUBDATA_BYTES() + nCancels * CANCEL_BYTES + nFills * FILL_BYTES + nMarkets * MARKET_PUBDATA_BYTES();
     signal input oldRoot;
     signal input newRoot;
     signal input header;
@@ -53,10 +61,12 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
 
     signal input orders[nFills][2][9];
     signal input signatures[nFills][2][3];
-    signal input baseAmount[nFills];
-    signal input feeRates[nFills][2];
-    signal input feeSlots[nFills];
-    signal input feeTokens[nFeeTokens];
+    signal input lots[nFills];
+    signal input ticks[nFills];
+    // the market record each fill names, and the records: baseToken, quoteToken, takerFeeRate,
+    // makerFeeRate, lotExponent, tickExponent
+    signal input fillMarkets[nFills];
+    signal input markets[nMarkets][6];
     signal input keys[nFills][2][2];
     signal input nonces[nFills][2];
     signal input accountPaths[nFills][2][accountDepth][3];
@@ -73,9 +83,9 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
 
     var DEPOSIT_BITS = DEPOSIT_PUBDATA_BYTES() * 8;
     var WITHDRAWAL_BITS = WITHDRAWAL_PUBDATA_BYTES() * 8;
-    var CANCEL_BITS = CANCEL_PUBDATA_BYTES() * 8;
-    var FILL_BITS = FILL_PUBDATA_BYTES() * 8;
-    var FEE_BITS = nFeeTokens * FEE_PUBDATA_BYTES() * 8;
+    var CANCEL_BITS = CANCEL_BYTES * 8;
+    var FILL_BITS = FILL_BYTES * 8;
+    var MARKET_BITS = nMarkets * MARKET_PUBDATA_BYTES() * 8;
     component pubdata = PubdataChunks(PUBDATA_BYTES);
     pubdata.chunks <== chunks;
     var bit = 0;
@@ -133,17 +143,35 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
         for (var b = 0; b < CANCEL_BITS; b++) { pubdata.bits[bit] <== cancel[i].pubdata[b]; bit++; }
     }
 
+    // Each market record's scales, 10^lotExponent and 10^tickExponent; the rows fills choose from.
+    component scale[nMarkets][2];
+    signal rows[nMarkets][6];
+    for (var j = 0; j < nMarkets; j++) {
+        for (var e = 0; e < 2; e++) {
+            scale[j][e] = PowerOfTen();
+            scale[j][e].exponent <== markets[j][4 + e];
+            rows[j][4 + e] <== scale[j][e].out;
+        }
+        for (var f = 0; f < 4; f++) rows[j][f] <== markets[j][f];
+    }
+
+    component select[nFills];
     component fill[nFills];
     for (var i = 0; i < nFills; i++) {
         var t = nDeposits + nWithdrawals + nCancels + i;
-        fill[i] = FillSettlement(accountDepth, balanceDepth, orderDepth);
+        select[i] = MarketSelect(nMarkets, marketBits);
+        select[i].index <== fillMarkets[i];
+        select[i].markets <== rows;
+        fill[i] = FillSettlement(accountDepth, balanceDepth, orderDepth, marketBits);
         fill[i].rootIn <== roots[t];
         fill[i].domain <== domain;
         fill[i].timestamp <== timestamp;
         fill[i].orders <== orders[i];
         fill[i].signatures <== signatures[i];
-        fill[i].baseAmount <== baseAmount[i];
-        fill[i].feeRates <== feeRates[i];
+        fill[i].lots <== lots[i];
+        fill[i].ticks <== ticks[i];
+        fill[i].market <== select[i].out;
+        fill[i].marketIndexBits <== select[i].bits;
         fill[i].keys <== keys[i];
         fill[i].nonces <== nonces[i];
         fill[i].accountPaths <== accountPaths[i];
@@ -156,13 +184,14 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens, accountDep
     }
     roots[nDeposits + nWithdrawals + nCancels + nFills] === newRoot;
 
-    // The fee section: the fills' fees per quote token, credited on L1.
-    component feeSection = FeeCollection(nFills, nFeeTokens);
+    // The market section: the records, with each one's fees, credited on L1.
+    component marketSection = MarketSection(nFills, nMarkets);
+    marketSection.markets <== markets;
+    for (var j = 0; j < nMarkets; j++) for (var e = 0; e < 2; e++) marketSection.exponentBits[j][e] <== scale[j][e].bits;
     for (var i = 0; i < nFills; i++) {
-        feeSection.fees[i] <== fill[i].fees;
-        feeSection.quoteTokens[i] <== orders[i][0][3];
-        feeSection.feeSlots[i] <== feeSlots[i];
+        marketSection.selected[i] <== select[i].selected;
+        marketSection.enabled[i] <== fill[i].enabled;
+        marketSection.fees[i] <== fill[i].fees;
     }
-    feeSection.feeTokens <== feeTokens;
-    for (var b = 0; b < FEE_BITS; b++) { pubdata.bits[bit] <== feeSection.pubdata[b]; bit++; }
+    for (var b = 0; b < MARKET_BITS; b++) { pubdata.bits[bit] <== marketSection.pubdata[b]; bit++; }
 }

@@ -7,13 +7,15 @@ include "ProtocolConstants.circom";
 include "KeyedSignatureVerifier.circom";
 include "QuadMerklePair.circom";
 include "QuadMerkleUpdate.circom";
-include "RecordTypeBits.circom";
+include "StorageStep.circom";
 
 // One cancel slot, rules C1-C4 of docs/protocol.md §4.4, moving the state from rootIn to rootOut:
 // a signed L2 cancel (accountId != 0) sets the order slot of storageId to (storageId, FULLY_FILLED);
-// padding (accountId = 0, storageId = 0) changes nothing. Outputs its pubdata record (section 6)
-// as CANCEL_PUBDATA_BYTES*8 bits, most significant first.
+// padding (accountId = 0, storageId = 0) changes nothing. Outputs its pubdata record (section 6:
+// account, slot, step) as bits, most significant first, zero-padded to whole bytes.
 template CancelSettlement(accountDepth, orderDepth) {
+    var RECORD_BITS = 2 * accountDepth + 2 * orderDepth + STORAGE_STEP_BITS();
+    var RECORD_BYTES = (RECORD_BITS + 7) \ 8;
     signal input rootIn;
     // the deployment's domain separator (docs/protocol.md §3), from the batch header
     signal input domain;
@@ -31,7 +33,7 @@ template CancelSettlement(accountDepth, orderDepth) {
     signal input accountPath[accountDepth][3];
 
     signal output rootOut;
-    signal output pubdata[CANCEL_PUBDATA_BYTES() * 8];
+    signal output pubdata[RECORD_BYTES * 8];
 
     // C1: fields in range, the account inside its tree; account 0 is padding.
     component account = Num2Bits(ACCOUNT_ID_BITS());
@@ -54,14 +56,16 @@ template CancelSettlement(accountDepth, orderDepth) {
     sig.signature <== signature;
     sig.M <== message.out;
 
-    // C3: the slot holds this storage id or an older one (a unique decomposition of the old leaf).
+    // C3: the slot holds this storage id or one of the 3 generations before it (a unique
+    // decomposition of the old leaf).
     component slotId = Num2Bits(STORAGE_ID_BITS());
     slotId.in <== slot[0];
     component slotFilled = Num2Bits(AMOUNT_BITS());
     slotFilled.in <== slot[1];
-    component older = LessEqThan(STORAGE_ID_BITS());
-    older.in <== [slot[0], cancel[1]];
-    (1 - older.out) * enabled === 0;
+    component step = StorageStep(orderDepth);
+    step.enabled <== enabled;
+    step.storageBits <== storage.out;
+    step.slotStorageBits <== slotId.out;
 
     // C4: the slot becomes (storageId, FULLY_FILLED); padding leaves it.
     signal oldLeaf <== slot[0] + slot[1] * (1 << STORAGE_ID_BITS());
@@ -83,11 +87,10 @@ template CancelSettlement(accountDepth, orderDepth) {
     update.siblings <== accountPath;
     rootOut <== update.newRoot;
 
-    component type = RecordTypeBits(TX_CANCEL());
-    type.enabled <== enabled;
     var o = 0;
-    for (var k = 0; k < 8; k++) { pubdata[o] <== type.out[k]; o++; }
-    for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== account.out[k]; o++; }
-    for (var k = STORAGE_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== storage.out[k]; o++; }
-    assert(o == CANCEL_PUBDATA_BYTES() * 8);
+    for (var k = 2 * accountDepth - 1; k >= 0; k--) { pubdata[o] <== account.out[k]; o++; }
+    for (var k = 2 * orderDepth - 1; k >= 0; k--) { pubdata[o] <== storage.out[k]; o++; }
+    for (var k = 0; k < STORAGE_STEP_BITS(); k++) { pubdata[o] <== step.bits[k]; o++; }
+    assert(o == RECORD_BITS);
+    for (var k = RECORD_BITS; k < RECORD_BYTES * 8; k++) pubdata[k] <== 0;
 }

@@ -6,23 +6,29 @@ include "ProtocolConstants.circom";
 include "OrderVerifier.circom";
 include "OrderSlotUpdate.circom";
 include "AccountUpdate.circom";
-include "RecordTypeBits.circom";
 
 // One fill between a taker order (index 0) and a maker order (index 1), rules F1-F11 of
-// docs/protocol.md §4, moving the state from rootIn to rootOut. Each party pays a fee in the quote
-// token at its rate; `fees` outputs both fees' sum for the batch's fee section. A fill with baseAmount = 0 is
-// padding: it is disabled, changes nothing and its pubdata record is all zero.
-// Outputs the fill's pubdata record as FILL_PUBDATA_BYTES*8 bits, most significant first.
-template FillSettlement(accountDepth, balanceDepth, orderDepth) {
+// docs/protocol.md §4, moving the state from rootIn to rootOut. The fill's market record (chosen by
+// MarketSelect) gives the pair, each party's fee rate and the scale: baseAmount = lots * lotPow,
+// the maker's price = ticks * tickPow. Each party pays a fee in the quote token at its rate; `fees`
+// outputs both fees' sum for the market section. A fill with lots = 0 is padding: it is disabled,
+// changes nothing and its pubdata record is all zero. Outputs the fill's record (docs/protocol.md §6)
+// as bits, most significant first, zero-padded to whole bytes.
+template FillSettlement(accountDepth, balanceDepth, orderDepth, marketBits) {
+    var RECORD_BITS = 4 * accountDepth + 4 * orderDepth + 2 * STORAGE_STEP_BITS() + 1 + marketBits + LOT_BITS() + TICK_BITS();
+    var RECORD_BYTES = (RECORD_BITS + 7) \ 8;
     signal input rootIn;
     // from the batch header: the deployment's domain separator and the batch timestamp
     signal input domain;
     signal input timestamp;
     signal input orders[2][9];
     signal input signatures[2][3];
-    signal input baseAmount;
-    // [taker, maker] fee rates, in millionths of the quote amount
-    signal input feeRates[2];
+    signal input lots;
+    signal input ticks;
+    // the fill's market record: baseToken, quoteToken, takerFeeRate, makerFeeRate (range checked by
+    // MarketSection), 10^lotExponent, 10^tickExponent; and its index's bits as published
+    signal input market[6];
+    signal input marketIndexBits[marketBits];
     signal input keys[2][2];
     signal input nonces[2];
     signal input accountPaths[2][accountDepth][3];
@@ -36,16 +42,26 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     signal output rootOut;
     // taker fee + maker fee, in the quote token
     signal output fees;
-    signal output pubdata[FILL_PUBDATA_BYTES() * 8];
+    // 1 for a fill, 0 for padding
+    signal output enabled;
+    signal output pubdata[RECORD_BYTES * 8];
 
     var ACCOUNT = 0; var STORAGE = 1; var BASE = 2; var QUOTE = 3; var SIDE = 4; var VALID_UNTIL = 5; var MAX_FEE_RATE = 6; var AMOUNT = 7; var PRICE = 8;
 
-    // F5: the fill amount, and enabled = (baseAmount != 0).
+    // F5: the fill amount in lots of its scale, and enabled = (lots != 0).
+    component lotBits = Num2Bits(LOT_BITS());
+    lotBits.in <== lots;
+    component tickBits = Num2Bits(TICK_BITS());
+    tickBits.in <== ticks;
+    signal baseAmount <== lots * market[4];
     component fillBits = Num2Bits(AMOUNT_BITS());
     fillBits.in <== baseAmount;
     component isPadding = IsZero();
-    isPadding.in <== baseAmount;
-    signal enabled <== 1 - isPadding.out;
+    isPadding.in <== lots;
+    enabled <== 1 - isPadding.out;
+    // The maker's price is ticks of its scale.
+    signal makerPrice <== ticks * market[5];
+    (orders[1][PRICE] - makerPrice) * enabled === 0;
 
     // F1: fields in range and signatures by the accounts' keys.
     component verify[2];
@@ -66,13 +82,11 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
         verify[0].quoteBits[k] === 0;
     }
 
-    // F2: same pair, two different tokens.
-    (orders[0][BASE] - orders[1][BASE]) * enabled === 0;
-    (orders[0][QUOTE] - orders[1][QUOTE]) * enabled === 0;
-    component samePair = IsEqual();
-    samePair.in[0] <== orders[0][BASE];
-    samePair.in[1] <== orders[0][QUOTE];
-    samePair.out * enabled === 0;
+    // F2: both orders trade the market record's pair (MarketSection: two different tokens).
+    for (var p = 0; p < 2; p++) {
+        (orders[p][BASE] - market[0]) * enabled === 0;
+        (orders[p][QUOTE] - market[1]) * enabled === 0;
+    }
 
     // F3: opposite sides.
     (orders[0][SIDE] + orders[1][SIDE] - 1) * enabled === 0;
@@ -109,22 +123,19 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
 
     // F11: fee rates within each order's maxFeeRate; fee = floor(quoteAmount * rate / 10^6). A fee
     // other than the floor leaves a remainder outside [0, 10^6) or wraps a balance out of range.
-    component rateBits[2];
     component rateOk[2];
     component remBits[2];
     component remOk[2];
     signal fee[2];
     signal rem[2];
     for (var p = 0; p < 2; p++) {
-        rateBits[p] = Num2Bits(FEE_RATE_BITS());
-        rateBits[p].in <== feeRates[p];
         rateOk[p] = LessEqThan(FEE_RATE_BITS());
-        rateOk[p].in[0] <== feeRates[p];
+        rateOk[p].in[0] <== market[2 + p];
         rateOk[p].in[1] <== orders[p][MAX_FEE_RATE];
         (1 - rateOk[p].out) * enabled === 0;
-        fee[p] <-- (quoteAmount * feeRates[p]) \ FEE_RATE_DENOMINATOR();
-        rem[p] <-- (quoteAmount * feeRates[p]) % FEE_RATE_DENOMINATOR();
-        fee[p] * FEE_RATE_DENOMINATOR() + rem[p] === quoteAmount * feeRates[p];
+        fee[p] <-- (quoteAmount * market[2 + p]) \ FEE_RATE_DENOMINATOR();
+        rem[p] <-- (quoteAmount * market[2 + p]) % FEE_RATE_DENOMINATOR();
+        fee[p] * FEE_RATE_DENOMINATOR() + rem[p] === quoteAmount * market[2 + p];
         remBits[p] = Num2Bits(20);
         remBits[p].in <== rem[p];
         remOk[p] = LessThan(20);
@@ -144,11 +155,11 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     // F6: order slots.
     component slot[2];
     for (var p = 0; p < 2; p++) {
-        slot[p] = OrderSlotUpdate();
+        slot[p] = OrderSlotUpdate(orderDepth);
         slot[p].enabled <== enabled;
         slot[p].slotStorageId <== slots[p][0];
         slot[p].slotFilled <== slots[p][1];
-        slot[p].storageId <== orders[p][STORAGE];
+        slot[p].storageBits <== verify[p].storageBits;
         slot[p].amount <== orders[p][AMOUNT];
         slot[p].fill <== baseAmount;
     }
@@ -180,31 +191,23 @@ template FillSettlement(accountDepth, balanceDepth, orderDepth) {
     }
     rootOut <== account[1].rootOut;
 
-    // F9: the pubdata record. Padding must carry zero fields (baseAmount and quoteAmount are 0).
+    // F9: the pubdata record. Padding must carry zero fields (lots is 0, the step bits are).
     for (var p = 0; p < 2; p++) {
         orders[p][ACCOUNT] * isPadding.out === 0;
         orders[p][STORAGE] * isPadding.out === 0;
     }
-    orders[0][BASE] * isPadding.out === 0;
-    orders[0][QUOTE] * isPadding.out === 0;
     s * isPadding.out === 0;
-    feeRates[0] * isPadding.out === 0;
-    feeRates[1] * isPadding.out === 0;
+    ticks * isPadding.out === 0;
+    for (var k = 0; k < marketBits; k++) marketIndexBits[k] * isPadding.out === 0;
 
-    component typeBits = RecordTypeBits(TX_FILL());
-    typeBits.enabled <== enabled;
     var o = 0;
-    for (var k = 0; k < 8; k++) { pubdata[o] <== typeBits.out[k]; o++; }
-    for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].accountBits[k]; o++; }
-    for (var k = ACCOUNT_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[1].accountBits[k]; o++; }
-    for (var k = STORAGE_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].storageBits[k]; o++; }
-    for (var k = STORAGE_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[1].storageBits[k]; o++; }
-    for (var k = TOKEN_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].baseBits[k]; o++; }
-    for (var k = TOKEN_ID_BITS() - 1; k >= 0; k--) { pubdata[o] <== verify[0].quoteBits[k]; o++; }
-    for (var k = 0; k < 7; k++) { pubdata[o] <== 0; o++; }
+    for (var p = 0; p < 2; p++) for (var k = 2 * accountDepth - 1; k >= 0; k--) { pubdata[o] <== verify[p].accountBits[k]; o++; }
+    for (var p = 0; p < 2; p++) for (var k = 2 * orderDepth - 1; k >= 0; k--) { pubdata[o] <== verify[p].storageBits[k]; o++; }
+    for (var p = 0; p < 2; p++) for (var k = 0; k < STORAGE_STEP_BITS(); k++) { pubdata[o] <== slot[p].stepBits[k]; o++; }
     pubdata[o] <== s; o++;
-    for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== fillBits.out[k]; o++; }
-    for (var k = AMOUNT_BITS() - 1; k >= 0; k--) { pubdata[o] <== quoteBits.out[k]; o++; }
-    for (var p = 0; p < 2; p++) for (var k = FEE_RATE_BITS() - 1; k >= 0; k--) { pubdata[o] <== rateBits[p].out[k]; o++; }
-    assert(o == FILL_PUBDATA_BYTES() * 8);
+    for (var k = 0; k < marketBits; k++) { pubdata[o] <== marketIndexBits[k]; o++; }
+    for (var k = LOT_BITS() - 1; k >= 0; k--) { pubdata[o] <== lotBits.out[k]; o++; }
+    for (var k = TICK_BITS() - 1; k >= 0; k--) { pubdata[o] <== tickBits.out[k]; o++; }
+    assert(o == RECORD_BITS);
+    for (var k = RECORD_BITS; k < RECORD_BYTES * 8; k++) pubdata[k] <== 0;
 }

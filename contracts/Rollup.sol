@@ -13,12 +13,12 @@ import {
     TX_DEPOSIT,
     TX_WITHDRAWAL,
     TX_FORCED_WITHDRAWAL,
-    FILL_PUBDATA_BYTES,
-    FEE_PUBDATA_BYTES,
-    TX_FEE,
     DEPOSIT_PUBDATA_BYTES,
     WITHDRAWAL_PUBDATA_BYTES,
-    CANCEL_PUBDATA_BYTES,
+    MARKET_PUBDATA_BYTES,
+    STORAGE_STEP_BITS,
+    LOT_BITS,
+    TICK_BITS,
     HEADER_INPUTS
 } from "./generated/ProtocolConstants.sol";
 import {IGroth16BatchVerifier} from "./interfaces/IGroth16BatchVerifier.sol";
@@ -47,7 +47,11 @@ contract Rollup is Ownable, ReentrancyGuard {
     uint256 public immutable depositsPerBatch;
     uint256 public immutable withdrawalsPerBatch;
     uint256 public immutable fillsPerBatch;
-    uint256 public immutable feeTokensPerBatch;
+    /// @notice Market records per batch (a power of 2): the pairs, fee rates and scales a batch's fills use, and their fees.
+    uint256 public immutable marketsPerBatch;
+    /// @notice Bytes of a fill and of a cancel record: bit-packed, sized by the depths and marketsPerBatch (docs/protocol.md §6).
+    uint256 public immutable fillRecordBytes;
+    uint256 public immutable cancelRecordBytes;
     /// @notice L2 cancel slots per batch (docs/protocol.md §4.4): no L1 effect, only pubdata.
     uint256 public immutable cancelsPerBatch;
     /// @notice 4^ACCOUNT_DEPTH and 4^BALANCE_DEPTH of the circuit: account and token ids stay below.
@@ -182,7 +186,12 @@ contract Rollup is Ownable, ReentrancyGuard {
         (accountDepth, balanceDepth, orderDepth) = (depths[0], depths[1], depths[2]);
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
-        (depositsPerBatch, withdrawalsPerBatch, cancelsPerBatch, fillsPerBatch, feeTokensPerBatch) = (slots[0], slots[1], slots[2], slots[3], slots[4]);
+        (depositsPerBatch, withdrawalsPerBatch, cancelsPerBatch, fillsPerBatch, marketsPerBatch) = (slots[0], slots[1], slots[2], slots[3], slots[4]);
+        if (slots[4] == 0 || slots[4] & (slots[4] - 1) != 0) revert InvalidConfiguration();
+        uint256 marketBits = 0;
+        while (1 << marketBits < slots[4]) ++marketBits;
+        fillRecordBytes = (4 * depths[0] + 4 * depths[2] + 2 * STORAGE_STEP_BITS + 1 + marketBits + LOT_BITS + TICK_BITS + 7) / 8;
+        cancelRecordBytes = (2 * depths[0] + 2 * depths[2] + STORAGE_STEP_BITS + 7) / 8;
         if (address(verifier_).code.length > 0 && verifier_.PUBLIC_INPUTS() != inputCount()) revert VerifierMismatch(inputCount(), verifier_.PUBLIC_INPUTS());
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
@@ -412,10 +421,10 @@ contract Rollup is Ownable, ReentrancyGuard {
         _pay(tokenId, to, amount);
     }
 
-    /// @notice Bytes of a batch's pubdata: the deposit, withdrawal, cancel, fill and fee sections.
+    /// @notice Bytes of a batch's pubdata: the deposit, withdrawal, cancel, fill and market sections.
     function pubdataLength() public view returns (uint256) {
-        return depositsPerBatch * DEPOSIT_PUBDATA_BYTES + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES + cancelsPerBatch * CANCEL_PUBDATA_BYTES
-            + fillsPerBatch * FILL_PUBDATA_BYTES + feeTokensPerBatch * FEE_PUBDATA_BYTES;
+        return depositsPerBatch * DEPOSIT_PUBDATA_BYTES + withdrawalsPerBatch * WITHDRAWAL_PUBDATA_BYTES + cancelsPerBatch * cancelRecordBytes
+            + fillsPerBatch * fillRecordBytes + marketsPerBatch * MARKET_PUBDATA_BYTES;
     }
 
     /// @notice The batch circuit's public inputs (docs/protocol.md §6): oldRoot, newRoot,
@@ -546,14 +555,15 @@ contract Rollup is Ownable, ReentrancyGuard {
         }
     }
 
-    /// @dev Credits every enabled fee record of `pubdata` (the last section) to the fee account.
+    /// @dev Credits the fees of every market record of `pubdata` (the last section) to the fee account,
+    ///      in the record's quote token (bytes 2-3; fees in bytes 10-21).
     function _creditFees(bytes calldata pubdata) private {
-        uint256 offset = pubdata.length - feeTokensPerBatch * FEE_PUBDATA_BYTES;
-        for (uint256 i = 0; i < feeTokensPerBatch; ++i) {
-            bytes calldata record = pubdata[offset:offset + FEE_PUBDATA_BYTES];
-            offset += FEE_PUBDATA_BYTES;
-            if (uint8(record[0]) != TX_FEE) continue;
-            owed[FEE_ACCOUNT][uint16(bytes2(record[1:3]))] += uint96(bytes12(record[3:15]));
+        uint256 offset = pubdata.length - marketsPerBatch * MARKET_PUBDATA_BYTES;
+        for (uint256 i = 0; i < marketsPerBatch; ++i) {
+            bytes calldata record = pubdata[offset:offset + MARKET_PUBDATA_BYTES];
+            offset += MARKET_PUBDATA_BYTES;
+            uint256 fees = uint96(bytes12(record[10:22]));
+            if (fees != 0) owed[FEE_ACCOUNT][uint16(bytes2(record[2:4]))] += fees;
         }
     }
 

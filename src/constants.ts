@@ -25,21 +25,27 @@ export const BATCH_TIMESTAMP_WINDOW = 86_400;
 
 export const NONCE_BITS = 32;
 
-/** Record type bytes (docs/protocol.md §6): the first byte of every pubdata record. */
+/** Record type bytes (docs/protocol.md §6): the first byte of deposit and withdrawal records. */
 export const TX_PADDING = 0;
-export const TX_FILL = 1;
 export const TX_DEPOSIT = 2;
 export const TX_WITHDRAWAL = 3;
 export const TX_FORCED_WITHDRAWAL = 4;
-export const TX_FEE = 5;
-export const TX_CANCEL = 6;
 
-/** Bytes of one record of each type in the pubdata (docs/protocol.md §6). */
-export const FILL_PUBDATA_BYTES = 50;
+/** Bytes of the byte-aligned records, which the contract reads (docs/protocol.md §6). */
 export const DEPOSIT_PUBDATA_BYTES = 83;
 export const WITHDRAWAL_PUBDATA_BYTES = 19;
-export const FEE_PUBDATA_BYTES = 15;
-export const CANCEL_PUBDATA_BYTES = 9;
+export const MARKET_PUBDATA_BYTES = 22;
+
+/**
+ * A fill or cancel publishes an order's storage id as the step of its generation past its slot's
+ * (docs/protocol.md §2): 0 continues the slot's order, 1 to 3 take the slot over.
+ */
+export const STORAGE_STEP_BITS = 2;
+/** A fill's size in lots of 10^lotExponent, and the maker's price in ticks of 10^tickExponent (§4.1, §6). */
+export const LOT_BITS = 27;
+export const TICK_BITS = 26;
+/** A market record's lot and tick exponents are below 2^EXPONENT_BITS. */
+export const EXPONENT_BITS = 5;
 
 /** First input of a withdrawal's signed message; an order's first input is always below 2^145. */
 export const WITHDRAWAL_TAG = 1n << 160n;
@@ -72,17 +78,16 @@ export const GENERATED_CONSTANTS = {
   BATCH_TIMESTAMP_WINDOW,
   NONCE_BITS,
   TX_PADDING,
-  TX_FILL,
   TX_DEPOSIT,
   TX_WITHDRAWAL,
   TX_FORCED_WITHDRAWAL,
-  TX_FEE,
-  TX_CANCEL,
-  FILL_PUBDATA_BYTES,
-  FEE_PUBDATA_BYTES,
   DEPOSIT_PUBDATA_BYTES,
   WITHDRAWAL_PUBDATA_BYTES,
-  CANCEL_PUBDATA_BYTES,
+  MARKET_PUBDATA_BYTES,
+  STORAGE_STEP_BITS,
+  LOT_BITS,
+  TICK_BITS,
+  EXPONENT_BITS,
   WITHDRAWAL_TAG,
   CANCEL_TAG,
   FULLY_FILLED,

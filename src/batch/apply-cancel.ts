@@ -1,4 +1,4 @@
-import { FULLY_FILLED } from "../constants.js";
+import { FULLY_FILLED, STORAGE_STEP_BITS } from "../constants.js";
 import { type SignedCancel, cancelHash, validateCancel } from "../crypto/cancel.js";
 import { verifySignature } from "../crypto/eddsa.js";
 import { encodeSlot } from "../state/account.js";
@@ -34,12 +34,16 @@ export function checkCancel(state: RollupState, signed: SignedCancel, domain: bi
   if (c.domain !== domain) throw new TransactionRuleError("C2", `signed for domain ${c.domain}, not this deployment's ${domain}`);
   if (!verifySignature(cancelHash(c), signed.signature, acc.publicKey)) throw new TransactionRuleError("C2", "signature does not verify against the account key");
   const slot = acc.slot(c.storageId);
-  if (slot.storageId > c.storageId) throw new TransactionRuleError("C3", `slot taken over by storage id ${slot.storageId}`);
+  const step = acc.storageStep(c.storageId);
+  if (step < 0) throw new TransactionRuleError("C3", `slot taken over by storage id ${slot.storageId}`);
+  if (step >= 1 << STORAGE_STEP_BITS) throw new TransactionRuleError("C3", `storage id ${c.storageId} is ${step} generations past its slot's ${slot.storageId}`);
 }
 
-/** The pubdata record of a cancel. */
-export function cancelRecord(signed: SignedCancel): CancelRecord {
-  return { accountId: signed.cancel.accountId, storageId: signed.cancel.storageId };
+/** The pubdata record of a cancel, against the state before it: its slot and the step of its storage id past the slot's. */
+export function cancelRecord(state: RollupState, signed: SignedCancel): CancelRecord {
+  const { accountId, storageId } = signed.cancel;
+  const acc = state.account(accountId);
+  return { accountId, slot: acc.slotIndex(storageId), step: acc.storageStep(storageId) };
 }
 
 /**
@@ -50,10 +54,11 @@ export function cancelRecord(signed: SignedCancel): CancelRecord {
 export function applyCancelRecord(state: RollupState, r: CancelRecord, signed?: SignedCancel): CancelWitness {
   const acc = state.account(r.accountId); // index checks before anything changes
   const s = signed?.signature ?? PADDING_SIGNATURE;
-  const slotIndex = acc.slotIndex(r.storageId);
-  const slot = acc.slot(r.storageId);
+  const slotIndex = r.slot;
+  const slot = acc.slotAt(slotIndex);
+  const storageId = acc.storageIdAt(slotIndex, r.step);
   const witness: CancelWitness = {
-    cancel: [str(r.accountId), str(r.storageId)],
+    cancel: [str(r.accountId), str(r.accountId === 0 ? 0 : storageId)],
     signature: [s.r8x, s.r8y, s.s].map(str),
     key: [str(acc.publicKey.ax), str(acc.publicKey.ay)],
     nonce: str(acc.nonce),
@@ -63,7 +68,7 @@ export function applyCancelRecord(state: RollupState, r: CancelRecord, signed?: 
     accountPath: strPath(state.tree.path(r.accountId)),
   };
   if (r.accountId !== 0) {
-    acc.orders.set(slotIndex, encodeSlot({ storageId: r.storageId, filled: FULLY_FILLED }));
+    acc.orders.set(slotIndex, encodeSlot({ storageId, filled: FULLY_FILLED }));
     state.putAccount(r.accountId, acc);
   }
   return witness;

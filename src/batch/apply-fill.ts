@@ -1,11 +1,12 @@
-import { MAX_AMOUNT, Side } from "../constants.js";
+import { LOT_BITS, MAX_AMOUNT, Side, STORAGE_STEP_BITS, TICK_BITS } from "../constants.js";
 import { type Signature, verifySignature } from "../crypto/eddsa.js";
 import { type Order, orderHash, validateOrder } from "../crypto/order-hash.js";
 import { ProofbookError } from "../errors.js";
 import { encodeSlot } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
-import { feeAmount, type Fill, fillQuoteAmount } from "./fill.js";
-import type { FillRecord } from "./pubdata.js";
+import { pow10, toUnits } from "./decimal-scale.js";
+import { feeAmount, type Fill, fillMarket, fillQuoteAmount } from "./fill.js";
+import { type FillRecord, type MarketRecord, PADDING_MARKET } from "./pubdata.js";
 import { field, str, strPath } from "./witness-format.js";
 
 /** A fill breaks one of the rules F1-F7, F10, F11 of docs/protocol.md §4. Raised before the state changes. */
@@ -24,9 +25,11 @@ type S = string;
 export interface FillWitness {
   orders: S[][];
   signatures: S[][];
-  baseAmount: S;
-  /** [taker, maker] fee rates */
-  feeRates: S[];
+  /** baseAmount = lots · 10^lotExponent, the maker's price = ticks · 10^tickExponent */
+  lots: S;
+  ticks: S;
+  /** The index of the batch's market record the fill names. */
+  market: S;
   keys: S[][];
   nonces: S[];
   accountPaths: S[][][];
@@ -104,15 +107,22 @@ export function checkFill(state: RollupState, fill: Fill, context: FillContext, 
   const quote = fillQuoteAmount(fill);
   if (baseAmount <= 0n || baseAmount > MAX_AMOUNT) throw new FillRuleError("F5", "fill", `baseAmount ${baseAmount} out of range`);
   if (quote > MAX_AMOUNT) throw new FillRuleError("F5", "fill", `quoteAmount ${quote} out of range`);
-  const rates = { taker: fill.takerFeeRate ?? 0, maker: fill.makerFeeRate ?? 0 };
+  const market = fillMarket(fill);
+  if (publishedUnits(fill, market) === undefined) {
+    throw new FillRuleError("F5", "fill", `size ${baseAmount} or price ${m.price} is not below 2^${LOT_BITS} lots of 10^${market.lotExponent} or 2^${TICK_BITS} ticks of 10^${market.tickExponent}`);
+  }
+  const rates = { taker: market.takerFeeRate, maker: market.makerFeeRate };
   for (const [party, o] of [["taker", t], ["maker", m]] as const) {
     const rate = rates[party];
     if (!Number.isSafeInteger(rate) || rate < 0 || rate > o.maxFeeRate) throw new FillRuleError("F11", party, `fee rate ${rate} is not within the order's maxFeeRate ${o.maxFeeRate}`);
   }
   for (const [party, o] of [["taker", t], ["maker", m]] as const) {
-    const slot = state.account(o.accountId).slot(o.storageId);
-    if (slot.storageId > o.storageId) throw new FillRuleError("F6", party, `slot taken over by storage id ${slot.storageId}`);
-    const previous = slot.storageId === o.storageId ? slot.filled : 0n;
+    const acc = state.account(o.accountId);
+    const slot = acc.slot(o.storageId);
+    const step = acc.storageStep(o.storageId);
+    if (step < 0) throw new FillRuleError("F6", party, `slot taken over by storage id ${slot.storageId}`);
+    if (step >= 1 << STORAGE_STEP_BITS) throw new FillRuleError("F6", party, `storage id ${o.storageId} is ${step} generations past its slot's ${slot.storageId} (at most ${(1 << STORAGE_STEP_BITS) - 1})`);
+    const previous = step === 0 ? slot.filled : 0n;
     if (previous + baseAmount > o.amount) throw new FillRuleError("F6", party, `overfill: ${previous} + ${baseAmount} > ${o.amount}`);
   }
   const pays = (o: Order, token: number, amount: bigint, party: "taker" | "maker") => {
@@ -130,26 +140,37 @@ export function checkFill(state: RollupState, fill: Fill, context: FillContext, 
 /** Merkle witnesses of one fill's state change: [taker, maker]. */
 export type RecordWitness = Pick<FillWitness, "keys" | "nonces" | "accountPaths" | "balances" | "balancePaths" | "slots" | "slotPaths">;
 
+/** [lots, ticks] of a fill in its market's scale, or undefined if either does not fit its record field (rule F5). */
+export function publishedUnits(fill: Fill, market: MarketRecord): [bigint, bigint] | undefined {
+  const lots = toUnits(fill.baseAmount, market.lotExponent, LOT_BITS);
+  const ticks = toUnits(fill.maker.order.price, market.tickExponent, TICK_BITS);
+  return lots === undefined || ticks === undefined ? undefined : [lots, ticks];
+}
+
 /**
- * Applies a fill record (docs/protocol.md §6) to `state` exactly as FillSettlement.circom does, and
- * returns the Merkle witnesses. A record with baseAmount 0 is padding and changes nothing. This is
- * the only place the state changes for a fill: the batcher calls it after checking the rules, and
- * a verifier rebuilding the state from L1 pubdata calls it directly.
+ * Applies a fill record (docs/protocol.md §6) of a batch whose market record `market` it names to
+ * `state` exactly as FillSettlement.circom does, and returns the Merkle witnesses. A record with
+ * lots 0 is padding and changes nothing. This is the only place the state changes for a fill: the
+ * batcher calls it after checking the rules, and a verifier rebuilding the state from L1 pubdata
+ * calls it directly.
  */
-export function applyRecord(state: RollupState, record: FillRecord): RecordWitness {
-  const { baseToken, quoteToken, baseAmount, quoteAmount } = record;
+export function applyRecord(state: RollupState, record: FillRecord, market: MarketRecord): RecordWitness {
+  const enabled = record.lots !== 0n;
+  // Padding reads the paths of token 0 (its orders are all zero).
+  const { baseToken, quoteToken } = enabled ? market : PADDING_MARKET;
   // Every index is checked (these reads throw ValidationError) before anything changes.
   for (const id of [record.takerAccountId, record.makerAccountId]) for (const token of [baseToken, quoteToken]) state.balance(id, token);
-  const enabled = baseAmount !== 0n;
+  const baseAmount = record.lots * pow10(market.lotExponent);
+  const quoteAmount = baseAmount * record.ticks * pow10(market.tickExponent);
   const sign = record.takerSide === Side.Buy ? 1n : -1n;
   // Each party pays its own fee in the quote token: the buyer on top of the quote amount, the seller out of it.
-  const [takerFee, makerFee] = recordFees(record);
+  const [takerFee, makerFee] = [feeAmount(quoteAmount, market.takerFeeRate), feeAmount(quoteAmount, market.makerFeeRate)];
   const parties = [
-    { accountId: record.takerAccountId, storageId: record.takerStorageId, baseDelta: sign * baseAmount, quoteDelta: -sign * quoteAmount - takerFee },
-    { accountId: record.makerAccountId, storageId: record.makerStorageId, baseDelta: -sign * baseAmount, quoteDelta: sign * quoteAmount - makerFee },
+    { accountId: record.takerAccountId, slotIndex: record.takerSlot, step: record.takerStep, baseDelta: sign * baseAmount, quoteDelta: -sign * quoteAmount - takerFee },
+    { accountId: record.makerAccountId, slotIndex: record.makerSlot, step: record.makerStep, baseDelta: -sign * baseAmount, quoteDelta: sign * quoteAmount - makerFee },
   ];
   const w: RecordWitness = { keys: [], nonces: [], accountPaths: [], balances: [], balancePaths: [], slots: [], slotPaths: [] };
-  for (const { accountId, storageId, baseDelta, quoteDelta } of parties) {
+  for (const { accountId, slotIndex, step, baseDelta, quoteDelta } of parties) {
     // Updated in place and stored again; padding (disabled) only reads.
     const acc = state.account(accountId);
     w.keys.push([str(acc.publicKey.ax), str(acc.publicKey.ay)]);
@@ -165,40 +186,40 @@ export function applyRecord(state: RollupState, record: FillRecord): RecordWitne
     w.balances.push([str(baseOld), str(quoteOld)]);
     w.balancePaths.push([strPath(basePath), strPath(quotePath)]);
 
-    const slotIndex = acc.slotIndex(storageId);
-    const slot = acc.slot(storageId);
+    const slot = acc.slotAt(slotIndex);
     w.slots.push([str(slot.storageId), str(slot.filled)]);
     w.slotPaths.push(strPath(acc.orders.path(slotIndex)));
     if (enabled) {
-      const previous = slot.storageId === storageId ? slot.filled : 0n;
-      acc.orders.set(slotIndex, encodeSlot({ storageId, filled: previous + baseAmount }));
+      const previous = step === 0 ? slot.filled : 0n;
+      acc.orders.set(slotIndex, encodeSlot({ storageId: acc.storageIdAt(slotIndex, step), filled: previous + baseAmount }));
       state.putAccount(accountId, acc);
     }
   }
   return w;
 }
 
-/** The pubdata record of a fill. */
-export function fillRecord(fill: Fill): FillRecord {
+/**
+ * The pubdata record of a fill that names market record `market` (index `marketIndex`), against
+ * the state before it: each order's slot and the step of its storage id past the slot's.
+ */
+export function fillRecord(state: RollupState, fill: Fill, market: MarketRecord, marketIndex: number): FillRecord {
   const { taker, maker } = fill;
+  const units = publishedUnits(fill, market);
+  if (units === undefined) throw new FillRuleError("F5", "fill", "size or price does not fit the fill record in its market's scale");
+  const slotOf = (o: Order) => state.account(o.accountId).slotIndex(o.storageId);
+  const stepOf = (o: Order) => state.account(o.accountId).storageStep(o.storageId);
   return {
     takerAccountId: taker.order.accountId,
     makerAccountId: maker.order.accountId,
-    takerStorageId: taker.order.storageId,
-    makerStorageId: maker.order.storageId,
-    baseToken: taker.order.baseToken,
-    quoteToken: taker.order.quoteToken,
+    takerSlot: slotOf(taker.order),
+    makerSlot: slotOf(maker.order),
+    takerStep: stepOf(taker.order),
+    makerStep: stepOf(maker.order),
     takerSide: taker.order.side,
-    baseAmount: fill.baseAmount,
-    quoteAmount: fillQuoteAmount(fill),
-    takerFeeRate: fill.takerFeeRate ?? 0,
-    makerFeeRate: fill.makerFeeRate ?? 0,
+    market: marketIndex,
+    lots: units[0],
+    ticks: units[1],
   };
-}
-
-/** [taker fee, maker fee] of a fill record, in its quote token. */
-export function recordFees(record: FillRecord): [bigint, bigint] {
-  return [feeAmount(record.quoteAmount, record.takerFeeRate), feeAmount(record.quoteAmount, record.makerFeeRate)];
 }
 
 /** checkFill for a fill that is to be applied: its baseAmount must also be positive (padding is not a fill). */
@@ -207,20 +228,34 @@ export function checkFillRules(state: RollupState, fill: Fill, context: FillCont
   checkFill(state, fill, context, options);
 }
 
+/** Where a fill goes in its batch: the index of its market record and that record. */
+export interface FillPlacement {
+  marketIndex: number;
+  market: MarketRecord;
+}
+
 /**
- * Checks a fill (rules F1-F7, F10 and F11, unless `options.check` is false), applies it to `state`, and
- * returns its circuit input and pubdata record.
+ * Checks a fill (rules F1-F7, F10 and F11, unless `options.check` is false), applies it to `state`
+ * as a fill naming `placement`'s market record (default: its own, at index 0), and returns its
+ * circuit input and pubdata record.
  */
-export function applyFill(state: RollupState, fill: Fill, context: FillContext, options: ApplyOptions = {}): { witness: FillWitness; record: FillRecord } {
+export function applyFill(
+  state: RollupState,
+  fill: Fill,
+  context: FillContext,
+  options: ApplyOptions = {},
+  placement: FillPlacement = { marketIndex: 0, market: fillMarket(fill) },
+): { witness: FillWitness; record: FillRecord } {
   if (options.check ?? true) checkFillRules(state, fill, context, options);
-  const record = fillRecord(fill);
-  const merkle = applyRecord(state, record);
+  const record = fillRecord(state, fill, placement.market, placement.marketIndex);
+  const merkle = applyRecord(state, record, placement.market);
   const signed = [fill.taker, fill.maker];
   const witness: FillWitness = {
     orders: signed.map(({ order: o }) => [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.validUntil, o.maxFeeRate, o.amount, o.price].map(str)),
     signatures: signed.map(({ signature: s }) => [s.r8x, s.r8y, s.s].map(str)),
-    baseAmount: str(fill.baseAmount),
-    feeRates: [str(fill.takerFeeRate ?? 0), str(fill.makerFeeRate ?? 0)],
+    lots: str(record.lots),
+    ticks: str(record.ticks),
+    market: str(record.market),
     ...merkle,
   };
   return { witness, record };

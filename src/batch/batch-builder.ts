@@ -7,16 +7,16 @@ import { applyCancelRecord, type CancelWitness, cancelRecord, checkCancel } from
 import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
 import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING_FILL } from "./apply-fill.js";
 import { applyWithdrawalRecord, checkWithdrawal, forcedWithdrawalRecord, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
-import { type Fill, fillFees } from "./fill.js";
+import { type Fill, fillFees, fillMarket, sameMarket } from "./fill.js";
 import {
   type CancelRecord,
   type DepositRecord,
   encodePubdata,
-  type FeeRecord,
   type FillRecord,
+  type MarketRecord,
   PADDING_CANCEL,
   PADDING_DEPOSIT,
-  PADDING_FEE,
+  PADDING_MARKET,
   PADDING_WITHDRAWAL,
   type WithdrawalRecord,
 } from "./pubdata.js";
@@ -53,8 +53,8 @@ export interface SealedBatch {
   cancels: number;
   /** Every record of each section, padding included. */
   records: FillRecord[];
-  /** The fee section: the batch's fees per quote token, credited to the operator's fee account on L1. */
-  feeRecords: FeeRecord[];
+  /** The market section: each fill's pair, fee rates and scale, and their fees, credited to the operator's fee account on L1. */
+  marketRecords: MarketRecord[];
   depositRecords: DepositRecord[];
   withdrawalRecords: WithdrawalRecord[];
   cancelRecords: CancelRecord[];
@@ -83,12 +83,12 @@ export class BatchBuilder {
   private readonly deposits: { witness: DepositWitness; record: DepositRecord }[] = [];
   private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
   private readonly cancels: { witness: CancelWitness; record: CancelRecord }[] = [];
-  private readonly fills: { witness: FillWitness; record: FillRecord; feeSlot: number }[] = [];
+  private readonly fills: { witness: FillWitness; record: FillRecord }[] = [];
   private readonly taken: BatchTransaction[] = [];
   /** The earliest `validUntil` of the orders filled so far. */
   private latestTimestamp = NO_EXPIRY;
-  /** Fees collected per quote token, in fee-slot order. */
-  private readonly feeTotals = new Map<number, bigint>();
+  /** The market records taken so far, with their fees. */
+  private readonly markets: MarketRecord[] = [];
   /** Enabled slots of the deposit, withdrawal and cancel sections, counted when each section closes. */
   private closed = { deposits: -1, withdrawals: -1, cancels: -1 };
   readonly oldRoot: bigint;
@@ -172,7 +172,7 @@ export class BatchBuilder {
     if (!this.acceptsCancel) throw new ValidationError("batch", `takes at most ${this.config.nCancels} cancels, before any fill`);
     if (options.check ?? true) checkCancel(this.state, signed, this.header.domain);
     this.closeWithdrawals();
-    const record = cancelRecord(signed);
+    const record = cancelRecord(this.state, signed);
     this.cancels.push({ witness: applyCancelRecord(this.state, record, signed), record });
     this.taken.push({ type: "cancel", signed });
   }
@@ -187,38 +187,36 @@ export class BatchBuilder {
   }
 
   /**
-   * Whether the fee section can take `fill`'s fees: a fee slot for its quote token is free or taken
-   * by that token, and the token's total stays below 2^96. A fill without fees always fits.
+   * The index of the market record `fill` would name: one of the same pair, fee rates and scale
+   * whose fee total stays below 2^96, else a free one; undefined when the market section has no room.
    */
-  collectsFeesOf(fill: Fill): boolean {
-    return this.hasFeeRoom(fill.taker.order.quoteToken, fillFees(fill));
+  marketIndexFor(fill: Fill): number | undefined {
+    const market = fillMarket(fill);
+    const fees = fillFees(fill);
+    const same = this.markets.findIndex((m) => sameMarket(m, market));
+    if (same >= 0) return this.markets[same]!.fees + fees <= MAX_AMOUNT ? same : undefined;
+    return this.markets.length < this.config.nMarkets ? this.markets.length : undefined;
   }
 
-  private hasFeeRoom(token: number, fees: bigint): boolean {
-    if (fees === 0n) return true;
-    const total = this.feeTotals.get(token);
-    if (total === undefined) return this.feeTotals.size < this.config.nFeeTokens;
-    return total + fees <= MAX_AMOUNT;
+  /** Whether the market section can take `fill` (see `marketIndexFor`). */
+  hasMarketFor(fill: Fill): boolean {
+    return this.marketIndexFor(fill) !== undefined;
   }
 
   /**
    * Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule, and ValidationError
-   * if the batch has no room for it (no fill slot, or no fee slot: see `collectsFeesOf`).
+   * if the batch has no room for it (no fill slot, or no market record: see `marketIndexFor`).
    */
   add(fill: Fill, options?: ApplyOptions): void {
     if (this.full) throw new ValidationError("batch", `holds at most ${this.config.nFills} fills`);
     if (options?.check ?? true) checkFillRules(this.state, fill, this.header, options);
-    const token = fill.taker.order.quoteToken;
-    const fees = fillFees(fill);
-    if (!this.hasFeeRoom(token, fees)) throw new ValidationError("batch", `collects fees in at most ${this.config.nFeeTokens} quote tokens, each below 2^96`);
+    const marketIndex = this.marketIndexFor(fill);
+    if (marketIndex === undefined) throw new ValidationError("batch", `has at most ${this.config.nMarkets} market records (pair, fee rates and scale), each collecting fees below 2^96`);
     this.closeCancels();
-    const applied = applyFill(this.state, fill, this.header, { ...options, check: false });
-    let feeSlot = 0;
-    if (fees > 0n) {
-      this.feeTotals.set(token, (this.feeTotals.get(token) ?? 0n) + fees);
-      feeSlot = [...this.feeTotals.keys()].indexOf(token);
-    }
-    this.fills.push({ ...applied, feeSlot });
+    const market = this.markets[marketIndex] ?? fillMarket(fill);
+    const applied = applyFill(this.state, fill, this.header, { ...options, check: false }, { marketIndex, market });
+    this.markets[marketIndex] = { ...market, fees: market.fees + fillFees(fill) };
+    this.fills.push(applied);
     this.latestTimestamp = Math.min(this.latestTimestamp, fill.taker.order.validUntil, fill.maker.order.validUntil);
     this.taken.push({ type: "fill", fill });
   }
@@ -256,12 +254,13 @@ export class BatchBuilder {
     const withdrawals = [...this.withdrawals];
     const cancels = [...this.cancels];
     const fills = [...this.fills];
-    while (fills.length < config.nFills) fills.push({ ...applyFill(state, PADDING_FILL, this.header, { check: false }), feeSlot: 0 });
+    const markets = [...this.markets];
+    while (markets.length < config.nMarkets) markets.push(PADDING_MARKET);
+    const padding = { marketIndex: 0, market: markets[0]! };
+    while (fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, this.header, { check: false }, padding));
     const newRoot = state.root;
-    const fees: FeeRecord[] = [...this.feeTotals].map(([tokenId, amount]) => ({ tokenId, amount }));
-    while (fees.length < config.nFeeTokens) fees.push(PADDING_FEE);
-    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), cancels: cancels.map((c) => c.record), fills: fills.map((f) => f.record), fees };
-    const pubdata = encodePubdata(records);
+    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), cancels: cancels.map((c) => c.record), fills: fills.map((f) => f.record), markets };
+    const pubdata = encodePubdata(records, config);
     const inputs = publicInputs(this.oldRoot, newRoot, this.header, pubdata);
     const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
     return {
@@ -275,7 +274,7 @@ export class BatchBuilder {
       depositRecords: records.deposits,
       withdrawalRecords: records.withdrawals,
       cancelRecords: records.cancels,
-      feeRecords: records.fees,
+      marketRecords: records.markets,
       pubdata,
       publicInputs: inputs,
       transactions: [...this.taken],
@@ -311,10 +310,10 @@ export class BatchBuilder {
         cancelAccountPaths: pick(cancels, "accountPath"),
         orders: pick(fills, "orders"),
         signatures: pick(fills, "signatures"),
-        baseAmount: pick(fills, "baseAmount"),
-        feeRates: pick(fills, "feeRates"),
-        feeSlots: fills.map((f) => String(f.feeSlot)),
-        feeTokens: fees.map((f) => String(f.tokenId)),
+        lots: pick(fills, "lots"),
+        ticks: pick(fills, "ticks"),
+        fillMarkets: pick(fills, "market"),
+        markets: markets.map((m) => [m.baseToken, m.quoteToken, m.takerFeeRate, m.makerFeeRate, m.lotExponent, m.tickExponent].map(String)),
         keys: pick(fills, "keys"),
         nonces: pick(fills, "nonces"),
         accountPaths: pick(fills, "accountPaths"),

@@ -107,7 +107,7 @@ export class RollupClient {
       verifyingKey: [...(await verifierKeyWords(artifacts.vkey))],
       insecureDevSetup: artifacts.insecureDevSetup,
       genesisRoot,
-      slots: [config.nDeposits, config.nWithdrawals, config.nCancels, config.nFills, config.nFeeTokens].map(BigInt),
+      slots: [config.nDeposits, config.nWithdrawals, config.nCancels, config.nFills, config.nMarkets].map(BigInt),
       depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
       forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
@@ -131,13 +131,13 @@ export class RollupClient {
     return await (await this.contract()).read.stateRoot();
   }
 
-  /** Slots per batch of each transaction type, as the contract was deployed. */
+  /** Slots per batch of each transaction type and the depths that size the records, as the contract was deployed. */
   async shape(): Promise<BatchShape> {
     const rollup = await this.contract();
     const r = rollup.read;
-    const counts = await Promise.all([r.depositsPerBatch(), r.withdrawalsPerBatch(), r.cancelsPerBatch(), r.fillsPerBatch(), r.feeTokensPerBatch()]);
-    const [nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens] = counts.map(Number) as [number, number, number, number, number];
-    return { nDeposits, nWithdrawals, nCancels, nFills, nFeeTokens };
+    const counts = await Promise.all([r.depositsPerBatch(), r.withdrawalsPerBatch(), r.cancelsPerBatch(), r.fillsPerBatch(), r.marketsPerBatch(), r.accountDepth(), r.orderDepth()]);
+    const [nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth, orderDepth] = counts.map(Number) as [number, number, number, number, number, number, number];
+    return { nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth, orderDepth };
   }
 
   /** The state's tree depths and genesis root, as the contract was deployed. */

@@ -2,7 +2,6 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
-import { FILL_PUBDATA_BYTES } from "../constants.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
@@ -48,8 +47,8 @@ async function benchCommitment(): Promise<void> {
   console.log("");
   const fmt = (x: number | undefined) => (x === undefined ? "not measured" : x.toFixed(1));
   printTable(
-    ["commitment", "proofs per tx (k)", "L1 gas per pubdata byte", "constraints per pubdata byte", "L1 gas per 16-byte fill", "constraints per 16-byte fill", `L1 gas per ${FILL_PUBDATA_BYTES}-byte fill`],
-    rates.map((r) => [r.option, String(r.k), fmt(r.l1GasPerByte), fmt(r.constraintsPerByte), fmt(16 * r.l1GasPerByte), fmt(r.constraintsPerByte === undefined ? undefined : 16 * r.constraintsPerByte), fmt(FILL_PUBDATA_BYTES * r.l1GasPerByte)]),
+    ["commitment", "proofs per tx (k)", "L1 gas per pubdata byte", "constraints per pubdata byte", "L1 gas per 16-byte fill", "constraints per 16-byte fill"],
+    rates.map((r) => [r.option, String(r.k), fmt(r.l1GasPerByte), fmt(r.constraintsPerByte), fmt(16 * r.l1GasPerByte), fmt(r.constraintsPerByte === undefined ? undefined : 16 * r.constraintsPerByte)]),
   );
   console.log(`\nwrote ${file}\n`);
 }
@@ -80,7 +79,7 @@ async function benchMoney(): Promise<void> {
   );
   console.log("");
   printTable(
-    ["circuit", "fee section (per batch)", "fee section per fill (L1 credit, built)", "L2 fee account, per batch", "L2 fee account, per fill"],
+    ["circuit", "market section (per batch)", "market section per fill (L1 credit, built)", "L2 fee account, per batch", "L2 fee account, per fill"],
     constraints.map((c) => [c.circuit, String(c.feeSection), String(c.fillWithFees - c.fill), String(c.fillWithFees - c.fill + c.l2FeeCredit.perBatchPerFill), String(c.fillWithFees - c.fill + c.l2FeeCredit.perFill)]),
   );
   console.log("");
@@ -155,8 +154,8 @@ async function benchSettlement(args: Partial<Record<string, string | true>>): Pr
   const file = await writeReport(`settlement-${circuit}`, report);
   console.log("");
   printTable(
-    ["circuit", "batches per tx (k)", "transactions", "L1 gas/fill", "calldata B/fill", "constraints/fill", "prove ms/fill"],
-    rows.map((r) => [artifacts!.config.name, String(r.k), String(r.transactions), r.l1GasPerFill.toFixed(0), r.calldataBytesPerFill.toFixed(0), r.constraintsPerFill.toFixed(0), r.proveMsPerFill.toFixed(0)]),
+    ["circuit", "batches per tx (k)", "transactions", "fill record B", "pubdata B/fill", "L1 gas/fill", "calldata B/fill", "constraints/fill", "prove ms/fill"],
+    rows.map((r) => [artifacts!.config.name, String(r.k), String(r.transactions), String(r.fillRecordBytes), r.pubdataBytesPerFill.toFixed(0), r.l1GasPerFill.toFixed(0), r.calldataBytesPerFill.toFixed(0), r.constraintsPerFill.toFixed(0), r.proveMsPerFill.toFixed(0)]),
   );
   console.log(`\nwrote ${file}\n`);
 }

@@ -54,7 +54,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
     console.log(`withdrawal of account ${w.accountId}: ${w.amount} of token ${w.tokenId} withdrawn on L2, ${w.arrived} arrived in its owner's L1 wallet: ${arrived ? "ARRIVED" : "MISSING"}`);
   }
   const feesPaid = result.fees.credited > 0n && result.fees.claimed === result.fees.credited;
-  console.log(`operator fees: ${result.fees.credited} of token 2 credited on L1 by the batches' fee records, ${result.fees.claimed} claimed by the fee recipient: ${feesPaid ? "ARRIVED" : "MISSING"}`);
+  console.log(`operator fees: ${result.fees.credited} of token 2 credited on L1 by the batches' market records, ${result.fees.claimed} claimed by the fee recipient: ${feesPaid ? "ARRIVED" : "MISSING"}`);
   const cancelled = result.cancel?.landed === true;
   console.log(`L2 cancel of account ${result.cancel?.accountId} storage id ${result.cancel?.storageId}: ${cancelled ? "LANDED (the order can never fill)" : "MISSING"}`);
   const ok = result.onChainRoot === result.localRoot && result.onChainBatches === BigInt(rows.length);

@@ -1,6 +1,6 @@
 import { network } from "hardhat";
 import { type Abi, type Address, type Hex, toHex } from "viem";
-import { encodeDepositRecord } from "../batch/pubdata.js";
+import { encodeDepositRecord, marketIndexBits } from "../batch/pubdata.js";
 import { exitProof } from "../chain/exit-proof.js";
 import { poseidonArtifact } from "../chain/poseidon-artifact.js";
 import { initCrypto, KeyPair, subgroupWitness } from "../crypto/index.js";
@@ -20,9 +20,9 @@ export interface TxConstraints {
   /** One L2 cancel slot (CancelSettlement). */
   cancel: number;
   fill: number;
-  /** The fee section of a batch (FeeCollection: nFeeTokens fee records over nFills fills). */
+  /** The market section of a batch (MarketSection and each record's two PowerOfTen: nMarkets records over nFills fills). */
   feeSection: number;
-  /** Constraints per fill, fees included: a fill slot plus its share of the fee section. */
+  /** Constraints per fill, fees included: a fill slot (FillSettlement and its MarketSelect) plus its share of the market section. */
   fillWithFees: number;
   /**
    * What crediting fees to an L2 fee account would add instead (docs/protocol.md §3): one
@@ -34,15 +34,16 @@ export interface TxConstraints {
 }
 
 /**
- * Compiles DepositSettlement, WithdrawalSettlement, CancelSettlement, FillSettlement and FeeCollection alone at `config`'s sizes
+ * Compiles DepositSettlement, WithdrawalSettlement, CancelSettlement, FillSettlement, MarketSelect, MarketSection and PowerOfTen alone at `config`'s sizes
  * (r1cs only, no setup): what one slot of each type costs, without its share of the public-input
  * hash (a few constraints per pubdata byte).
  */
 export async function txConstraints(config: CircuitConfig): Promise<TxConstraints> {
-  const { accountDepth: a, balanceDepth: b, orderDepth: o, nFills, nFeeTokens } = config;
+  const { accountDepth: a, balanceDepth: b, orderDepth: o, nFills, nMarkets } = config;
   const count = (template: string, args: number[]) => templateConstraints(join(CIRCUITS_DIR, `${template}.circom`), `${template}(${args.join(", ")})`);
-  const fill = await count("FillSettlement", [a, b, o]);
-  const feeSection = await count("FeeCollection", [nFills, nFeeTokens]);
+  const marketBits = marketIndexBits(nMarkets);
+  const fill = (await count("FillSettlement", [a, b, o, marketBits])) + (await count("MarketSelect", [nMarkets, marketBits]));
+  const feeSection = (await count("MarketSection", [nFills, nMarkets])) + 2 * nMarkets * (await count("PowerOfTen", []));
   const credit = await count("SingleBalanceUpdate", [a, b]);
   return {
     circuit: config.name,
@@ -53,7 +54,7 @@ export async function txConstraints(config: CircuitConfig): Promise<TxConstraint
     fill,
     feeSection,
     fillWithFees: Math.round(fill + feeSection / nFills),
-    l2FeeCredit: { perFill: credit, perBatchPerFill: Math.round((credit * nFeeTokens) / nFills) },
+    l2FeeCredit: { perFill: credit, perBatchPerFill: Math.round((credit * nMarkets) / nFills) },
     exitCircuit: await templateConstraints(join(ROOT, "bench", "circuits", "ExitCheck.circom"), `ExitCheck(${a}, ${b})`),
   };
 }

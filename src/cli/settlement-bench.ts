@@ -1,5 +1,6 @@
 import { network } from "hardhat";
 import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
+import { fillRecordBytes, pubdataLength } from "../batch/pubdata.js";
 import { RollupClient } from "../chain/rollup-client.js";
 import { Side } from "../constants.js";
 import { initCrypto, NO_EXPIRY, signOrder } from "../crypto/index.js";
@@ -11,6 +12,9 @@ import { DEMO_BASE_TOKEN, DEMO_QUOTE_TOKEN, demoGenesis } from "../state/genesis
 export interface SettlementCost {
   k: number;
   transactions: number;
+  /** One fill record (docs/protocol.md §6), and the batch's pubdata over its fill slots (deposit, withdrawal, cancel and market sections included). */
+  fillRecordBytes: number;
+  pubdataBytesPerFill: number;
   l1GasPerFill: number;
   calldataBytesPerFill: number;
   constraintsPerFill: number;
@@ -71,7 +75,7 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
         bytes += receipt!.calldataBytes;
         transactions++;
       }
-      rows.push({ k, transactions, l1GasPerFill: Number(gas) / fills, calldataBytesPerFill: bytes / fills, constraintsPerFill: artifacts.constraints / config.nFills, proveMsPerFill });
+      rows.push({ k, transactions, fillRecordBytes: fillRecordBytes(config), pubdataBytesPerFill: pubdataLength(config) / config.nFills, l1GasPerFill: Number(gas) / fills, calldataBytesPerFill: bytes / fills, constraintsPerFill: artifacts.constraints / config.nFills, proveMsPerFill });
     } finally {
       await connection.close();
     }

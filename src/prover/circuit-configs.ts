@@ -15,12 +15,12 @@ export interface CircuitConfig extends StateDims, BatchShape {
  * setup needs a ceremony file, and its batch size is settled by the settlement-cost work.
  */
 export const CIRCUIT_CONFIGS = {
-  test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
-  demo: { name: "batch_demo", nDeposits: 3, nWithdrawals: 1, nCancels: 1, nFills: 2, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
-  // One fill slot and nothing else (18,081 constraints, a 2^15 domain): the test that runs a real
+  test: { name: "batch_test", nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
+  demo: { name: "batch_demo", nDeposits: 3, nWithdrawals: 1, nCancels: 1, nFills: 2, nMarkets: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
+  // One fill slot and nothing else (18,112 constraints, a 2^15 domain): the test that runs a real
   // phase-2 contribution (test/prover/setup.test.ts) needs a circuit, not a big one.
-  setup: { name: "batch_setup", nDeposits: 0, nWithdrawals: 0, nCancels: 0, nFills: 1, nFeeTokens: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
-  production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nCancels: 2, nFills: 16, nFeeTokens: 2, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
+  setup: { name: "batch_setup", nDeposits: 0, nWithdrawals: 0, nCancels: 0, nFills: 1, nMarkets: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
+  production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nCancels: 2, nFills: 16, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;
@@ -41,6 +41,6 @@ export function renderMain(config: CircuitConfig): string {
 // Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
 include "../Batch.circom";
 
-component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nCancels}, ${config.nFills}, ${config.nFeeTokens}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
+component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nCancels}, ${config.nFills}, ${config.nMarkets}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
 `;
 }

@@ -39,7 +39,7 @@ export interface SettlementRunResult {
   localRoot: bigint;
   onChainRoot: bigint;
   onChainBatches: bigint;
-  /** The fees the batches' fee records credited on L1, and what the fee recipient's claim paid. */
+  /** The fees the batches' market records credited on L1, and what the fee recipient's claim paid. */
   fees: { credited: bigint; claimed: bigint };
   /** The trader's L2 cancel of a resting order, and whether the slot is cancelled in the state the landed batches give. */
   cancel?: { accountId: number; storageId: number; landed: boolean };
@@ -187,10 +187,10 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     await client.claim(accountId, tokenId);
     outcomes.push({ accountId, tokenId, amount, arrived: (await quote.read.balanceOf([owner])) - before });
   }
-  // The operator's fees: credited on L1 by each batch's fee records, claimed by the fee recipient (the deployer).
-  const credited = settled.flatMap((x) => x.proved.batch.feeRecords).filter((f) => f.tokenId === DEMO_QUOTE_TOKEN).reduce((sum, f) => sum + f.amount, 0n);
+  // The operator's fees: credited on L1 by each batch's market records, claimed by the fee recipient (the deployer).
+  const credited = settled.flatMap((x) => x.proved.batch.marketRecords).filter((m) => m.quoteToken === DEMO_QUOTE_TOKEN).reduce((sum, m) => sum + m.fees, 0n);
   const claimed = credited > 0n ? (await client.claim(0, DEMO_QUOTE_TOKEN)).amount : 0n;
   chainTime.stop();
-  const landedCancel = cancel && { ...cancel, landed: state.account(cancel.accountId).slot(cancel.storageId).filled === FULLY_FILLED && settled.some((x) => x.proved.batch.cancelRecords.some((c) => c.accountId === cancel!.accountId && c.storageId === cancel!.storageId)) };
+  const landedCancel = cancel && { ...cancel, landed: state.account(cancel.accountId).slot(cancel.storageId).filled === FULLY_FILLED && settled.some((x) => x.proved.batch.cancelRecords.some((c) => c.accountId === cancel!.accountId && c.slot === state.account(cancel!.accountId).slotIndex(cancel!.storageId))) };
   return { cancel: landedCancel, settled, orders, withdrawals: outcomes, fees: { credited, claimed }, localRoot: state.root, onChainRoot: await client.stateRoot(), onChainBatches: await client.batchCount(), client, genesisRoot };
 }

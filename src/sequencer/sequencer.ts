@@ -1,7 +1,8 @@
 import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
 import type { DepositRecord } from "../batch/pubdata.js";
 import type { Fill } from "../batch/fill.js";
-import { FEE_RATE_BITS, Side } from "../constants.js";
+import { decimalExponent, pow10 } from "../batch/decimal-scale.js";
+import { FEE_RATE_BITS, LOT_BITS, Side, STORAGE_STEP_BITS, TICK_BITS } from "../constants.js";
 import { assertCancelSignature, type SignedCancel, validateCancel } from "../crypto/cancel.js";
 import { type Order, validateOrder } from "../crypto/order-hash.js";
 import { assertOrderSignature, type SignedOrder } from "../crypto/signed-order.js";
@@ -117,7 +118,6 @@ export class Sequencer {
     this.fees = options.fees ?? { taker: 0, maker: 0 };
     for (const party of ["taker", "maker"] as const) assertUint(`fees.${party}`, this.fees[party], FEE_RATE_BITS);
     this.feeRate = Math.max(this.fees.taker, this.fees.maker);
-    if (this.feeRate > 0 && config.nFeeTokens === 0) throw new ValidationError("fees", `the circuit ${config.name} has no fee records`);
     this.builder = this.openBatch(options.nextBatchNumber ?? 1);
   }
 
@@ -218,6 +218,7 @@ export class Sequencer {
     if (this.bySlotId.has(key)) throw new ValidationError("order.storageId", "is already open", o.storageId);
     if (this.slotOwners.has(this.slotKey(o))) throw new ValidationError("order.storageId", "its slot holds another open order", o.storageId);
     const remaining = this.unfilled(o);
+    this.assertPublishable(o, remaining);
     this.assertAffordable(o, remaining, 0n);
     const orderId = this.nextOrderId++;
     const { kind = "limit", timeInForce = "GTC", postOnly, stopPrice } = instructions;
@@ -259,6 +260,7 @@ export class Sequencer {
       this.assertCancel(cancel);
     }
     const remaining = this.unfilled(o);
+    this.assertPublishable(o, remaining);
     this.assertAffordable(o, remaining, this.cost(old, entry.remaining));
     let replaced = false;
     const result = this.run({ type: "replace", id: orderId, owner: o.accountId, price: o.price, quantity: remaining }, (e) => {
@@ -348,9 +350,11 @@ export class Sequencer {
   private settle(proposed: ProposedFill): "taker" | "maker" | undefined {
     const settling = this.settling!;
     const signedOf = (id: number) => (settling.arriving?.id === id ? settling.arriving.signed : this.open.get(id)!.signed);
-    const fill: Fill = { taker: signedOf(proposed.takerId), maker: signedOf(proposed.makerId), baseAmount: proposed.quantity, takerFeeRate: this.fees.taker, makerFeeRate: this.fees.maker };
-    // The open batch has no fee record left for this quote token: the fill goes into the next batch.
-    if (!this.builder.collectsFeesOf(fill)) settling.sealed.push(this.sealOpenBatch());
+    const taker = signedOf(proposed.takerId);
+    const { lotExponent, tickExponent } = this.scale(this.market(taker.order));
+    const fill: Fill = { taker, maker: signedOf(proposed.makerId), baseAmount: proposed.quantity, takerFeeRate: this.fees.taker, makerFeeRate: this.fees.maker, lotExponent, tickExponent };
+    // The open batch has no market record left for this pair, rates and scale: the fill goes into the next batch.
+    if (!this.builder.hasMarketFor(fill)) settling.sealed.push(this.sealOpenBatch());
     try {
       // Both orders were verified against their accounts' keys when admitted.
       this.builder.add(fill, { signaturesVerified: true });
@@ -408,6 +412,8 @@ export class Sequencer {
     assertCancelSignature(signed, acc.publicKey);
     const slot = acc.slot(c.storageId);
     if (slot.storageId > c.storageId) throw new ValidationError("cancel.storageId", `is below the slot's storage id ${slot.storageId}: the order can no longer fill`, c.storageId);
+    const step = acc.storageStep(c.storageId);
+    if (step >= 1 << STORAGE_STEP_BITS) throw new ValidationError("cancel.storageId", `is ${step} generations past its slot's storage id ${slot.storageId} (at most ${(1 << STORAGE_STEP_BITS) - 1}, docs/protocol.md §2)`, c.storageId);
     const waiting = this.waitingCancel(c);
     if (waiting !== undefined && waiting >= c.storageId) throw new ValidationError("cancel.storageId", `a cancel of storage id ${waiting} in this slot is already waiting`, c.storageId);
   }
@@ -469,11 +475,29 @@ export class Sequencer {
   private unfilled(o: Order): bigint {
     const waiting = this.waitingCancel(o);
     if (waiting !== undefined && waiting >= o.storageId) throw new ValidationError("order.storageId", `is cancelled: an L2 cancel of storage id ${waiting} in its slot is waiting`, o.storageId);
-    const slot = this.state.account(o.accountId).slot(o.storageId);
+    const account = this.state.account(o.accountId);
+    const slot = account.slot(o.storageId);
     if (slot.storageId > o.storageId) throw new ValidationError("order.storageId", `is below the slot's storage id ${slot.storageId} (cancelled or replayed)`, o.storageId);
+    const step = account.storageStep(o.storageId);
+    if (step >= 1 << STORAGE_STEP_BITS) throw new ValidationError("order.storageId", `is ${step} generations past its slot's storage id ${slot.storageId} (at most ${(1 << STORAGE_STEP_BITS) - 1}, docs/protocol.md §2)`, o.storageId);
     const remaining = o.amount - (slot.storageId === o.storageId ? slot.filled : 0n);
     if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled or cancelled", o.amount);
     return remaining;
+  }
+
+  /** The scale a market's fills are published in (docs/protocol.md §4.1): the powers of ten in its lot and tick sizes. */
+  private scale(market: MarketConfig): { lotExponent: number; tickExponent: number } {
+    return { lotExponent: decimalExponent(market.lotSize), tickExponent: decimalExponent(market.tickSize) };
+  }
+
+  /**
+   * Refuses an order that could make a fill its record cannot carry (docs/protocol.md §5.5): a price
+   * of 2^TICK_BITS ticks of its market's scale or more, or an open size of 2^LOT_BITS lots or more.
+   */
+  private assertPublishable(o: Order, remaining: bigint): void {
+    const { lotExponent, tickExponent } = this.scale(this.market(o));
+    if (o.price / pow10(tickExponent) >= 1n << BigInt(TICK_BITS)) throw new ValidationError("order.price", `must be below 2^${TICK_BITS} ticks of 10^${tickExponent} to be published in a fill record`, o.price);
+    if (remaining / pow10(lotExponent) >= 1n << BigInt(LOT_BITS)) throw new ValidationError("order.amount", `must leave below 2^${LOT_BITS} lots of 10^${lotExponent} open to be published in a fill record`, o.amount);
   }
 
   /** Refuses an order whose worst-case cost exceeds the balance not reserved (plus `released`). */

@@ -53,6 +53,26 @@ export class Account {
     return decodeSlot(this.orders.get(this.slotIndex(storageId)));
   }
 
+  /** The slot at `index` (in [0, 4^orderDepth)). */
+  slotAt(index: number): OrderSlot {
+    return decodeSlot(this.orders.get(index));
+  }
+
+  /**
+   * The step of `storageId`'s generation past its slot's (docs/protocol.md §2): 0 continues the
+   * slot's order, 1 to 3 take the slot over, negative is a slot already taken over by a newer order.
+   */
+  storageStep(storageId: number): number {
+    const capacity = this.orders.capacity;
+    return Math.floor(storageId / capacity) - Math.floor(this.slot(storageId).storageId / capacity);
+  }
+
+  /** The storage id that `step` generations past the slot at `index` gives (what a fill or cancel record publishes). */
+  storageIdAt(index: number, step: number): number {
+    const capacity = this.orders.capacity;
+    return index + (Math.floor(this.slotAt(index).storageId / capacity) + step) * capacity;
+  }
+
   clone(): Account {
     return new Account(this.publicKey, this.nonce, this.balances.clone(), this.orders.clone());
   }

@@ -1,7 +1,20 @@
 import { expect } from "chai";
 import { applyFill, applyRecord, fillRecord, FillRuleError } from "../../src/batch/apply-fill.js";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
-import { decodeFeeRecord, decodePubdata, encodeFeeRecord, encodeFillRecord, decodeFillRecord, pubdataChunks, PADDING_FEE, PADDING_RECORD, type FillRecord } from "../../src/batch/pubdata.js";
+import { fillMarket } from "../../src/batch/fill.js";
+import {
+  decodeMarketRecord,
+  decodePubdata,
+  encodeMarketRecord,
+  encodeFillRecord,
+  decodeFillRecord,
+  fillRecordBytes,
+  pubdataChunks,
+  PADDING_MARKET,
+  PADDING_RECORD,
+  type FillRecord,
+  type MarketRecord,
+} from "../../src/batch/pubdata.js";
 import { inputsHash, publicInputs } from "../../src/batch/public-input.js";
 import { encodePacked, keccak256 } from "viem";
 import { HEADER_INPUTS, MAX_AMOUNT, Side } from "../../src/constants.js";
@@ -18,23 +31,44 @@ const cfg = CIRCUIT_CONFIGS.demo;
 describe("batch: fills, pubdata and the public input", () => {
   before(initCrypto);
 
-  it("encodes a fill record in 50 big-endian bytes behind its type byte and decodes it back", () => {
-    const r: FillRecord = { takerAccountId: 0x01020304, makerAccountId: 5, takerStorageId: 6, makerStorageId: 7, baseToken: 0x0809, quoteToken: 10, takerSide: Side.Sell, baseAmount: 11n, quoteAmount: (1n << 96n) - 1n, takerFeeRate: 0x1234, makerFeeRate: 65535 };
-    const bytes = encodeFillRecord(r);
-    expect(bytes).to.have.length(50);
-    expect([...bytes.subarray(46, 50)]).to.deep.equal([0x12, 0x34, 0xff, 0xff]);
-    expect(bytes[0]).to.equal(1);
-    expect([...bytes.subarray(1, 5)]).to.deep.equal([1, 2, 3, 4]);
-    expect([...bytes.subarray(17, 22)]).to.deep.equal([8, 9, 0, 10, 1]);
-    expect(decodeFillRecord(bytes)).to.deep.equal(r);
-    expect([...encodeFillRecord(PADDING_RECORD)].every((b) => b === 0)).to.equal(true);
+  it("packs a fill record into 16 bytes at the production size, fields sized to the trees, and decodes it back", () => {
+    const shape = CIRCUIT_CONFIGS.production;
+    expect(fillRecordBytes(shape)).to.equal(16);
+    const r: FillRecord = { takerAccountId: 0xfffff, makerAccountId: 1, takerSlot: 0x3fff, makerSlot: 2, takerStep: 3, makerStep: 1, takerSide: Side.Sell, market: 2, lots: (1n << 27n) - 1n, ticks: 5n };
+    const bytes = encodeFillRecord(r, shape);
+    expect(bytes).to.have.length(16);
+    // 20 + 20 + 14 + 14 + 2 + 2 + 1 + 2 + 27 + 26 = 128 bits, most significant first
+    const bits = BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
+    const fields = [[0xfffffn, 20], [1n, 20], [0x3fffn, 14], [2n, 14], [3n, 2], [1n, 2], [1n, 1], [2n, 2], [(1n << 27n) - 1n, 27], [5n, 26]] as const;
+    let expected = 0n;
+    for (const [v, w] of fields) expected = (expected << BigInt(w)) | v;
+    expect(bits).to.equal(expected);
+    expect(decodeFillRecord(bytes, shape)).to.deep.equal(r);
+    expect([...encodeFillRecord(PADDING_RECORD, shape)].every((b) => b === 0)).to.equal(true);
+    expect(() => encodeFillRecord({ ...r, takerAccountId: 1 << 20 }, shape)).to.throw(ValidationError, "takerAccountId");
+    expect(() => encodeFillRecord({ ...r, market: 4 }, shape)).to.throw(ValidationError, "market");
   });
 
-  it("encodes a fee record in 15 bytes behind type byte 5, padding as zero bytes", () => {
-    const bytes = encodeFeeRecord({ tokenId: 0x0102, amount: 0x0304n });
-    expect([...bytes]).to.deep.equal([5, 1, 2, ...new Array(10).fill(0), 3, 4]);
-    expect(decodeFeeRecord(bytes)).to.deep.equal({ tokenId: 0x0102, amount: 0x0304n });
-    expect([...encodeFeeRecord(PADDING_FEE)].every((b) => b === 0)).to.equal(true);
+  it("zero-pads a fill record to a whole byte and refuses padding bits or a padding record that are not zero", () => {
+    const shape = CIRCUIT_CONFIGS.test; // 4 + 4 + 2 + 2 + 2 + 2 + 1 + 0 + 27 + 26 = 70 bits: 9 bytes
+    expect(fillRecordBytes(shape)).to.equal(9);
+    const bytes = encodeFillRecord({ ...PADDING_RECORD, lots: 1n, ticks: 1n }, shape);
+    expect(bytes[8]! & 0b11).to.equal(0);
+    const spare = Uint8Array.from(bytes);
+    spare[8]! |= 1;
+    expect(() => decodeFillRecord(spare, shape)).to.throw(ValidationError, "zero");
+    const padding = encodeFillRecord({ ...PADDING_RECORD, ticks: 1n }, shape);
+    expect(() => decodeFillRecord(padding, shape)).to.throw(ValidationError, "padding");
+  });
+
+  it("encodes a market record in 22 bytes without a type byte, padding as zero bytes", () => {
+    const m: MarketRecord = { baseToken: 0x0102, quoteToken: 3, takerFeeRate: 0x0405, makerFeeRate: 6, lotExponent: 7, tickExponent: 31, fees: 0x0809n };
+    const bytes = encodeMarketRecord(m);
+    expect([...bytes]).to.deep.equal([1, 2, 0, 3, 4, 5, 0, 6, 7, 31, ...new Array(10).fill(0), 8, 9]);
+    expect(decodeMarketRecord(bytes)).to.deep.equal(m);
+    expect([...encodeMarketRecord(PADDING_MARKET)].every((b) => b === 0)).to.equal(true);
+    bytes[9] = 32;
+    expect(() => decodeMarketRecord(bytes)).to.throw(ValidationError, "tickExponent");
   });
 
   it("cuts pubdata into 31-byte chunks, the last one zero-padded on the right", () => {
@@ -85,21 +119,28 @@ describe("batch: fills, pubdata and the public input", () => {
     const sealed = b.seal();
     expect(state.balance(1, QUOTE)).to.equal(100_000_000n - 2_000n - 6n);
     expect(state.balance(2, QUOTE)).to.equal(100_000_000n + 2_000n - 2n);
-    expect(sealed.records[0]).to.include({ takerFeeRate: 3_000, makerFeeRate: 1_000 });
-    expect(sealed.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
-    expect(decodePubdata(sealed.pubdata, cfg).fees).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    const market = { baseToken: BASE, quoteToken: QUOTE, takerFeeRate: 3_000, makerFeeRate: 1_000, lotExponent: 1, tickExponent: 1, fees: 8n };
+    expect(sealed.records[0]).to.include({ market: 0, lots: 4n, ticks: 5n });
+    expect(sealed.marketRecords).to.deep.equal([market]);
+    expect(decodePubdata(sealed.pubdata, cfg).markets).to.deep.equal([market]);
     expect(applyPubdata(genesis, sealed.pubdata, cfg)).to.equal(sealed.newRoot);
   });
 
-  it("refuses a fill whose fees need a fee record the batch has no room for (ValidationError), changing nothing", async () => {
+  it("refuses a fill that needs a market record the batch has no room for (ValidationError), changing nothing", async () => {
     const s = await scenario(cfg);
-    const b = new BatchBuilder({ ...cfg, nFeeTokens: 0 }, s.state, testHeader(1));
-    const fill = { ...s.buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 };
+    const b = new BatchBuilder(cfg, s.state, testHeader(1));
+    b.add({ ...s.buyFill({ baseAmount: 10n }), lotExponent: 0 });
+    // Other fee rates, or another scale, make another market record: the demo circuit has one.
+    const fee = { ...s.buyFill({ baseAmount: 10n, taker: { maxFeeRate: 3_000 } }), lotExponent: 0, takerFeeRate: 3_000 };
+    const scale = { ...s.buyFill({ baseAmount: 10n }), lotExponent: 1 };
     const root = s.state.root;
-    expect(b.collectsFeesOf(fill)).to.equal(false);
-    expect(() => b.add(fill)).to.throw(ValidationError, "fee");
-    expect(s.state.root).to.equal(root);
-    b.add(s.buyFill()); // no fees: no fee record needed
+    for (const fill of [fee, scale]) {
+      expect(b.hasMarketFor(fill)).to.equal(false);
+      expect(() => b.add(fill)).to.throw(ValidationError, "market record");
+      expect(s.state.root).to.equal(root);
+    }
+    b.add({ ...s.buyFill({ baseAmount: 10n }), lotExponent: 0 }); // the same market: its record is taken again
+    expect(b.seal().records.map((r) => r.market)).to.deep.equal([0, 0]);
   });
 
   describe("rejects each broken rule with a FillRuleError and leaves the state unchanged", () => {
@@ -122,6 +163,11 @@ describe("batch: fills, pubdata and the public input", () => {
       ["F3", "same side", ({ buyFill }) => buyFill({ maker: { side: Side.Buy } })],
       ["F4", "price beyond the taker's limit", ({ buyFill }) => buyFill({ taker: { price: 49n } })],
       ["F5", "zero amount", ({ buyFill }) => buyFill({ baseAmount: 0n })],
+      ["F5", "a size that is not whole lots of its scale", ({ buyFill }) => ({ ...buyFill({ baseAmount: 40n }), lotExponent: 2 })],
+      ["F5", "a size of 2^27 lots of its scale", ({ buyFill }) => ({ ...buyFill({ taker: { amount: 1n << 27n }, maker: { amount: 1n << 27n, price: 1n }, baseAmount: 1n << 27n }), lotExponent: 0 })],
+      ["F5", "a maker price that is not whole ticks of its scale", ({ buyFill }) => ({ ...buyFill(), tickExponent: 2 })],
+      ["F5", "a maker price of 2^26 ticks of its scale", ({ buyFill }) => ({ ...buyFill({ taker: { price: 1n << 26n }, maker: { price: 1n << 26n }, baseAmount: 1n }), tickExponent: 0 })],
+      ["F6", "a storage id 4 generations past its slot's", ({ buyFill }) => buyFill({ maker: { storageId: 4 * 4 ** cfg.orderDepth } })],
       ["F6", "overfill", ({ buyFill }) => buyFill({ baseAmount: 101n })],
       ["F5", "quote amount beyond 96 bits", ({ buyFill }) => buyFill({ taker: { price: 1n << 60n, amount: 1n << 40n }, maker: { price: 1n << 60n, amount: 1n << 40n }, baseAmount: 1n << 40n })],
       ["F7", "insufficient balance", ({ buyFill }) => buyFill({ taker: { price: 120n, amount: 900_000n }, maker: { price: 120n, amount: 900_000n }, baseAmount: 900_000n })],
@@ -156,8 +202,10 @@ describe("batch: fills, pubdata and the public input", () => {
     it("a record outside the trees changes nothing, even when its taker is valid", async () => {
       const s = await scenario(cfg);
       const root = s.state.root;
-      const record = { ...fillRecord(s.buyFill()), makerAccountId: 4 ** cfg.accountDepth };
-      expect(() => applyRecord(s.state, record)).to.throw(ValidationError, "accountId");
+      const fill = s.buyFill();
+      const market = fillMarket(fill);
+      const record = { ...fillRecord(s.state, fill, market, 0), makerAccountId: 4 ** cfg.accountDepth };
+      expect(() => applyRecord(s.state, record, market)).to.throw(ValidationError, "accountId");
       expect(s.state.root).to.equal(root);
     });
 
@@ -166,6 +214,17 @@ describe("batch: fills, pubdata and the public input", () => {
       // storage id 4^orderDepth lives in the same slot as storage id 0
       applyFill(s.state, s.buyFill({ maker: { storageId: 4 ** cfg.orderDepth }, baseAmount: 10n }), testHeader(1));
       expect(() => applyFill(s.state, s.buyFill({ maker: { storageId: 0 }, baseAmount: 10n }), testHeader(1))).to.throw(FillRuleError).with.property("rule", "F6");
+    });
+
+    it("F6: a storage id 1 to 3 generations past its slot's takes the slot over, and the record carries the step", async () => {
+      const s = await scenario(cfg);
+      const gen = 4 ** cfg.orderDepth;
+      const first = applyFill(s.state, s.buyFill({ maker: { storageId: 3 * gen }, baseAmount: 10n }), testHeader(1));
+      expect(first.record).to.include({ makerSlot: 0, makerStep: 3 });
+      expect(s.state.account(2).slot(0)).to.deep.equal({ storageId: 3 * gen, filled: 10n });
+      const next = applyFill(s.state, s.buyFill({ maker: { storageId: 4 * gen }, baseAmount: 20n }), testHeader(1));
+      expect(next.record).to.include({ makerSlot: 0, makerStep: 1 });
+      expect(s.state.account(2).slot(0)).to.deep.equal({ storageId: 4 * gen, filled: 20n });
     });
 
     it("F6: the same order cannot be filled beyond its amount across fills", async () => {

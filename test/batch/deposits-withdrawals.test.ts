@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { applyDepositRecord } from "../../src/batch/apply-deposit.js";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import {
+  cancelRecordBytes,
   decodeCancelRecord,
   decodeDepositRecord,
   decodePubdata,
@@ -16,7 +17,7 @@ import {
   pubdataLength,
 } from "../../src/batch/pubdata.js";
 import { TransactionRuleError } from "../../src/batch/transaction-rule-error.js";
-import { CANCEL_PUBDATA_BYTES, DEPOSIT_PUBDATA_BYTES, FULLY_FILLED, MAX_AMOUNT, TX_CANCEL, TX_DEPOSIT, TX_FORCED_WITHDRAWAL, TX_WITHDRAWAL } from "../../src/constants.js";
+import { DEPOSIT_PUBDATA_BYTES, FULLY_FILLED, MAX_AMOUNT, TX_DEPOSIT, TX_FORCED_WITHDRAWAL, TX_WITHDRAWAL } from "../../src/constants.js";
 import {
   addPoints,
   type Cancel,
@@ -80,7 +81,7 @@ describe("batch: deposits, withdrawals and cancels", () => {
     b.add(s.buyFill());
     const sealed = b.seal();
     expect(sealed).to.include({ deposits: 2, withdrawals: 1, cancels: 1, fills: 1 });
-    expect(sealed.cancelRecords).to.deep.equal([{ accountId: 3, storageId: 7 }]);
+    expect(sealed.cancelRecords).to.deep.equal([{ accountId: 3, slot: 7, step: 0 }]);
     expect(sealed.pubdata).to.have.length(pubdataLength(cfg));
     expect(s.state.account(5).publicKey).to.deep.equal(newKey().publicKey);
     expect(s.state.balance(5, BASE)).to.equal(500n);
@@ -133,14 +134,33 @@ describe("batch: deposits, withdrawals and cancels", () => {
       expect(s.state.root).to.equal(root);
     });
 
-    it("encodes a cancel record behind its type byte; a type byte on account 0 is refused", () => {
-      const bytes = encodeCancelRecord({ accountId: 3, storageId: 7 });
-      expect([...bytes]).to.deep.equal([TX_CANCEL, 0, 0, 0, 3, 0, 0, 0, 7]);
-      expect(decodeCancelRecord(bytes)).to.deep.equal({ accountId: 3, storageId: 7 });
-      expect([...encodeCancelRecord(PADDING_CANCEL)]).to.deep.equal(new Array(CANCEL_PUBDATA_BYTES).fill(0));
-      const forged = new Uint8Array(CANCEL_PUBDATA_BYTES);
-      forged[0] = TX_CANCEL;
-      expect(() => decodeCancelRecord(forged)).to.throw(ValidationError, "record.type");
+    it("C3: a cancel 4 generations past its slot's storage id", async () => {
+      const s = await scenario(cfg);
+      const root = s.state.root;
+      const far = cancel(s, { storageId: 4 * 4 ** cfg.orderDepth });
+      expect(() => new BatchBuilder(cfg, s.state, testHeader(1)).cancel(far)).to.throw(TransactionRuleError, "generations").with.property("rule", "C3");
+      expect(s.state.root).to.equal(root);
+    });
+
+    it("a cancel record is the account, the slot and the step, bit-packed without a type byte (5 bytes at the production size); padding with bits set is refused", () => {
+      const production = CIRCUIT_CONFIGS.production;
+      expect(cancelRecordBytes(production)).to.equal(5); // 20 + 14 + 2 = 36 bits
+      const bytes = encodeCancelRecord({ accountId: 3, slot: 7, step: 2 }, production);
+      expect(BigInt(`0x${Buffer.from(bytes).toString("hex")}`)).to.equal(((((3n << 14n) | 7n) << 2n) | 2n) << 4n);
+      expect(decodeCancelRecord(bytes, production)).to.deep.equal({ accountId: 3, slot: 7, step: 2 });
+      expect([...encodeCancelRecord(PADDING_CANCEL, production)]).to.deep.equal([0, 0, 0, 0, 0]);
+      const forged = encodeCancelRecord({ accountId: 0, slot: 7, step: 0 }, production);
+      expect(() => decodeCancelRecord(forged, production)).to.throw(ValidationError, "padding");
+    });
+
+    it("a cancel's record names its slot and step; the slot's new storage id follows from them", async () => {
+      const s = await scenario(cfg);
+      const gen = 4 ** cfg.orderDepth;
+      const b = new BatchBuilder(cfg, s.state, testHeader(1));
+      b.cancel(cancel(s, { storageId: 2 * gen + 1 }));
+      const sealed = b.seal();
+      expect(sealed.cancelRecords[0]).to.deep.equal({ accountId: s.traders[0]!.accountId, slot: 1, step: 2 });
+      expect(s.state.account(s.traders[0]!.accountId).slot(1)).to.deep.equal({ storageId: 2 * gen + 1, filled: FULLY_FILLED });
     });
   });
 

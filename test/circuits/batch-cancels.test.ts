@@ -3,6 +3,8 @@ import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js
 import { type Cancel, type SignedCancel, signCancel } from "../../src/crypto/index.js";
 import { encodeSlot } from "../../src/state/account.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
+import { signOrder } from "../../src/crypto/signed-order.js";
+import { Side } from "../../src/constants.js";
 import { scenario, sealedBatch, TEST_DOMAIN, testHeader } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt, publicInputsWith, witnessError } from "../helpers/witness.js";
 
@@ -54,9 +56,15 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
   it("finding 5 refused in the circuit: an order with a lower storage id in a cancelled slot cannot fill (F6)", async () => {
     const batch = await sealed((b, s) => {
       b.cancel(cancelOf(s, { storageId: 4 })); // slot 0, storage id 4
-      b.add(s.buyFill({ baseAmount: 1n }), { check: false }); // the maker's order has storage id 0
+      b.add(s.buyFill({ baseAmount: 1n, maker: { storageId: 8 } })); // a newer order takes the slot over
     });
-    await expectRejectedAt(wasm, batch.circuitInput, "OrderSlotUpdate", "same.out - newer.out");
+    // The maker's order with storage id 0 instead (re-signed): the slot is past it.
+    const { traders, order } = await scenario(cfg);
+    const old = signOrder(order(traders[1]!, { side: Side.Sell, storageId: 0 }), traders[1]!.key);
+    const input = structuredClone(batch.circuitInput) as { orders: string[][][]; signatures: string[][][] };
+    input.orders[0]![1]![1] = "0";
+    input.signatures[0]![1] = [old.signature.r8x, old.signature.r8y, old.signature.s].map(String);
+    await expectRejectedAt(wasm, input, "StorageStep", "range.in <== step * enabled", "Num2Bits");
   });
 
   describe("rejects a cancel that breaks exactly one rule", () => {
@@ -68,7 +76,7 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
       const input = tampered(batch);
       input.cancels[0]![0] = String(alias);
       input.cancelSignatures[0] = [resigned.signature.r8x, resigned.signature.r8y, resigned.signature.s].map(String);
-      Object.assign(input, publicInputsWith(batch, { cancels: [{ accountId: alias, storageId: 0 }] }));
+      // The record publishes the id's low 2·ACCOUNT_DEPTH bits, the same as the honest account's.
       await expectRejectedAt(wasm, input, "CancelSettlement", "account.out[k] === 0");
     });
 
@@ -76,7 +84,7 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
       const padding = await sealed(() => {});
       const paddingInput = structuredClone(padding.circuitInput) as Input;
       paddingInput.cancels[0]![1] = "3";
-      Object.assign(paddingInput, publicInputsWith(padding, { cancels: [{ accountId: 0, storageId: 3 }] }));
+      Object.assign(paddingInput, publicInputsWith(padding, { cancels: [{ accountId: 0, slot: 3, step: 0 }] }));
       await expectRejectedAt(wasm, paddingInput, "CancelSettlement", "cancel[1] * isPadding.out === 0");
     });
 
@@ -92,12 +100,27 @@ describe("circuit: Batch cancels (test size, docs/protocol.md §4.4)", function 
       });
     }
 
+    /** `batch`'s input with its cancel re-signed for another storage id in the same slot: a step the record cannot carry. */
+    async function withStorageId(batch: SealedBatch, storageId: number) {
+      const s = await scenario(cfg);
+      const other = cancelOf(s, { storageId });
+      const input = tampered(batch);
+      input.cancels[0]![1] = String(storageId);
+      input.cancelSignatures[0] = [other.signature.r8x, other.signature.r8y, other.signature.s].map(String);
+      return input;
+    }
+
     it("C3: a cancel that would bring a slot back to an older storage id", async () => {
       const batch = await cancel(
-        (s) => cancelOf(s, { storageId: 0 }),
+        (s) => cancelOf(s, { storageId: 4 }),
         (s) => new BatchBuilder(cfg, s.state, testHeader(1)).add(s.buyFill({ maker: { storageId: 4 }, baseAmount: 10n })),
       );
-      await expectRejectedAt(wasm, batch.circuitInput, "CancelSettlement", "(1 - older.out) * enabled === 0");
+      await expectRejectedAt(wasm, await withStorageId(batch, 0), "StorageStep", "range.in <== step * enabled", "Num2Bits");
+    });
+
+    it("C3: a cancel 4 generations past its slot's storage id", async () => {
+      const batch = await cancel((s) => cancelOf(s, { storageId: 4 }));
+      await expectRejectedAt(wasm, await withStorageId(batch, 16), "StorageStep", "range.in <== step * enabled", "Num2Bits");
     });
 
     it("C4: a cancel published but not applied (the slot left fillable, the root forged to match)", async () => {

@@ -47,9 +47,9 @@ describe("circuit: Batch (test size)", function () {
     expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
   });
 
-  it("accepts a fill with fees: each party pays its own, and the fee record carries their sum", async () => {
+  it("accepts a fill with fees: each party pays its own, and the market record carries their sum", async () => {
     const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 }, maker: { maxFeeRate: 1_000 } }), takerFeeRate: 3_000, makerFeeRate: 1_000 }));
-    expect(batch.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    expect(batch.marketRecords).to.deep.equal([{ baseToken: BASE, quoteToken: QUOTE, takerFeeRate: 3_000, makerFeeRate: 1_000, lotExponent: 1, tickExponent: 1, fees: 8n }]);
     expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
   });
 
@@ -153,31 +153,62 @@ describe("circuit: Batch (test size)", function () {
       await expectRejectedAt(batch, "FillSettlement", "rateOk[p].out");
     });
 
-    it("F11: fees published higher than the fills charged (forged fee record)", async () => {
+    it("M3: fees published lower than the fills charged (forged market record)", async () => {
       const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
-      const forged = publicInputsWith(batch, { fees: [{ tokenId: QUOTE, amount: 7n }] });
+      const forged = publicInputsWith(batch, { markets: [{ ...batch.marketRecords[0]!, fees: 5n }] });
       await expectRejectedAt({ ...batch.circuitInput, ...forged }, "PubdataChunks", "chunks[c] === acc");
     });
 
-    it("F11: a fee slot credited in another token than the fill's quote token", async () => {
-      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
-      const forged = publicInputsWith(batch, { fees: [{ tokenId: BASE, amount: 6n }] });
-      await expectRejectedAt({ ...batch.circuitInput, feeTokens: [String(BASE)], ...forged }, "FeeCollection", "feeTokens[j] - quoteTokens[i]");
-    });
-
-    it("F11: a fill whose fees go to no fee slot", async () => {
-      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
-      await expectRejectedAt({ ...batch.circuitInput, feeSlots: ["1"] }, "FeeCollection", "count === 1");
-    });
-
-    it("a fee record with no fees that names a token (padding that carries data)", async () => {
+    it("F2: a market record that names another pair than the orders' (both published)", async () => {
       const batch = await sealed(({ buyFill }) => buyFill());
-      await expectRejectedAt({ ...batch.circuitInput, feeTokens: [String(QUOTE)] }, "FeeCollection", "feeTokens[j] * isPadding[j].out");
+      const forged = publicInputsWith(batch, { markets: [{ ...batch.marketRecords[0]!, quoteToken: 3 }] });
+      const input = structuredClone(batch.circuitInput) as { markets: string[][] };
+      input.markets[0]![1] = "3";
+      await expectRejectedAt({ ...input, ...forged }, "FillSettlement", "(orders[p][QUOTE] - market[1]) * enabled");
+    });
+
+    it("F11: fee rates taken from a market record above an order's maxFeeRate (the record published as charged)", async () => {
+      const batch = await sealed(({ buyFill }) => ({ ...buyFill({ taker: { maxFeeRate: 3_000 } }), takerFeeRate: 3_000 }));
+      const input = structuredClone(batch.circuitInput) as { markets: string[][] };
+      input.markets[0]![3] = "1"; // the maker accepts no fee
+      const forged = publicInputsWith(batch, { markets: [{ ...batch.marketRecords[0]!, makerFeeRate: 1 }] });
+      await expectRejectedAt({ ...input, ...forged }, "FillSettlement", "rateOk[p].out");
+    });
+
+    it("M2: an unused market record that carries data (padding with a fee rate)", async () => {
+      const batch = await sealed(() => PADDING_FILL);
+      const input = structuredClone(batch.circuitInput) as { markets: string[][] };
+      input.markets[0]![2] = "5";
+      const forged = publicInputsWith(batch, { markets: [{ ...batch.marketRecords[0]!, takerFeeRate: 5 }] });
+      await expectRejectedAt({ ...input, ...forged }, "MarketSection", "markets[j][f] * unused[j].out");
+    });
+
+    it("M4: a scale exponent of 2^5 (10^32 would let lots times the scale pass 96 bits unnoticed)", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill());
+      const input = structuredClone(batch.circuitInput) as { markets: string[][] };
+      input.markets[0]![4] = "32";
+      await expectRejectedAt(input, "PowerOfTen", "range.in <== exponent", "Num2Bits");
+    });
+
+    it("a fill that names a market record the batch does not have", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill());
+      await expectRejectedAt({ ...batch.circuitInput, fillMarkets: ["1"] }, "MarketSelect", "range.in <== index", "Num2Bits");
+    });
+
+    it("F5: a maker price that is not the published ticks of the market's scale", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill());
+      const forged = publicInputsFor(batch, { ticks: 6n });
+      await expectRejectedAt({ ...batch.circuitInput, ticks: ["6"], ...forged }, "FillSettlement", "(orders[1][PRICE] - makerPrice) * enabled");
+    });
+
+    it("F5: a size of 2^27 lots (beyond the record's field)", async () => {
+      const batch = await sealed(({ buyFill }) => buyFill());
+      await expectRejectedAt({ ...batch.circuitInput, lots: [String(1n << 27n)] }, "FillSettlement", "lotBits.in <== lots", "Num2Bits");
     });
 
     it("F2: a different token pair", async () => {
       const batch = await sealed(({ buyFill }) => buyFill({ maker: { quoteToken: 3 } }));
-      await expectRejectedAt(batch, "FillSettlement", "orders[0][QUOTE] - orders[1][QUOTE]");
+      await expectRejectedAt(batch, "FillSettlement", "(orders[p][QUOTE] - market[1]) * enabled");
     });
 
     it("F2: base and quote the same token", async () => {
@@ -186,7 +217,7 @@ describe("circuit: Batch (test size)", function () {
         const same = { quoteToken: 1 };
         return { ...f, taker: signUnchecked({ ...order(traders[0]!, { side: Side.Buy, price: 55n }), ...same }, traders[0]!.key), maker: signUnchecked({ ...order(traders[1]!, { side: Side.Sell }), ...same }, traders[1]!.key) };
       });
-      await expectRejectedAt(batch, "FillSettlement", "samePair.out * enabled");
+      await expectRejectedAt(batch, "MarketSection", "samePair[j].out * (1 - unused[j].out)");
     });
 
     it("F3: both orders on the same side", async () => {
@@ -212,12 +243,29 @@ describe("circuit: Batch (test size)", function () {
       await expectRejectedAt(batch, "OrderSlotUpdate", "notOverfilled.out");
     });
 
+    /** `batch`'s input with the maker's order re-signed for another storage id in the same slot: a step the record cannot carry. */
+    async function withMakerStorageId(batch: SealedBatch, storageId: number) {
+      const { traders, order } = await scenario(cfg);
+      const o = signOrder(order(traders[1]!, { side: Side.Sell, storageId }), traders[1]!.key);
+      const input = structuredClone(batch.circuitInput) as { orders: string[][][]; signatures: string[][][] };
+      input.orders[0]![1]![1] = String(storageId);
+      input.signatures[0]![1] = [o.signature.r8x, o.signature.r8y, o.signature.s].map(String);
+      return input;
+    }
+
     it("F6: a replayed order whose slot a newer storage id took over", async () => {
+      const gen = 4 ** cfg.orderDepth;
       const batch = await sealed(
-        ({ buyFill }) => buyFill({ maker: { storageId: 0 }, baseAmount: 10n }),
-        (s) => new BatchBuilder(cfg, s.state, testHeader(1)).add(s.buyFill({ maker: { storageId: 4 }, baseAmount: 10n })),
+        ({ buyFill }) => buyFill({ maker: { storageId: gen }, baseAmount: 10n }),
+        (s) => new BatchBuilder(cfg, s.state, testHeader(1)).add(s.buyFill({ maker: { storageId: gen }, baseAmount: 10n })),
       );
-      await expectRejectedAt(batch, "OrderSlotUpdate", "same.out - newer.out");
+      await expectRejectedAt(await withMakerStorageId(batch, 0), "StorageStep", "range.in <== step * enabled", "Num2Bits");
+    });
+
+    it("F6: a storage id 4 generations past its slot's", async () => {
+      const gen = 4 ** cfg.orderDepth;
+      const batch = await sealed(({ buyFill }) => buyFill({ maker: { storageId: gen } }));
+      await expectRejectedAt(await withMakerStorageId(batch, 4 * gen), "StorageStep", "range.in <== step * enabled", "Num2Bits");
     });
 
     it("F7: a balance that cannot pay", async () => {
@@ -234,11 +282,14 @@ describe("circuit: Batch (test size)", function () {
     });
 
     it("an order side that is not 0 or 1", async () => {
-      const batch = await sealed(({ buyFill, traders, order }) => ({
-        ...buyFill(),
-        taker: signUnchecked({ ...order(traders[0]!, { side: Side.Buy, price: 55n }), side: 2 as Side }, traders[0]!.key),
-      }));
-      await expectRejectedAt(batch, "OrderVerifier", "order[4] * (order[4] - 1) === 0");
+      const batch = await sealed(({ buyFill }) => buyFill());
+      // The taker's order re-signed with side 2 (the record's 1-bit side could not carry it).
+      const { traders, order } = await scenario(cfg);
+      const two = signUnchecked({ ...order(traders[0]!, { side: Side.Buy, price: 55n }), side: 2 as Side }, traders[0]!.key);
+      const input = structuredClone(batch.circuitInput) as { orders: string[][][]; signatures: string[][][] };
+      input.orders[0]![0]![4] = "2";
+      input.signatures[0]![0] = [two.signature.r8x, two.signature.r8y, two.signature.s].map(String);
+      await expectRejectedAt(input, "OrderVerifier", "order[4] * (order[4] - 1) === 0");
     });
 
     it("an account id that aliases a leaf through bits above the tree", async () => {
@@ -250,9 +301,8 @@ describe("circuit: Batch (test size)", function () {
       const input = structuredClone(batch.circuitInput) as { orders: string[][][]; signatures: string[][][] };
       input.orders[0]![0]![0] = String(alias);
       input.signatures[0]![0] = [taker.signature.r8x, taker.signature.r8y, taker.signature.s].map(String);
-      // A cheating prover also publishes the aliased id and a matching public input.
-      const forged = { ...input, ...publicInputsFor(batch, { takerAccountId: alias }) };
-      await expectRejectedAt(forged, "FillSettlement", "verify[p].accountBits[k] === 0");
+      // The record publishes the id's low 2·ACCOUNT_DEPTH bits, the same as account 1's.
+      await expectRejectedAt(input, "FillSettlement", "verify[p].accountBits[k] === 0");
     });
 
     it("a token id that aliases a balance leaf through bits above the tree", async () => {
@@ -269,7 +319,8 @@ describe("circuit: Batch (test size)", function () {
         input.orders[0]![p]![2] = String(alias);
         input.signatures[0]![p] = [o.signature.r8x, o.signature.r8y, o.signature.s].map(String);
       });
-      const forged = { ...input, ...publicInputsFor(batch, { baseToken: alias }) };
+      (input as unknown as { markets: string[][] }).markets[0]![0] = String(alias);
+      const forged = { ...input, ...publicInputsWith(batch, { markets: [{ ...batch.marketRecords[0]!, baseToken: alias }] }) };
       await expectRejectedAt(forged, "FillSettlement", "verify[0].baseBits[k] === 0");
     });
 
@@ -292,7 +343,7 @@ describe("circuit: Batch (test size)", function () {
 
     it("F9: a public input over tampered pubdata", async () => {
       const batch = await sealed((s) => s.buyFill());
-      const forged = publicInputsFor(batch, { quoteAmount: batch.records[0]!.quoteAmount + 1n });
+      const forged = publicInputsFor(batch, { lots: batch.records[0]!.lots + 1n });
       await expectRejectedAt({ ...batch.circuitInput, ...forged }, "PubdataChunks", "chunks[c] === acc");
     });
 
@@ -302,11 +353,9 @@ describe("circuit: Batch (test size)", function () {
       await expectRejectedAt(batch, "FillSettlement", "orders[p][ACCOUNT] * isPadding.out");
     });
 
-    it("padding that carries a fee rate", async () => {
+    it("padding that carries a price in ticks", async () => {
       const batch = await sealed(() => PADDING_FILL);
-      const input = structuredClone(batch.circuitInput) as { feeRates: string[][] };
-      input.feeRates[0] = ["5", "0"];
-      await expectRejectedAt(input, "FillSettlement", "feeRates[0] * isPadding.out");
+      await expectRejectedAt({ ...batch.circuitInput, ticks: ["5"] }, "FillSettlement", "ticks * isPadding.out");
     });
   });
 });

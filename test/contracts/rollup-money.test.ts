@@ -83,11 +83,11 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
   const submit = (rollup: Awaited<ReturnType<typeof deploy>>["rollup"], p: ProvedBatch) =>
     rollup.write.submitBatch([p.batch.oldRoot, p.batch.newRoot, BigInt(p.batch.timestamp), toHex(p.batch.pubdata), proofCalldata(p.proof)]);
 
-  it("credits a batch's fee records to the fee account on L1; the fee recipient claims them once, and only the owner changes it", async () => {
+  it("credits a batch's market records' fees to the fee account on L1; the fee recipient claims them once, and only the owner changes it", async () => {
     const { client, rollup, tokens, wallet, other } = await deploy();
     // The genesis of this test is not backed on L1: a deposit puts QUOTE in the contract to pay from.
     await client.depositNewAccount(getAddress(other.account.address), alice.publicKey, QUOTE, 1_000n);
-    expect(withFees.batch.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 8n }]);
+    expect(withFees.batch.marketRecords.map((m) => [m.quoteToken, m.fees])).to.deep.equal([[QUOTE, 8n]]);
     await client.submit(withFees);
     expect(await rollup.read.owed([0n, BigInt(QUOTE)])).to.equal(8n);
     const recipient = getAddress(wallet.account.address);

@@ -169,15 +169,17 @@ describe("contracts: Rollup", function () {
     await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
   });
 
-  it("refuses a verifier whose key has another number of public inputs than its batches (VerifierMismatch)", async () => {
+  it("refuses a verifier whose key has another number of public inputs than its batches (VerifierMismatch), and a market count that is not a power of 2", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
     const words = await verifierKeyWords(artifacts.vkey);
     const verifier = await connection.viem.deployContract("Groth16BatchVerifier", [words, true]);
     const cfg = artifacts.config;
-    const slots = [cfg.nDeposits, cfg.nWithdrawals, cfg.nCancels, cfg.nFills, cfg.nFeeTokens].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+    const slots = [cfg.nDeposits, cfg.nWithdrawals, cfg.nCancels, cfg.nFills, cfg.nMarkets].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
     const depths = [cfg.accountDepth, cfg.balanceDepth, cfg.orderDepth].map(BigInt) as [bigint, bigint, bigint];
     await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, slots, depths, 1n, 60n, false]);
-    // One more fill slot: more pubdata, more chunks than the key has points for.
-    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3] + 1n, slots[4]], depths, 1n, 60n, false]), "VerifierMismatch");
+    // Four more fill slots: more pubdata, more chunks than the key has points for.
+    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3] + 4n, slots[4]], depths, 1n, 60n, false]), "VerifierMismatch");
+    // A market count that is not a power of 2: a fill could not name its record in whole bits.
+    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3], 3n], depths, 1n, 60n, false]), "InvalidConfiguration");
   });
 });

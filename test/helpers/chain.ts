@@ -36,7 +36,7 @@ export function freshChainPerTest(): () => Connection {
  */
 export async function bareHarness(connection: Connection, slots: [bigint, bigint, bigint], tokens = 1) {
   const zero = "0x0000000000000000000000000000000000000000";
-  const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero], 0n, [slots[0], slots[1], 0n, slots[2], 0n], [2n, 1n, 1n], 1n, 60n, false]);
+  const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero], 0n, [slots[0], slots[1], 0n, slots[2], 1n], [2n, 1n, 1n], 1n, 60n, false]);
   const client = RollupClient.at(connection, rollup.address);
   const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
   const [wallet] = await connection.viem.getWalletClients();

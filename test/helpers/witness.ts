@@ -7,7 +7,7 @@ import { type BatchRecords, encodePubdata } from "../../src/batch/pubdata.js";
 import { type BatchHeader, publicInputs } from "../../src/batch/public-input.js";
 import { HEADER_INPUTS } from "../../src/constants.js";
 import { CIRCUITS_DIR, compileCircuit } from "../../src/prover/artifacts.js";
-import type { CircuitConfig } from "../../src/prover/circuit-configs.js";
+import { CIRCUIT_CONFIGS, type CircuitConfig } from "../../src/prover/circuit-configs.js";
 
 /** Computes a witness in memory; returns the error message if the circuit rejects the input. */
 export async function witnessError(wasm: string, input: Record<string, unknown>): Promise<string | undefined> {
@@ -67,8 +67,8 @@ export async function expectRejectedAt(wasm: string, input: Record<string, unkno
  * replaced and/or another header: what a cheating prover would publish. Spread it into a circuit input.
  */
 export function publicInputsWith(batch: SealedBatch, records: Partial<BatchRecords> = {}, header: BatchHeader = batch): { header: string; domain: string; chunks: string[] } {
-  const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, cancels: batch.cancelRecords, fills: batch.records, fees: batch.feeRecords, ...records };
-  const inputs = publicInputs(batch.oldRoot, batch.newRoot, header, encodePubdata(all)).map(String);
+  const all: BatchRecords = { deposits: batch.depositRecords, withdrawals: batch.withdrawalRecords, cancels: batch.cancelRecords, fills: batch.records, markets: batch.marketRecords, ...records };
+  const inputs = publicInputs(batch.oldRoot, batch.newRoot, header, encodePubdata(all, Object.values(CIRCUIT_CONFIGS).find((c) => c.name === batch.circuit)!)).map(String);
   return { header: inputs[2]!, domain: inputs[3]!, chunks: inputs.slice(HEADER_INPUTS) };
 }
 

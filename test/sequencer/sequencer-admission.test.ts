@@ -81,10 +81,12 @@ function assertAgreement({ seq, state, genesis, sealed }: Awaited<ReturnType<typ
   for (const b of sealed) applyPubdata(rebuilt, b.pubdata, seq.config);
   expect(rebuilt.root, "the sealed pubdata rebuilds the state").to.equal(state.root);
   // Nothing is created or lost: what the genesis held is what the accounts hold, plus what left by
-  // withdrawals, plus the fees the batches' fee records credit to the operator on L1.
+  // withdrawals, plus the fees the batches' market records credit to the operator on L1.
   for (const token of [BASE, QUOTE]) {
     const held = (st: typeof state) => [1, 2, 3, 4].filter((a) => st.hasAccount(a)).reduce((sum, a) => sum + st.balance(a, token), 0n);
-    const left = sealed.flatMap((b) => [...b.withdrawalRecords, ...b.feeRecords]).filter((r) => r.tokenId === token).reduce((sum, r) => sum + r.amount, 0n);
+    const withdrawn = sealed.flatMap((b) => b.withdrawalRecords).filter((r) => r.tokenId === token).reduce((sum, r) => sum + r.amount, 0n);
+    const fees = sealed.flatMap((b) => b.marketRecords).filter((m) => m.quoteToken === token).reduce((sum, m) => sum + m.fees, 0n);
+    const left = withdrawn + fees;
     expect(held(state) + left, `token ${token} conserved`).to.equal(held(genesis));
   }
 }
@@ -160,13 +162,15 @@ describe("sequencer: admission keeps the engine, the reservations and the state 
         try {
           if (what < 0.55) {
             const side = rnd() < 0.5 ? Side.Buy : Side.Sell;
-            const price = pick([1n, 49n, 50n, 51n, 1000n, 2n ** 30n]);
+            // Prices and open sizes a fill record can carry (below 2^26 ticks and 2^27 lots of the market's scale, 1); larger sizes below are refused.
+            const price = pick([1n, 49n, 50n, 51n, 1000n, 2n ** 25n]);
             // Mostly a share of what the trader can afford (often huge), else a size from the list.
             const token = side === Side.Buy ? QUOTE : BASE;
             const free = (s.state.balance(t.accountId, token) - s.seq.reservedAmount(t.accountId, token)) / (side === Side.Buy ? price : 1n);
-            const share = min(free / BigInt(1 + Math.floor(rnd() * 3)), 2n ** 50n); // the engine takes up to 2^53 - 1 lots
+            const share = min(free / BigInt(1 + Math.floor(rnd() * 3)), 2n ** 27n - 1n);
             const amount = rnd() < 0.8 && share > 0n ? share : pick([1n, 7n, 1000n, 2n ** 20n, 2n ** 40n, MAX_AMOUNT / 3n]);
-            const storageId = Math.floor(rnd() * 64);
+            // Within 3 generations of an empty slot (docs/protocol.md §2), mostly.
+            const storageId = Math.floor(rnd() * 4 * 4 ** s.seq.config.orderDepth);
             const r = s.place(t, { side, amount, price, storageId }, { timeInForce: pick(["GTC", "GTC", "IOC", "FOK"] as const) });
             seen.fills += r.fills.length;
             seen.unsettleable += r.events.filter((e) => e.type === "cancelled" && e.reason === "unsettleable").length;
@@ -185,7 +189,7 @@ describe("sequencer: admission keeps the engine, the reservations and the state 
             // The replacement takes a higher storage id in the same slot; half the time with the old order's L2 cancel.
             const storageId = old.storageId + 4 ** s.seq.config.orderDepth * pick([1, 2]);
             const cancel = rnd() < 0.5 ? signCancel({ accountId: t.accountId, storageId: old.storageId, domain: TEST_DOMAIN }, t.key) : undefined;
-            const r = s.seq.replace(signOrder({ ...old, storageId, price: pick([1n, 49n, 50n, 51n, 2n ** 30n]), amount: old.amount + pick([-1n, 0n, 5n]) }, t.key), cancel);
+            const r = s.seq.replace(signOrder({ ...old, storageId, price: pick([1n, 49n, 50n, 51n, 2n ** 25n]), amount: old.amount + pick([-1n, 0n, 5n]) }, t.key), cancel);
             s.sealed.push(...r.sealed);
           } else if (what < 0.88) {
             const i = t.accountId - 1;

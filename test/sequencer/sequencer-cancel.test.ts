@@ -44,7 +44,7 @@ describe("sequencer: L2 cancels and cancel-replace (docs/protocol.md §4.4, §5.
     seq.submit(old);
     seq.replace(sell(4, 8n, 61n), cancelOf());
     const batch = seq.seal();
-    expect(batch.cancelRecords).to.deep.equal([{ accountId: a.accountId, storageId: 0 }]);
+    expect(batch.cancelRecords).to.deep.equal([{ accountId: a.accountId, slot: 0, step: 0 }]);
     expect(seq.state.account(a.accountId).slot(0)).to.deep.equal({ storageId: 0, filled: FULLY_FILLED });
     expect(() => fillAgainst(old)).to.throw(FillRuleError).with.property("rule", "F6");
     // The replacement still trades: its storage id is above the cancelled one.

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
+import { signCancel } from "../../src/crypto/cancel.js";
 import { ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import type { EngineEvent } from "../../src/engine/engine-event.js";
@@ -88,7 +89,7 @@ describe("sequencer: admission, matching and batch cutting", () => {
     expect(seq.seal()).to.include({ batchNumber: 2, timestamp: 10 });
   });
 
-  it("charges the operator's fees: refuses orders that do not accept them, reserves them on buys, and seals a batch when a fill needs a fee record it has no room for", async () => {
+  it("charges the operator's fees: refuses orders that do not accept them, reserves them on buys, and seals a batch when a fill needs a market record it has no room for", async () => {
     const s = await scenario(cfg);
     const inverse = { ...DEMO_MARKET, id: 2, baseToken: QUOTE, quoteToken: BASE };
     const seq = new Sequencer(cfg, s.state, [DEMO_MARKET, inverse], { domain: TEST_DOMAIN, clock: () => 1_000, fees: { taker: 2_000, maker: 1_000 } });
@@ -103,19 +104,39 @@ describe("sequencer: admission, matching and batch cutting", () => {
     // The taker (seller) receives 500 less its fee of 1; the maker (buyer) pays 500 plus its fee of 0 (⌊500 · 1,000 / 10^6⌋).
     expect(s.state.balance(b.accountId, QUOTE)).to.equal(100_000_000n + 499n);
     expect(s.state.balance(a.accountId, QUOTE)).to.equal(100_000_000n - 500n);
-    // A fill in the inverse market pays its fees in BASE: the open batch's one fee record holds QUOTE, so it seals first.
+    // A fill in the inverse market pays its fees in BASE: the open batch's one market record is the other pair, so it seals first.
     seq.submit(o(a, { side: Side.Sell, storageId: 1, baseToken: QUOTE, quoteToken: BASE, amount: 1_000n, price: 2n }));
     const second = seq.submit(o(b, { side: Side.Buy, storageId: 1, baseToken: QUOTE, quoteToken: BASE, amount: 1_000n, price: 2n }));
     expect(second.fills).to.have.length(1);
     expect(second.sealed).to.have.length(1);
-    expect(second.sealed[0]!.feeRecords).to.deep.equal([{ tokenId: QUOTE, amount: 1n }]);
-    expect(seq.seal().feeRecords).to.deep.equal([{ tokenId: BASE, amount: 4n + 2n }]);
+    const rates = { takerFeeRate: 2_000, makerFeeRate: 1_000, lotExponent: 0, tickExponent: 0 };
+    expect(second.sealed[0]!.marketRecords).to.deep.equal([{ baseToken: BASE, quoteToken: QUOTE, ...rates, fees: 1n }]);
+    expect(seq.seal().marketRecords).to.deep.equal([{ baseToken: QUOTE, quoteToken: BASE, ...rates, fees: 4n + 2n }]);
   });
 
-  it("refuses a fee rate beyond 16 bits, and fees on a circuit without fee records (ValidationError)", async () => {
+  it("refuses a fee rate beyond 16 bits (ValidationError)", async () => {
     const s = await scenario(cfg);
     expect(() => new Sequencer(cfg, s.state, [DEMO_MARKET], { domain: TEST_DOMAIN, fees: { taker: 2 ** 16, maker: 0 } })).to.throw(ValidationError).with.property("field", "fees.taker");
-    expect(() => new Sequencer({ ...cfg, nFeeTokens: 0 }, s.state, [DEMO_MARKET], { domain: TEST_DOMAIN, fees: { taker: 0, maker: 1 } })).to.throw(ValidationError).with.property("field", "fees");
+  });
+
+  it("refuses an order that could make a fill its record cannot carry: 2^26 ticks, 2^27 lots open, a storage id 4 generations past its slot (docs/protocol.md §5.5)", async () => {
+    const s = await scenario(cfg);
+    // Lots of 10^3 base units, ticks of 10 quote units: the record publishes size / 10^3 and price / 10.
+    const scaled = { ...DEMO_MARKET, lotSize: 1_000n, tickSize: 10n };
+    const seq = new Sequencer(cfg, s.state, [scaled], { domain: TEST_DOMAIN, clock: () => 1_000 });
+    const t = s.traders[0]!;
+    const o = (fields: Partial<Order>) => signOrder(s.order(t, { side: Side.Sell, amount: 1_000n, price: 10n, ...fields }), t.key);
+    const root = s.state.root;
+    expect(() => seq.submit(o({ price: 10n << 26n }))).to.throw(ValidationError, "ticks").with.property("field", "order.price");
+    expect(() => seq.submit(o({ amount: 1_000n << 27n, price: 10n }))).to.throw(ValidationError, "lots").with.property("field", "order.amount");
+    expect(() => seq.submit(o({ storageId: 4 * 4 ** cfg.orderDepth }))).to.throw(ValidationError, "generations").with.property("field", "order.storageId");
+    expect(() => seq.hardCancel(signCancel({ accountId: t.accountId, storageId: 4 * 4 ** cfg.orderDepth, domain: TEST_DOMAIN }, t.key))).to.throw(ValidationError, "generations").with.property("field", "cancel.storageId");
+    expect(seq.openOrders).to.have.length(0);
+    expect(s.state.root).to.equal(root);
+    // Just inside: 2^26 - 1 ticks, 2^27 - 1 lots, 3 generations ahead.
+    s.state.setGenesisBalance(t.accountId, BASE, 1_000n << 27n);
+    seq.submit(o({ price: 10n * ((1n << 26n) - 1n), amount: 1_000n * ((1n << 27n) - 1n), storageId: 3 * 4 ** cfg.orderDepth }));
+    expect(seq.openOrders).to.have.length(1);
   });
 
   it("reserves balance for open orders and releases it on cancel", async () => {
