@@ -39,6 +39,12 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
         KEY = CodeStore.store(vk);
     }
 
+    /// @notice The verifying key words as the constructor took them: anyone checking batches from L1
+    ///         compares them with the key they trust (`npm run verify`).
+    function verifyingKey() external view returns (uint256[] memory) {
+        return CodeStore.load(KEY, IC_OFFSET + 2 * (PUBLIC_INPUTS + 1));
+    }
+
     /// @notice One proof, in the argument order of snarkjs' generated verifier (its inputs as a dynamic array).
     function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[] calldata pubSignals)
         external

@@ -1,5 +1,5 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, type Hex, hexToBytes, type Log, toHex } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, isAddressEqual, type Log, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
 import { type BatchShape, type DepositRecord, encodeDepositRecord } from "../batch/pubdata.js";
 import { subgroupWitness } from "../crypto/babyjub.js";
@@ -364,6 +364,44 @@ export class RollupClient {
       out.push({ ...e, pubdata: hexToBytes(e.pubdata), txHash: log.transactionHash! });
     }
     return out;
+  }
+
+  /**
+   * The proof `event`'s batch landed with, from its transaction's calldata (submitBatch or
+   * submitBatches sent to this contract), as the eight words the contract took. Undefined when the
+   * transaction went through another contract (a multisig, a relay: its calldata is that
+   * contract's), or when its calldata does not hold the batch the event names.
+   */
+  async landedProof(event: BatchSubmittedEvent): Promise<readonly bigint[] | undefined> {
+    const publicClient = await this.connection.viem.getPublicClient();
+    const tx = await publicClient.getTransaction({ hash: event.txHash });
+    if (!tx.to || !isAddressEqual(tx.to, this.address)) return undefined;
+    const { abi } = await this.contract();
+    const call = decodeFunctionData({ abi, data: tx.input });
+    type Submission = { oldRoot: bigint; newRoot: bigint; timestamp: bigint; pubdata: Hex; proof: readonly bigint[] };
+    let submissions: Submission[];
+    if (call.functionName === "submitBatch") {
+      const [oldRoot, newRoot, timestamp, pubdata, proof] = call.args as unknown as [bigint, bigint, bigint, Hex, readonly bigint[]];
+      submissions = [{ oldRoot, newRoot, timestamp, pubdata, proof }];
+    } else if (call.functionName === "submitBatches") {
+      submissions = (call.args as unknown as [Submission[]])[0];
+    } else return undefined;
+    // The transaction's k-th BatchSubmitted event is its k-th submission (batches can be alike but for their number).
+    const k = (await this.events(event.txHash)).findIndex((e) => e.batchNumber === event.batchNumber);
+    const b = submissions[k];
+    const same = b !== undefined && b.oldRoot === event.oldRoot && b.newRoot === event.newRoot && b.timestamp === event.timestamp && b.pubdata === toHex(event.pubdata);
+    return same ? b.proof : undefined;
+  }
+
+  /** The verifying key words of the contract's verifier (Groth16BatchVerifier.verifyingKey), or undefined if it has none to tell. */
+  async verifierKey(): Promise<bigint[] | undefined> {
+    const verifier = await (await this.contract()).read.verifier();
+    try {
+      const contract = await this.connection.viem.getContractAt("Groth16BatchVerifier", verifier);
+      return [...(await contract.read.verifyingKey())];
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
-import { isAddress } from "viem";
 import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
+import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
 
 const USAGE = "usage: npm run exit -- --rpc URL --rollup ADDRESS --account ID [--token ID] [--activate]";
 
@@ -17,10 +17,7 @@ export async function exitCommand(argv: readonly string[], log: (m: string) => v
     log(USAGE);
     return 0;
   }
-  const rpc = String(args.rpc ?? "");
-  if (!/^https?:\/\/\S+$/.test(rpc)) throw new ValidationError("--rpc", "must be an http(s) URL", args.rpc);
-  const rollup = String(args.rollup ?? "");
-  if (!isAddress(rollup)) throw new ValidationError("--rollup", "must be a 20-byte hex address", args.rollup);
+  const { rpc, rollup } = l1Endpoint(args);
   const id = (flag: "account" | "token") => {
     const v = Number(args[flag]);
     if (args[flag] === undefined || !Number.isSafeInteger(v) || v < 0) throw new ValidationError(`--${flag}`, "must be a non-negative integer", args[flag]);
@@ -29,21 +26,9 @@ export async function exitCommand(argv: readonly string[], log: (m: string) => v
   const accountId = id("account");
   const only = args.token === undefined ? undefined : id("token");
 
-  // Hardhat reads the endpoint when the connection opens (hardhat.config.ts, network "external").
-  process.env.PROOFBOOK_RPC_URL = rpc;
-  const { network } = await import("hardhat");
-  const { initCrypto } = await import("../crypto/index.js");
-  const { RollupClient } = await import("../chain/rollup-client.js");
   const { rebuildFromL1 } = await import("../chain/rebuild-from-l1.js");
   const { exitProof } = await import("../chain/exit-proof.js");
-  const { RollupState } = await import("../state/rollup-state.js");
-  await initCrypto();
-  const connection = await network.connect("external");
-  try {
-    const client = RollupClient.at(connection, rollup);
-    const { dims, genesisRoot } = await client.layout();
-    const state = new RollupState(dims);
-    if (state.root !== genesisRoot) throw new ValidationError("--rollup", "its genesis is not the empty state, so L1 data alone cannot rebuild it");
+  return await withL1Rollup(rpc, rollup, async (client, state) => {
     const { batches, root } = await rebuildFromL1(client, state);
     log(`rebuilt the state from L1: ${batches} batches, root ${root}`);
     if (!(await client.exitMode())) {
@@ -62,7 +47,5 @@ export async function exitCommand(argv: readonly string[], log: (m: string) => v
     }
     if (exits === 0) log(`account ${accountId} holds nothing left to exit`);
     return 0;
-  } finally {
-    await connection.close();
-  }
+  });
 }

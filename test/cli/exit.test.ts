@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { network } from "hardhat";
 import { getAddress } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
@@ -13,45 +11,21 @@ import { ProverPool } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { BASE, chainHeader } from "../helpers/fixtures.js";
-
-const run = promisify(execFile);
-const HARDHAT = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+import { hardhatNodeForSuite, runScript } from "../helpers/hardhat-node.js";
 
 /** `npm run exit` as a user runs it: a separate process, against a separately started `hardhat node`. */
-async function exitCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "scripts", "exit.ts"), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const exitCli = (args: string[]) => runScript("exit", args);
 
 describe("cli: npm run exit, from L1 data alone, against a separate hardhat node", function () {
-  let node: ChildProcess;
+  const nodeUrl = hardhatNodeForSuite();
   let url: string;
   const deploymentId = `exit-cli-test-${process.pid}`;
 
-  before(async function () {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    url = `http://127.0.0.1:${port}`;
-    node = spawn(process.execPath, [HARDHAT, "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("hardhat node did not start in 60 s")), 60_000);
-      node.stdout!.on("data", (d: Buffer) => {
-        if (d.toString().includes("JSON-RPC server at")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}`)));
-    });
-    process.env.PROOFBOOK_RPC_URL = url;
+  before(() => {
+    url = nodeUrl();
   });
 
   after(async () => {
-    node?.kill("SIGKILL");
     await rm(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
   });
 

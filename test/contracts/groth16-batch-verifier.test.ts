@@ -44,10 +44,12 @@ describe("contracts: Groth16BatchVerifier", function () {
   const single = (p: Proof, x: readonly bigint[]) => [[p[0]!, p[1]!], [[p[2]!, p[3]!], [p[4]!, p[5]!]], [p[6]!, p[7]!], [...x]] as const;
   const bump = (x: readonly bigint[], j: number, by = 1n) => x.map((v, i) => (i === j ? v + by : v));
 
-  it("verifies one proof exactly as snarkjs' generated verifier does, and carries the dev-setup marker and the number of inputs", async () => {
+  it("verifies one proof exactly as snarkjs' generated verifier does, and carries the dev-setup marker, the number of inputs and its key", async () => {
     const { batchVerifier, generated } = await deploy();
     expect(await batchVerifier.read.INSECURE_DEV_SETUP()).to.equal(true);
     expect(await batchVerifier.read.PUBLIC_INPUTS()).to.equal(BigInt(inputs[0]!.length));
+    // It tells its key, word for word as the constructor took it (what npm run verify compares).
+    expect(await batchVerifier.read.verifyingKey()).to.deep.equal(await verifierKeyWords(artifacts.vkey));
     for (const [i, p] of proofs.entries()) {
       for (const x of [inputs[i]!, bump(inputs[i]!, 0), bump(inputs[i]!, inputs[i]!.length - 1)]) {
         expect(await batchVerifier.read.verifyProof(single(p, x))).to.equal(await generated.read.verifyProof(single(p, x)));
