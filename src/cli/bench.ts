@@ -13,13 +13,14 @@ import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS } from "../prover/circuit-configs.js";
 import { commitmentCost } from "./commitment-bench.js";
 import { settlementCost } from "./settlement-bench.js";
+import { intakeRates } from "./intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "pipeline", "money", "settlement", "commitment"] as const;
+const SCENARIOS = ["engine", "intake", "pipeline", "money", "settlement", "commitment"] as const;
 
 /**
- * npm run bench [-- --scenario engine|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
+ * npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
@@ -27,6 +28,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
   const scenario = args.scenario ?? "all";
   if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
+  if (scenario === "all" || scenario === "intake") await benchIntake(args);
   if (scenario === "all" || scenario === "pipeline") await benchPipeline(args);
   if (scenario === "all" || scenario === "money") await benchMoney();
   if (scenario === "all" || scenario === "settlement") await benchSettlement(args);
@@ -142,12 +144,13 @@ async function benchEngine(args: Partial<Record<string, string | true>>): Promis
 }
 
 /**
- * Several proofs per L1 transaction: 8 full batches of a circuit (demo by default) landed k = 1, 4
- * and 8 per transaction (Rollup.submitBatches): per fill, L1 gas, calldata bytes, constraints and
- * proving time.
+ * Several proofs per L1 transaction: 8 full batches of a circuit landed k = 1, 4 and 8 per
+ * transaction (Rollup.submitBatches): per fill, L1 gas, calldata bytes, constraints and proving
+ * time. By default the largest configuration (`large`: production depths, as many fills as circom2
+ * compiles here; its first build takes ~25 minutes, cached after); `--circuit demo` for a quick look.
  */
 async function benchSettlement(args: Partial<Record<string, string | true>>): Promise<void> {
-  const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
+  const circuit = typeof args.circuit === "string" ? args.circuit : "large";
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
   const rows = await settlementCost(artifacts!, [1, 4, 8], (m) => console.log(`[bench] settlement: ${m}`));
   const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), rows };
@@ -157,6 +160,22 @@ async function benchSettlement(args: Partial<Record<string, string | true>>): Pr
     ["circuit", "batches per tx (k)", "transactions", "fill record B", "pubdata B/fill", "L1 gas/fill", "calldata B/fill", "constraints/fill", "prove ms/fill"],
     rows.map((r) => [artifacts!.config.name, String(r.k), String(r.transactions), String(r.fillRecordBytes), r.pubdataBytesPerFill.toFixed(0), r.l1GasPerFill.toFixed(0), r.calldataBytesPerFill.toFixed(0), r.constraintsPerFill.toFixed(0), r.proveMsPerFill.toFixed(0)]),
   );
+  console.log(`\nwrote ${file}\n`);
+}
+
+/**
+ * Intake's signature checks (order hash + EdDSA-Poseidon): orders per second by circomlibjs, by
+ * verifySignature on one thread, and by a SignaturePool of --workers threads (default: the cores).
+ */
+async function benchIntake(args: Partial<Record<string, string | true>>): Promise<void> {
+  const workers = int(args.workers, availableParallelism(), "--workers");
+  const orders = int(args.ops, 2_000, "--ops");
+  const runs = int(args.runs, 3, "--runs");
+  const rows = await intakeRates(orders, 20, workers, runs, (m) => console.log(`[bench] intake: ${m}`));
+  const report = { scenario: "intake", date: new Date().toISOString(), machine: machine(), traders: 20, rows };
+  const file = await writeReport("intake", report);
+  console.log("");
+  printTable(["method", "threads", "orders", "signed orders/s"], rows.map((r) => [r.method, String(r.threads), String(r.orders), String(r.ordersPerSecond)]));
   console.log(`\nwrote ${file}\n`);
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type BabyJub, buildEddsa, type Eddsa } from "circomlibjs";
 import { ProofbookError } from "../errors.js";
+import { SignatureChecker } from "./signature-check.js";
 
 /** A BabyJubJub public key (affine point). */
 export interface PublicKey {
@@ -16,9 +17,11 @@ export interface Signature {
 }
 
 let instance: Eddsa | undefined;
+let checker: SignatureChecker | undefined;
 
 export async function initEddsa(): Promise<void> {
   instance ??= await buildEddsa();
+  checker ??= new SignatureChecker(instance.babyJub);
 }
 
 function eddsa(): Eddsa {
@@ -54,12 +57,11 @@ export class KeyPair {
   }
 }
 
-/** Verifies an EdDSA-Poseidon signature of `message` by `key`. */
+/**
+ * Verifies an EdDSA-Poseidon signature of `message` by `key`: the same verdict as circomlibjs'
+ * verifyPoseidon (test/crypto/signature-check.test.ts), ~20× faster (SignatureChecker).
+ */
 export function verifySignature(message: bigint, sig: Signature, key: PublicKey): boolean {
-  const e = eddsa();
-  return e.verifyPoseidon(
-    e.F.e(message),
-    { R8: [e.F.e(sig.r8x), e.F.e(sig.r8y)], S: sig.s },
-    [e.F.e(key.ax), e.F.e(key.ay)],
-  );
+  eddsa();
+  return checker!.verify(message, sig, key);
 }

@@ -21,6 +21,9 @@ export const CIRCUIT_CONFIGS = {
   // phase-2 contribution (test/prover/setup.test.ts) needs a circuit, not a big one.
   setup: { name: "batch_setup", nDeposits: 0, nWithdrawals: 0, nCancels: 0, nFills: 1, nMarkets: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
   production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nCancels: 2, nFills: 16, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
+  // The production state with as many fills as circom2 (WASM, ~2^20 constraints) compiles here:
+  // the largest batch, for the settlement-cost bench (docs/protocol.md §7). Dev setup only.
+  large: { name: "batch_large", nDeposits: 2, nWithdrawals: 2, nCancels: 2, nFills: 20, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;

@@ -17,6 +17,11 @@ declare module "circomlibjs" {
   export type Point = [Uint8Array, Uint8Array];
   export interface BabyJub {
     F: FieldLike;
+    /** The base field's modulus (BN254's scalar field). */
+    p: bigint;
+    /** The curve's a and d (field elements). */
+    A: Uint8Array;
+    D: Uint8Array;
     subOrder: bigint;
     Base8: Point;
     addPoint(a: Point, b: Point): Point;

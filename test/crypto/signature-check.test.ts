@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import { buildEddsa, type Eddsa } from "circomlibjs";
+import fc from "fast-check";
+import { addPoints, initCrypto, KeyPair, mulPoint, type PublicKey, type Signature, verifySignature } from "../../src/crypto/index.js";
+import { SignatureChecker } from "../../src/crypto/signature-check.js";
+
+/** BabyJubJub's point of order 2, (0, −1): adding it keeps a point on the curve but out of the subgroup. */
+const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const ORDER_TWO: PublicKey = { ax: 0n, ay: P - 1n };
+const L = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
+
+describe("crypto: the fast EdDSA-Poseidon check agrees with circomlibjs' verifyPoseidon (and is stricter on unreduced coordinates)", function () {
+  let e: Eddsa;
+  /** circomlibjs' verdict: the reference the circuit's EdDSAPoseidonVerifier was written against. */
+  const reference = (m: bigint, sig: Signature, key: PublicKey) => {
+    const F = e.F;
+    return e.verifyPoseidon(F.e(m), { R8: [F.e(sig.r8x), F.e(sig.r8y)], S: sig.s }, [F.e(key.ax), F.e(key.ay)]);
+  };
+  const agree = (m: bigint, sig: Signature, key: PublicKey, expected: boolean, what: string) => {
+    expect(reference(m, sig, key), `circomlibjs on ${what}`).to.equal(expected);
+    expect(verifySignature(m, sig, key), `fast check on ${what}`).to.equal(expected);
+  };
+
+  before(async () => {
+    await initCrypto();
+    e = await buildEddsa();
+  });
+
+  it("accepts valid signatures and refuses each way of breaking one, as circomlibjs does", () => {
+    const key = KeyPair.fromSeed("signature-check");
+    const other = KeyPair.fromSeed("signature-check-other");
+    const m = 123_456_789n;
+    const sig = key.sign(m);
+    const R8 = { ax: sig.r8x, ay: sig.r8y };
+    agree(m, sig, key.publicKey, true, "a valid signature");
+    agree(m + 1n, sig, key.publicKey, false, "another message");
+    agree(m, sig, other.publicKey, false, "another key");
+    agree(m, { ...sig, s: sig.s + 1n }, key.publicKey, false, "S + 1");
+    agree(m, { ...sig, s: sig.s + L }, key.publicKey, false, "S + l (S ≥ l, the malleable twin)");
+    // circomlibjs never returns for a negative S (its scalar loop shifts -1 forever): the fast check refuses it.
+    expect(verifySignature(m, { ...sig, s: -1n }, key.publicKey), "a negative S").to.equal(false);
+    agree(m, { ...sig, r8y: sig.r8y + 1n }, key.publicKey, false, "R8 off the curve");
+    const torsion = addPoints(R8, ORDER_TWO);
+    agree(m, { ...sig, r8x: torsion.ax, r8y: torsion.ay }, key.publicKey, false, "R8 plus a point of order 2");
+    const negated = mulPoint(R8, L - 1n);
+    agree(m, { ...sig, r8x: negated.ax, r8y: negated.ay }, key.publicKey, false, "−R8");
+    agree(m, sig, { ...key.publicKey, ay: key.publicKey.ay + 1n }, false, "a key off the curve");
+    agree(m, sig, addPoints(key.publicKey, ORDER_TWO), false, "the key plus a point of order 2");
+    // The one difference, on purpose: circomlibjs reduces coordinates mod p first; the fast check
+    // refuses unreduced ones (the state and the circuit only ever hold reduced values), so intake
+    // can never admit a signature the circuit would read differently.
+    expect(reference(m, sig, { ax: key.publicKey.ax, ay: key.publicKey.ay + P }), "circomlibjs on an unreduced key").to.equal(true);
+    expect(verifySignature(m, sig, { ax: key.publicKey.ax, ay: key.publicKey.ay + P }), "fast check on an unreduced key").to.equal(false);
+    expect(reference(m, { ...sig, r8x: sig.r8x + P }, key.publicKey), "circomlibjs on an unreduced R8").to.equal(true);
+    expect(verifySignature(m, { ...sig, r8x: sig.r8x + P }, key.publicKey), "fast check on an unreduced R8").to.equal(false);
+  });
+
+  it("agrees on random messages, keys and tampering (fast-check)", () => {
+    const tamper = ["none", "message", "s", "r8x", "key"] as const;
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: P - 1n }), fc.integer({ min: 0, max: 7 }), fc.constantFrom(...tamper), (m, seed, how) => {
+        const key = KeyPair.fromSeed(`random-${seed}`);
+        const sig = key.sign(m);
+        const s = how === "s" ? { ...sig, s: (sig.s * 3n) % L } : how === "r8x" ? { ...sig, r8x: (sig.r8x + 5n) % P } : sig;
+        const msg = how === "message" ? (m + 1n) % P : m;
+        const k = how === "key" ? KeyPair.fromSeed(`random-${seed + 1}`).publicKey : key.publicKey;
+        expect(verifySignature(msg, s, k)).to.equal(reference(msg, s, k));
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+
+  it("keeps a table for the most recently used keys only, and gives the same verdicts after evicting one", () => {
+    const checker = new SignatureChecker(e.babyJub, 2);
+    const keys = [0, 1, 2].map((i) => KeyPair.fromSeed(`cache-${i}`));
+    for (let round = 0; round < 2; round++) {
+      for (const k of keys) {
+        const sig = k.sign(42n);
+        expect(checker.verify(42n, sig, k.publicKey)).to.equal(true);
+        expect(checker.verify(43n, sig, k.publicKey)).to.equal(false);
+      }
+    }
+    expect((checker as unknown as { keys: Map<string, unknown> }).keys.size).to.equal(2);
+  });
+});
