@@ -1,4 +1,5 @@
-// npm run bench [-- --scenario engine|pipeline --ops N --markets M --depth D1,D2 --runs R --batches N --circuit demo|test --workers W --seed S]
+// npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment --ops N --markets M --depth D1,D2 --runs R --batches N --circuit NAME --workers W --seed S]
 import { bench } from "../src/cli/bench.js";
+import { runCli } from "../src/cli/run-cli.js";
 
-process.exit(await bench(process.argv.slice(2)));
+await runCli(() => bench(process.argv.slice(2)));

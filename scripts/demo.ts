@@ -1,4 +1,5 @@
 // npm run demo [-- --batches N --seed S --workers W --circuit demo|test]
 import { demo } from "../src/cli/demo.js";
+import { runCli } from "../src/cli/run-cli.js";
 
-process.exit(await demo(process.argv.slice(2)));
+await runCli(() => demo(process.argv.slice(2)));

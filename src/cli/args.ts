@@ -16,3 +16,11 @@ export function parseArgs<K extends string>(argv: readonly string[], known: Reco
   }
   return out;
 }
+
+/** `value` as a whole number ≥ `min` (default 1), or `fallback` when absent; a ValidationError naming `flag` otherwise. */
+export function intArg(value: string | true | undefined, fallback: number, flag: string, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value === true || value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new ValidationError(flag, `must be an integer of at least ${min}`, value);
+  return n;
+}

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import { ValidationError } from "../errors.js";
-import { parseArgs } from "./args.js";
+import { intArg, parseArgs } from "./args.js";
 import { build } from "./build.js";
 import { engineBench } from "./engine-bench.js";
 import { printTable } from "./demo.js";
@@ -92,12 +92,6 @@ async function benchMoney(): Promise<void> {
   console.log(`\nwrote ${file}\n`);
 }
 
-const int = (value: string | true | undefined, fallback: number, flag: string) => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ValidationError(flag, "must be a positive integer", value);
-  return n;
-};
 
 async function writeReport(name: string, report: { date: string }): Promise<string> {
   const dir = join(ROOT, "bench", "results");
@@ -111,14 +105,14 @@ const machine = () => ({ cpus: cpus().length, parallelism: availableParallelism(
 
 /** The matching engine alone: a seeded mixed workload of at least a million operations on one thread, at each book depth. */
 async function benchEngine(args: Partial<Record<string, string | true>>): Promise<void> {
-  const depths = String(args.depth ?? "2000,20000").split(",").map((d) => int(d, 0, "--depth"));
+  const depths = String(args.depth ?? "2000,20000").split(",").map((d) => intArg(d, 0, "--depth"));
   const results = depths.map((depth) =>
     engineBench({
-      operations: int(args.ops, 1_000_000, "--ops"),
-      seed: int(args.seed, 42, "--seed"),
-      markets: int(args.markets, 4, "--markets"),
+      operations: intArg(args.ops, 1_000_000, "--ops"),
+      seed: intArg(args.seed, 42, "--seed"),
+      markets: intArg(args.markets, 4, "--markets"),
       depth,
-      runs: int(args.runs, 7, "--runs"),
+      runs: intArg(args.runs, 7, "--runs"),
       log: (m) => console.log(`[bench] engine (depth ${depth}): ${m}`),
     }),
   );
@@ -168,9 +162,9 @@ async function benchSettlement(args: Partial<Record<string, string | true>>): Pr
  * verifySignature on one thread, and by a SignaturePool of --workers threads (default: the cores).
  */
 async function benchIntake(args: Partial<Record<string, string | true>>): Promise<void> {
-  const workers = int(args.workers, availableParallelism(), "--workers");
-  const orders = int(args.ops, 2_000, "--ops");
-  const runs = int(args.runs, 3, "--runs");
+  const workers = intArg(args.workers, availableParallelism(), "--workers");
+  const orders = intArg(args.ops, 2_000, "--ops");
+  const runs = intArg(args.runs, 3, "--runs");
   const rows = await intakeRates(orders, 20, workers, runs, (m) => console.log(`[bench] intake: ${m}`));
   const report = { scenario: "intake", date: new Date().toISOString(), machine: machine(), traders: 20, rows };
   const file = await writeReport("intake", report);
@@ -182,7 +176,7 @@ async function benchIntake(args: Partial<Record<string, string | true>>): Promis
 /** The whole pipeline at the demo size: per-fill figures. */
 async function benchPipeline(args: Partial<Record<string, string | true>>): Promise<void> {
   const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
-  const batches = int(args.batches, 4, "--batches");
+  const batches = intArg(args.batches, 4, "--batches");
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
   const a = artifacts!;
   console.log(`[bench] ${circuit}: ${batches} batches of ${a.config.nFills} fills (INSECURE dev setup: figures only)`);
@@ -190,8 +184,8 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
   const result = await runSettlement({
     artifacts: a,
     batches,
-    seed: int(args.seed, 42, "--seed"),
-    workers: args.workers === undefined ? undefined : int(args.workers, 1, "--workers"),
+    seed: intArg(args.seed, 42, "--seed"),
+    workers: args.workers === undefined ? undefined : intArg(args.workers, 1, "--workers"),
     allowInsecureDevSetup: true,
     log: (m) => console.log(`[bench] ${m}`),
   });

@@ -1,5 +1,6 @@
 import { build } from "./build.js";
-import { parseArgs } from "./args.js";
+import { intArg, parseArgs } from "./args.js";
+import { circuitConfig } from "../prover/circuit-configs.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import type { SettledBatch } from "../sequencer/settlement-pipeline.js";
 
@@ -11,10 +12,16 @@ const short = (v: bigint) => {
 /** npm run demo: the main job on embedded defaults. Returns the process exit code. */
 export async function demo(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string" });
+  // Every argument is checked before any work.
+  const batches = intArg(args.batches, 3, "--batches");
+  const seed = intArg(args.seed, 1, "--seed", 0);
+  const workers = args.workers === undefined ? undefined : intArg(args.workers, 1, "--workers");
+  const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
+  circuitConfig(circuit);
   const log = (m: string) => console.log(m);
   console.log("proofbook demo: L1 deposits -> signed orders -> matched fills -> L2 withdrawals and cancels -> Groth16-proven batches -> verified L1 root updates -> claims on L1\n");
   console.log("!! INSECURE DEV SETUP: the trusted setup uses a public tau. Never use these keys beyond dev. !!\n");
-  const [artifacts] = await build({ circuits: [typeof args.circuit === "string" ? args.circuit : "demo"], log: (m) => log(`[build] ${m}`) });
+  const [artifacts] = await build({ circuits: [circuit], log: (m) => log(`[build] ${m}`) });
   const a = artifacts!;
   const header = ["batch", "deposits", "withdrawals", "cancels", "fills", "constraints", "witness ms", "prove ms", "L1 gas", "calldata B", "new root"];
   const rows: string[][] = [];
@@ -37,9 +44,9 @@ export async function demo(argv: readonly string[]): Promise<number> {
   };
   const result = await runSettlement({
     artifacts: a,
-    batches: Number(args.batches ?? 3),
-    seed: Number(args.seed ?? 1),
-    workers: args.workers ? Number(args.workers) : undefined,
+    batches,
+    seed,
+    workers,
     allowInsecureDevSetup: true,
     log: (m) => log(`[pipeline] ${m}`),
     onSettled,
