@@ -9,11 +9,20 @@ const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The one node of this test process: Hardhat reads the "external" network's URL once per process. */
 let shared: Promise<string> | undefined;
+let sharedChild: ReturnType<typeof spawn> | undefined;
+
+// A root hook (registered when a test file imports this module): once every suite has run, the
+// shared node goes, else its child process would keep mocha's event loop, and `npm test`, alive.
+after(() => {
+  sharedChild?.kill("SIGKILL");
+  sharedChild = undefined;
+});
 
 async function startNode(): Promise<string> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [HARDHAT, "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  sharedChild = child;
   process.on("exit", () => child.kill("SIGKILL"));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("hardhat node did not start in 60 s")), 60_000);
