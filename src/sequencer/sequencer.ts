@@ -16,6 +16,7 @@ import { MatchingEngine } from "../engine/matching-engine.js";
 import { assertUint, ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
+import type { Account } from "../state/account.js";
 
 /** What a trader asks of the operator besides the signed limit (docs/protocol.md §5.5). */
 export interface OrderInstructions {
@@ -412,8 +413,7 @@ export class Sequencer {
     assertCancelSignature(signed, acc.publicKey);
     const slot = acc.slot(c.storageId);
     if (slot.storageId > c.storageId) throw new ValidationError("cancel.storageId", `is below the slot's storage id ${slot.storageId}: the order can no longer fill`, c.storageId);
-    const step = acc.storageStep(c.storageId);
-    if (step >= 1 << STORAGE_STEP_BITS) throw new ValidationError("cancel.storageId", `is ${step} generations past its slot's storage id ${slot.storageId} (at most ${(1 << STORAGE_STEP_BITS) - 1}, docs/protocol.md §2)`, c.storageId);
+    assertPublishableStep("cancel.storageId", acc, c.storageId);
     const waiting = this.waitingCancel(c);
     if (waiting !== undefined && waiting >= c.storageId) throw new ValidationError("cancel.storageId", `a cancel of storage id ${waiting} in this slot is already waiting`, c.storageId);
   }
@@ -478,8 +478,7 @@ export class Sequencer {
     const account = this.state.account(o.accountId);
     const slot = account.slot(o.storageId);
     if (slot.storageId > o.storageId) throw new ValidationError("order.storageId", `is below the slot's storage id ${slot.storageId} (cancelled or replayed)`, o.storageId);
-    const step = account.storageStep(o.storageId);
-    if (step >= 1 << STORAGE_STEP_BITS) throw new ValidationError("order.storageId", `is ${step} generations past its slot's storage id ${slot.storageId} (at most ${(1 << STORAGE_STEP_BITS) - 1}, docs/protocol.md §2)`, o.storageId);
+    assertPublishableStep("order.storageId", account, o.storageId);
     const remaining = o.amount - (slot.storageId === o.storageId ? slot.filled : 0n);
     if (remaining <= 0n) throw new ValidationError("order.amount", "is already completely filled or cancelled", o.amount);
     return remaining;
@@ -556,4 +555,12 @@ const slotId = (o: Order) => `${o.accountId}:${o.storageId}`;
 /** The token an open order reserves: quote for a buy, base for a sell. */
 function reservedToken(order: Order): number {
   return order.side === Side.Buy ? order.quoteToken : order.baseToken;
+}
+
+/** Refuses a storage id more than 2^STORAGE_STEP_BITS − 1 generations past its slot's: no record could publish it (docs/protocol.md §2). */
+function assertPublishableStep(field: string, account: Account, storageId: number): void {
+  const step = account.storageStep(storageId);
+  if (step >= 1 << STORAGE_STEP_BITS) {
+    throw new ValidationError(field, `is ${step} generations past its slot's storage id ${account.slot(storageId).storageId} (at most ${(1 << STORAGE_STEP_BITS) - 1}, docs/protocol.md §2)`, storageId);
+  }
 }

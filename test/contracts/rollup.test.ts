@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { encodeFunctionData, decodeFunctionResult, hexToBytes, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { cancelRecordBytes, fillRecordBytes, pubdataLength } from "../../src/batch/pubdata.js";
+import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { type BatchHeader, inputsHash, publicInputs } from "../../src/batch/public-input.js";
 import { verifierKeyWords } from "../../src/chain/verifying-key.js";
 import { domainSeparator } from "../../src/crypto/domain.js";
@@ -181,5 +183,18 @@ describe("contracts: Rollup", function () {
     await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3] + 4n, slots[4]], depths, 1n, 60n, false]), "VerifierMismatch");
     // A market count that is not a power of 2: a fill could not name its record in whole bits.
     await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3], 3n], depths, 1n, 60n, false]), "InvalidConfiguration");
+  });
+
+  it("sizes fill, cancel and whole-batch pubdata as the TS model does, for every configuration (production depths included)", async () => {
+    const zero = "0x0000000000000000000000000000000000000000";
+    // Every configuration, and one with 8 market records (3 index bits); no verifier, so no key to match.
+    for (const cfg of [...Object.values(CIRCUIT_CONFIGS), { ...CIRCUIT_CONFIGS.large, nMarkets: 8 }]) {
+      const slots = [cfg.nDeposits, cfg.nWithdrawals, cfg.nCancels, cfg.nFills, cfg.nMarkets].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+      const depths = [cfg.accountDepth, cfg.balanceDepth, cfg.orderDepth].map(BigInt) as [bigint, bigint, bigint];
+      const rollup = await connection.viem.deployContract("Rollup", [zero, [zero, zero], 0n, slots, depths, 1n, 60n, false]);
+      expect(Number(await rollup.read.fillRecordBytes()), `${cfg.name}: fill record`).to.equal(fillRecordBytes(cfg));
+      expect(Number(await rollup.read.cancelRecordBytes()), `${cfg.name}: cancel record`).to.equal(cancelRecordBytes(cfg));
+      expect(Number(await rollup.read.pubdataLength()), `${cfg.name}: pubdata`).to.equal(pubdataLength(cfg));
+    }
   });
 });
