@@ -10,25 +10,27 @@ import { engineBench } from "./engine-bench.js";
 import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
 import { moneyGas, txConstraints } from "./money-bench.js";
-import { CIRCUIT_CONFIGS } from "../prover/circuit-configs.js";
+import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
 import { commitmentCost } from "./commitment-bench.js";
 import { settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
+import { nodeIntakeBench } from "./node-intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "intake", "pipeline", "money", "settlement", "commitment"] as const;
+const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment"] as const;
 
 /**
  * npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string" });
+  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string" });
   const scenario = args.scenario ?? "all";
   if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
   if (scenario === "all" || scenario === "intake") await benchIntake(args);
+  if (scenario === "all" || scenario === "node") await benchNode(args);
   if (scenario === "all" || scenario === "pipeline") await benchPipeline(args);
   if (scenario === "all" || scenario === "money") await benchMoney();
   if (scenario === "all" || scenario === "settlement") await benchSettlement(args);
@@ -170,6 +172,29 @@ async function benchIntake(args: Partial<Record<string, string | true>>): Promis
   const file = await writeReport("intake", report);
   console.log("");
   printTable(["method", "threads", "orders", "signed orders/s"], rows.map((r) => [r.method, String(r.threads), String(r.orders), String(r.ordersPerSecond)]));
+  console.log(`\nwrote ${file}\n`);
+}
+
+/**
+ * The operator node's HTTP intake (`npm run node` as a separate process against a separate hardhat
+ * node): accepted signed orders per second and acknowledgement latency, with --clients concurrent
+ * clients sending --ops orders of 16 traders, on the production state layout (circuit intake).
+ */
+async function benchNode(args: Partial<Record<string, string | true>>): Promise<void> {
+  const circuit = typeof args.circuit === "string" ? args.circuit : "intake";
+  circuitConfig(circuit);
+  const traders = 16;
+  const orders = intArg(args.ops, 16_000, "--ops", traders);
+  const concurrency = intArg(args.clients, 64, "--clients");
+  await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
+  const r = await nodeIntakeBench({ circuit, traders, ordersPerTrader: Math.floor(orders / traders), concurrency, log: (m) => console.log(`[bench] node: ${m}`) });
+  const report = { scenario: "node", date: new Date().toISOString(), machine: machine(), circuitConfig: circuitConfig(circuit), ...r };
+  const file = await writeReport("node", report);
+  console.log("");
+  printTable(
+    ["circuit", "orders", "clients", "accepted", "refused", "accepted/s", "ack p50 ms", "ack p99 ms", "ack max ms", "entries/append"],
+    [[r.circuit, String(r.orders), String(r.concurrency), String(r.accepted), String(r.refused), String(r.acceptedPerSecond), String(r.ackMs.p50), String(r.ackMs.p99), String(r.ackMs.max), String(r.meanJournalGroup)]],
+  );
   console.log(`\nwrote ${file}\n`);
 }
 

@@ -24,6 +24,9 @@ export const CIRCUIT_CONFIGS = {
   // The production state with as many fills as circom2 (WASM, ~2^20 constraints) compiles here:
   // the largest batch, for the settlement-cost bench (docs/protocol.md §7). Dev setup only.
   large: { name: "batch_large", nDeposits: 2, nWithdrawals: 2, nCancels: 2, nFills: 20, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
+  // The production state (2^20 accounts, 2^14 order slots each) with a small batch: the operator
+  // node's intake bench (docs/protocol.md §11) needs the real state layout, not a big batch.
+  intake: { name: "batch_intake", nDeposits: 4, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;

@@ -27,6 +27,16 @@ export interface OrderInstructions {
   expiresAt?: number;
 }
 
+/** How an order reaches `submit` or `replace`. */
+export interface AdmitOptions {
+  /**
+   * The caller has already checked the order's signature against its account's key (intake checks
+   * them in batches across worker threads, src/crypto/signature-pool.ts; a journal replays only
+   * checked ones). Every other admission check still runs.
+   */
+  signatureVerified?: boolean;
+}
+
 export interface SequencerOptions {
   /** The deployment's domain separator (`domainSeparator(chainId, rollup)`): orders and withdrawals must be signed for it. */
   domain: bigint;
@@ -210,11 +220,11 @@ export class Sequencer {
    * Admits a signed order and hands it to the engine. Throws ValidationError if it is refused (by
    * the admission checks or by the engine); the book, balances and reservations are then unchanged.
    */
-  submit(signed: SignedOrder, instructions: OrderInstructions = {}): SubmitResult {
+  submit(signed: SignedOrder, instructions: OrderInstructions = {}, options: AdmitOptions = {}): SubmitResult {
     const o = signed.order;
     validateOrder(o);
     const market = this.market(o);
-    this.assertSigned(signed);
+    this.assertSigned(signed, options);
     const key = slotId(o);
     if (this.bySlotId.has(key)) throw new ValidationError("order.storageId", "is already open", o.storageId);
     if (this.slotOwners.has(this.slotKey(o))) throw new ValidationError("order.storageId", "its slot holds another open order", o.storageId);
@@ -246,7 +256,7 @@ export class Sequencer {
    * `cancel` (the signed L2 cancel of the old order) the old order is also queued for an L2 cancel,
    * so it is dead once that batch lands even if the new one never fills.
    */
-  replace(signed: SignedOrder, cancel?: SignedCancel): SubmitResult {
+  replace(signed: SignedOrder, cancel?: SignedCancel, options: AdmitOptions = {}): SubmitResult {
     const o = signed.order;
     validateOrder(o);
     const orderId = this.slotOwners.get(this.slotKey(o));
@@ -255,7 +265,7 @@ export class Sequencer {
     const old = entry.signed.order;
     if (o.storageId <= old.storageId) throw new ValidationError("order.storageId", `must be above the replaced order's storage id ${old.storageId}, so that the slot refuses the old order`, o.storageId);
     if (o.side !== old.side || o.baseToken !== old.baseToken || o.quoteToken !== old.quoteToken) throw new ValidationError("order.side", "a replacement keeps the side and the pair");
-    this.assertSigned(signed);
+    this.assertSigned(signed, options);
     if (cancel) {
       if (cancel.cancel.accountId !== old.accountId || cancel.cancel.storageId !== old.storageId) throw new ValidationError("cancel.storageId", `must cancel the replaced order (storage id ${old.storageId})`, cancel.cancel.storageId);
       this.assertCancel(cancel);
@@ -461,14 +471,14 @@ export class Sequencer {
     return { events, fills: settling.fills, sealed: settling.sealed };
   }
 
-  private assertSigned(signed: SignedOrder): void {
+  private assertSigned(signed: SignedOrder, options: AdmitOptions): void {
     const o = signed.order;
     if (o.domain !== this.domain) throw new ValidationError("order.domain", `must be this deployment's domain separator ${this.domain}`, o.domain);
     if (o.maxFeeRate < this.feeRate) throw new ValidationError("order.maxFeeRate", `must accept the operator's fee rate ${this.feeRate}`, o.maxFeeRate);
     const now = Math.floor(this.now() / 1000);
     if (o.validUntil < now) throw new ValidationError("order.validUntil", `has passed (now ${now})`, o.validUntil);
     if (!this.state.hasAccount(o.accountId)) throw new ValidationError("order.accountId", "has no account", o.accountId);
-    assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
+    if (!options.signatureVerified) assertOrderSignature(signed, this.state.account(o.accountId).publicKey);
   }
 
   /** What the order's slot has not filled yet; refuses a stale, cancelled or filled order. */

@@ -1,15 +1,15 @@
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { startHardhatNode } from "../../src/cli/hardhat-node-process.js";
 import { ROOT } from "../../src/prover/artifacts.js";
 
 const run = promisify(execFile);
-const HARDHAT = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The one node of this test process: Hardhat reads the "external" network's URL once per process. */
 let shared: Promise<string> | undefined;
-let sharedChild: ReturnType<typeof spawn> | undefined;
+let sharedChild: ChildProcess | undefined;
 
 // A root hook (registered when a test file imports this module): once every suite has run, the
 // shared node goes, else its child process would keep mocha's event loop, and `npm test`, alive.
@@ -19,21 +19,8 @@ after(() => {
 });
 
 async function startNode(): Promise<string> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [HARDHAT, "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const { url, child } = await startHardhatNode();
   sharedChild = child;
-  process.on("exit", () => child.kill("SIGKILL"));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("hardhat node did not start in 60 s")), 60_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (d.toString().includes("JSON-RPC server at")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}`)));
-  });
   process.env.PROOFBOOK_RPC_URL = url;
   return url;
 }

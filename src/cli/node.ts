@@ -1,0 +1,51 @@
+import { parseArgs } from "./args.js";
+
+const USAGE = `usage: npm run node -- [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME]
+  Runs the operator node: HTTP/WebSocket API, durable journal, proving and submission (docs/protocol.md §11).
+  Without --rpc it runs Hardhat's in-process chain (deploying a new rollup each start); with --rpc and no
+  --rollup it deploys a new rollup on first start and keeps operating it from the journal in --data.
+  Settings also come from FILE (JSON) and PROOFBOOK_* variables; flags win.`;
+
+/**
+ * npm run node: validates the configuration, builds (or loads) the circuit's artifacts, starts the
+ * node and serves its API until SIGINT or SIGTERM. Resolves with the exit code.
+ */
+export async function nodeCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
+  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string", help: "boolean" });
+  if (args.help) {
+    log(USAGE);
+    return 0;
+  }
+  const { loadNodeConfig } = await import("../node/node-config.js");
+  const config = loadNodeConfig(args.config as string | undefined, process.env, (c) => {
+    const chain = ((c.chain ??= {}) as Record<string, unknown>);
+    if (args.rpc !== undefined) chain.rpcUrl = args.rpc;
+    if (args["private-key"] !== undefined) chain.privateKey = args["private-key"];
+    if (args.rollup !== undefined) chain.rollup = args.rollup;
+    if (args.data !== undefined) c.dataDir = args.data;
+    if (args.host !== undefined) c.host = args.host;
+    if (args.port !== undefined) c.port = /^\d+$/.test(String(args.port)) ? Number(args.port) : args.port;
+    if (args.circuit !== undefined) c.circuit = args.circuit;
+  });
+  const { circuitConfig } = await import("../prover/circuit-configs.js");
+  circuitConfig(config.circuit); // an unknown name is a usage error, before any build
+  const { pino } = await import("pino");
+  const logger = pino({ level: config.logLevel, base: { service: "proofbook-node" } });
+  const { artifactsFor } = await import("./build.js");
+  const artifacts = await artifactsFor(config.circuit, (m) => logger.info({ step: "build" }, m));
+  const { OperatorNode } = await import("../node/operator-node.js");
+  const { buildHttpApi } = await import("../node/http-api.js");
+  const node = await OperatorNode.start(config, artifacts, logger);
+  const app = await buildHttpApi(node, logger);
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ url: address, rollup: node.client.address }, "proofbook node listening");
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  logger.info("shutting down");
+  await app.close();
+  await node.close();
+  return 0;
+}

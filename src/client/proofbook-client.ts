@@ -1,0 +1,119 @@
+import type { SignedCancel } from "../crypto/cancel.js";
+import type { SignedOrder } from "../crypto/signed-order.js";
+import type { SignedWithdrawal } from "../crypto/withdrawal.js";
+import { ProofbookError } from "../errors.js";
+import type { LevelView } from "../engine/matching-engine.js";
+import type { BatchStatus, OrderStatus } from "../node/node-core.js";
+import type { OrderInstructions } from "../sequencer/sequencer.js";
+import { toWire, type Wire } from "./wire.js";
+
+/** The node refused a request (HTTP 4xx/5xx): its status, error class, the field at fault if any, and message. */
+export class ProofbookApiError extends ProofbookError {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(`${status} ${error}: ${message}`);
+  }
+}
+
+export interface OrderAck {
+  orderId: number;
+  order?: Wire<OrderStatus>;
+  fills: Wire<{ takerId: number; makerId: number; price: bigint; quantity: bigint }>[];
+  /** Batches this request completed and sealed. */
+  sealed: number[];
+}
+
+export interface AccountView {
+  accountId: number;
+  publicKey: { ax: string; ay: string };
+  nonce: string;
+  balances: { token: number; balance: bigint; reserved: bigint }[];
+}
+
+export type FeedMessage =
+  | Wire<{ type: "fill"; market: number; takerId: number; makerId: number; price: bigint; quantity: bigint }>
+  | Wire<{ type: "book"; market: number; bids: LevelView[]; asks: LevelView[] }>
+  | { type: "batch"; batchNumber: number; state: "sealed" | "proved" | "landed"; txHash?: string };
+
+/**
+ * A typed client of a proofbook node's API for traders and market makers (docs/protocol.md §11):
+ * every write resolves once the node has made it durable, and rejects with a ProofbookApiError
+ * naming the field at fault when the node refuses it.
+ */
+export class ProofbookClient {
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = url.replace(/\/$/, "");
+  }
+
+  /** Submits a signed order (with optional instructions: kind, time in force, post-only, stop price, expiry). */
+  async submitOrder(signed: SignedOrder, instructions?: OrderInstructions): Promise<OrderAck> {
+    return await this.post("/v1/orders", { ...signed, instructions });
+  }
+
+  /** Cancel-replace: a new signed order in the slot of an open one (docs/protocol.md §5.5), optionally with the old one's signed cancel. */
+  async replaceOrder(signed: SignedOrder, cancel?: SignedCancel): Promise<OrderAck> {
+    return await this.post("/v1/orders/replace", { ...signed, cancel });
+  }
+
+  /** A signed L2 cancel: the open order in the slot is cancelled now, and no operator can fill it once its batch lands. */
+  async cancel(signed: SignedCancel): Promise<{ cancelled: number[] }> {
+    return await this.post("/v1/cancels", signed);
+  }
+
+  /** A signed withdrawal, queued for the next batch. */
+  async withdraw(signed: SignedWithdrawal): Promise<{ queued: true }> {
+    return await this.post("/v1/withdrawals", signed);
+  }
+
+  async order(orderId: number): Promise<Wire<OrderStatus>> {
+    return await this.get(`/v1/orders/${orderId}`);
+  }
+
+  async book(market: number, levels = 10): Promise<Wire<{ market: number; bids: LevelView[]; asks: LevelView[] }>> {
+    return await this.get(`/v1/markets/${market}/book?levels=${levels}`);
+  }
+
+  async account(accountId: number): Promise<AccountView> {
+    const a = await this.get<Wire<AccountView>>(`/v1/accounts/${accountId}`);
+    return { ...a, balances: a.balances.map((b) => ({ token: b.token, balance: BigInt(b.balance), reserved: BigInt(b.reserved) })) };
+  }
+
+  async batch(batchNumber: number): Promise<Wire<BatchStatus>> {
+    return await this.get(`/v1/batches/${batchNumber}`);
+  }
+
+  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string }; queueDepth: number; halted?: string }> {
+    return await this.get("/v1/status");
+  }
+
+  /** Subscribes to the node's feed (fills, book changes, batch events); returns a function that closes it. Needs Node 22's WebSocket. */
+  async subscribe(onMessage: (m: FeedMessage) => void): Promise<() => void> {
+    const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/v1/stream`);
+    await new Promise<void>((resolve, reject) => {
+      ws.addEventListener("open", () => resolve(), { once: true });
+      ws.addEventListener("error", () => reject(new ProofbookApiError(0, "WebSocketError", `cannot open ${this.url}/v1/stream`)), { once: true });
+    });
+    ws.addEventListener("message", (e) => onMessage(JSON.parse(String(e.data)) as FeedMessage));
+    return () => ws.close();
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    return await this.parse<T>(await fetch(this.url + path));
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    return await this.parse<T>(await fetch(this.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(body)) }));
+  }
+
+  private async parse<T>(response: Response): Promise<T> {
+    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string; field?: string };
+    if (!response.ok) throw new ProofbookApiError(response.status, body.error ?? "HttpError", body.message ?? response.statusText, body.field);
+    return body as T;
+  }
+}

@@ -1,0 +1,120 @@
+import websocket from "@fastify/websocket";
+import Fastify from "fastify";
+import type { Logger } from "pino";
+import { toWire } from "../client/wire.js";
+import { ProofbookError, ValidationError } from "../errors.js";
+import type { Applied } from "./node-core.js";
+import { type FeedEvent, NodeBusyError, type OperatorNode } from "./operator-node.js";
+import { cancelRequest, orderRequest, parseRequest, replaceRequest, withdrawalRequest } from "./request-schemas.js";
+
+/** The acknowledgement of an order or replacement: its engine id, its status now and the fills it made. */
+function orderAck(node: OperatorNode, applied: Applied) {
+  const fills = applied.result.events.flatMap((e) => (e.type === "fill" ? [{ takerId: e.takerId, makerId: e.makerId, price: e.price, quantity: e.quantity }] : []));
+  const order = applied.orderId === undefined ? undefined : node.core.orders.get(applied.orderId);
+  return toWire({ orderId: applied.orderId, order, fills, sealed: applied.result.sealed.map((b) => b.batchNumber) });
+}
+
+const idParam = (value: string, field: string) => {
+  if (!/^\d{1,15}$/.test(value)) throw new ValidationError(field, "must be a non-negative integer", value);
+  return Number(value);
+};
+
+/**
+ * The node's HTTP and WebSocket API (docs/protocol.md §11). Requests are JSON with bigints as
+ * decimal strings; a refused request is HTTP 400 `{ error, field, message }`, a full intake queue
+ * 503. Writes return once their journal entry is durable.
+ */
+export async function buildHttpApi(node: OperatorNode, log: Logger) {
+  // Fastify logs every request at info: its logger keeps only warnings and errors.
+  const app = Fastify({ loggerInstance: log.child({ component: "http" }, { level: "warn" }), bodyLimit: 64 * 1024 });
+  await app.register(websocket);
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ValidationError) return reply.code(400).send({ error: "ValidationError", field: error.field, message: error.message });
+    if (error instanceof NodeBusyError) return reply.code(503).send({ error: "NodeBusyError", message: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: "BadRequest", message: (error as Error).message });
+    log.error({ err: error }, "request failed");
+    return reply.code(500).send({ error: error instanceof ProofbookError ? error.name : "InternalError", message: (error as Error).message });
+  });
+
+  const write = async (applied: Applied) => {
+    if (applied.error) throw applied.error;
+    return applied;
+  };
+
+  app.post("/v1/orders", async (request) => {
+    const { order, signature, instructions } = parseRequest(orderRequest, request.body);
+    return orderAck(node, await write(await node.submit({ type: "order", signed: { order, signature }, instructions })));
+  });
+  app.post("/v1/orders/replace", async (request) => {
+    const { order, signature, cancel } = parseRequest(replaceRequest, request.body);
+    return orderAck(node, await write(await node.submit({ type: "replace", signed: { order, signature }, cancel })));
+  });
+  app.post("/v1/cancels", async (request) => {
+    const signed = parseRequest(cancelRequest, request.body);
+    const applied = await write(await node.submit({ type: "cancel", signed }));
+    return toWire({ cancelled: applied.result.events.filter((e) => e.type === "cancelled").map((e) => e.id) });
+  });
+  app.post("/v1/withdrawals", async (request) => {
+    const signed = parseRequest(withdrawalRequest, request.body);
+    await write(await node.submit({ type: "withdraw", signed }));
+    return { queued: true };
+  });
+
+  app.get<{ Params: { id: string } }>("/v1/orders/:id", async (request, reply) => {
+    const order = node.core.orders.get(idParam(request.params.id, "orderId"));
+    if (!order) return reply.code(404).send({ error: "NotFound", message: `no order ${request.params.id}` });
+    return toWire(order);
+  });
+  app.get<{ Params: { id: string }; Querystring: { levels?: string } }>("/v1/markets/:id/book", async (request) => {
+    const market = idParam(request.params.id, "market");
+    if (!node.config.markets.some((m) => m.id === market)) throw new ValidationError("market", "no such market", market);
+    const levels = request.query.levels === undefined ? 10 : idParam(request.query.levels, "levels");
+    return toWire({ market, ...node.core.depth(market, Math.min(levels, 1_000)) });
+  });
+  app.get<{ Params: { id: string } }>("/v1/accounts/:id", async (request, reply) => {
+    const accountId = idParam(request.params.id, "accountId");
+    const { state, sequencer } = node.core;
+    if (!state.hasAccount(accountId)) return reply.code(404).send({ error: "NotFound", message: `no account ${accountId}` });
+    const account = state.account(accountId);
+    const tokens = [...new Set(node.config.markets.flatMap((m) => [m.baseToken, m.quoteToken]))].sort((a, b) => a - b);
+    const balances = tokens.map((token) => ({ token, balance: state.balance(accountId, token), reserved: sequencer.reservedAmount(accountId, token) }));
+    return toWire({ accountId, publicKey: account.publicKey, nonce: account.nonce, balances });
+  });
+  app.get<{ Params: { n: string } }>("/v1/batches/:n", async (request, reply) => {
+    const batch = node.core.batches.get(idParam(request.params.n, "batchNumber"));
+    if (!batch) return reply.code(404).send({ error: "NotFound", message: `no batch ${request.params.n}` });
+    return toWire(batch);
+  });
+  app.get("/v1/status", async () => toWire(await node.status()));
+  app.get("/metrics", async (_request, reply) => reply.type(node.metrics.registry.contentType).send(await node.metrics.text()));
+
+  // The feed: every subscriber gets fills and batch events as they happen, and each touched
+  // market's top of book once per turn of the event loop.
+  const sockets = new Set<{ send(data: string): void; readyState: number }>();
+  const touched = new Set<number>();
+  const send = (message: unknown) => {
+    const text = JSON.stringify(toWire(message));
+    for (const s of sockets) if (s.readyState === 1) s.send(text);
+  };
+  const onFeed = (e: FeedEvent) => {
+    if (sockets.size === 0) return;
+    if (e.type !== "book") return send(e);
+    if (touched.size === 0) setImmediate(() => {
+      for (const market of touched) send({ type: "book", market, ...node.core.depth(market, 10) });
+      touched.clear();
+    });
+    touched.add(e.market);
+  };
+  node.on("feed", onFeed);
+  app.get("/v1/stream", { websocket: true }, (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  app.addHook("onClose", async () => {
+    node.off("feed", onFeed);
+    for (const s of sockets) (s as unknown as { terminate(): void }).terminate();
+  });
+  return app;
+}

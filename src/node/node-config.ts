@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import { isAddress, isHex } from "viem";
+import { z } from "zod";
+import { ValidationError } from "../errors.js";
+import { DEMO_MARKET } from "../state/genesis.js";
+import type { MarketConfig } from "../engine/market.js";
+
+const positiveInt = z.number().int().positive();
+const bigintText = z.union([z.string().regex(/^\d+$/, "a decimal integer"), z.number().int().nonnegative()]).transform((v) => BigInt(v));
+
+const marketSchema = z.object({
+  id: z.number().int().nonnegative(),
+  baseToken: z.number().int().nonnegative(),
+  quoteToken: z.number().int().nonnegative(),
+  tickSize: bigintText,
+  lotSize: bigintText,
+  minSize: bigintText,
+  selfTradePrevention: z.enum(["cancel-newest", "cancel-oldest", "cancel-both"]).default("cancel-newest"),
+});
+
+/** The operator node's configuration (docs/protocol.md §11): a JSON file, then PROOFBOOK_* variables, then flags, over these defaults. */
+export const nodeConfigSchema = z.strictObject({
+  /** Circuit configuration the node proves with (src/prover/circuit-configs.ts); built and cached on first use. */
+  circuit: z.string().min(1).default("demo"),
+  /** Folder of the journal and the node's other files. */
+  dataDir: z.string().min(1).default("./proofbook-data"),
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(0).max(65_535).default(9_545),
+  chain: z
+    .strictObject({
+      /** A JSON-RPC endpoint; without one the node runs Hardhat's in-process chain (nothing of it survives a restart). */
+      rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
+      /** The key the node signs L1 transactions with (0x + 64 hex digits); without one, the endpoint's first account. */
+      privateKey: z.string().refine((k) => isHex(k) && k.length === 66, "0x and 64 hex digits").optional(),
+      /** The Rollup to operate; without one the node deploys a new one (with two test tokens) on first start. */
+      rollup: z.string().refine((a) => isAddress(a), "a 20-byte hex address").optional(),
+      /** Deploy the INSECURE dev setup's verifier, and prove with it, on a chain other than the development chain 31337. */
+      allowInsecureDevSetup: z.boolean().default(false),
+      /** Milliseconds between reads of L1's deposit and forced-withdrawal queues. */
+      pollMs: positiveInt.default(1_000),
+    })
+    .default({ allowInsecureDevSetup: false, pollMs: 1_000 }),
+  markets: z.array(marketSchema).min(1).optional(),
+  /** Fee rates in millionths of the quote amount. */
+  fees: z.strictObject({ taker: z.number().int().nonnegative(), maker: z.number().int().nonnegative() }).default({ taker: 2_000, maker: 1_000 }),
+  sealing: z
+    .strictObject({
+      /** A batch is sealed once it holds this many fills (at most the circuit's), */
+      maxFills: positiveInt.optional(),
+      /** or once its first transaction is this old (milliseconds). */
+      maxAgeMs: positiveInt.default(10_000),
+    })
+    .default({ maxAgeMs: 10_000 }),
+  intake: z
+    .strictObject({
+      /** Signature-checking worker threads (default: the machine's cores). */
+      signatureWorkers: positiveInt.optional(),
+      /** Most requests one durable journal append takes (group commit). */
+      maxGroup: positiveInt.default(2_048),
+      /** Requests waiting beyond this are refused with 503 (back-pressure). */
+      maxQueue: positiveInt.default(50_000),
+    })
+    .default({ maxGroup: 2_048, maxQueue: 50_000 }),
+  prover: z
+    .strictObject({
+      workers: positiveInt.optional(),
+      /** Most batches one L1 transaction lands (Rollup.submitBatches). */
+      maxBatchesPerTransaction: positiveInt.default(8),
+    })
+    .default({ maxBatchesPerTransaction: 8 }),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
+export type NodeConfig = z.output<typeof nodeConfigSchema> & { markets: MarketConfig[] };
+
+/** The environment variables the node reads, and where each goes in the configuration. */
+const ENV: Record<string, (c: Record<string, unknown>, v: string) => void> = {
+  PROOFBOOK_CIRCUIT: (c, v) => (c.circuit = v),
+  PROOFBOOK_DATA_DIR: (c, v) => (c.dataDir = v),
+  PROOFBOOK_HOST: (c, v) => (c.host = v),
+  PROOFBOOK_PORT: (c, v) => (c.port = Number(v)),
+  PROOFBOOK_RPC_URL: (c, v) => (chainOf(c).rpcUrl = v),
+  PROOFBOOK_PRIVATE_KEY: (c, v) => (chainOf(c).privateKey = v),
+  PROOFBOOK_ROLLUP: (c, v) => (chainOf(c).rollup = v),
+  PROOFBOOK_LOG_LEVEL: (c, v) => (c.logLevel = v),
+};
+
+function chainOf(c: Record<string, unknown>): Record<string, unknown> {
+  return (c.chain ??= {}) as Record<string, unknown>;
+}
+
+/**
+ * The node's configuration: `file` (JSON) if given, overridden by the PROOFBOOK_* variables of
+ * `env`, overridden by `overrides` (the command line), validated as a whole. Bad input is a
+ * ValidationError naming the first bad field, before any work.
+ */
+export function loadNodeConfig(file: string | undefined, env: NodeJS.ProcessEnv, overrides: (c: Record<string, unknown>) => void = () => {}): NodeConfig {
+  let raw: Record<string, unknown> = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new ValidationError("--config", `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new ValidationError("--config", `${file} is not JSON`);
+    }
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ValidationError("--config", `${file} must hold a JSON object`);
+  }
+  for (const [name, set] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") set(raw, value);
+  }
+  overrides(raw);
+  const parsed = nodeConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ValidationError(issue.path.length > 0 ? issue.path.join(".") : "config", issue.message);
+  }
+  const markets = (parsed.data.markets ?? [DEMO_MARKET]).map((m) => ({ ...m }) as MarketConfig);
+  return { ...parsed.data, markets };
+}

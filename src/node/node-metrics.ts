@@ -1,0 +1,21 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** The node's Prometheus metrics (served at /metrics, docs/protocol.md §11). */
+export class NodeMetrics {
+  readonly registry = new Registry();
+  /** Requests taken by intake, by kind and outcome (accepted, rejected). */
+  readonly intake = new Counter({ name: "proofbook_intake_total", help: "Requests taken by intake, by kind and outcome", labelNames: ["kind", "outcome"] as const, registers: [this.registry] });
+  readonly queueDepth = new Gauge({ name: "proofbook_intake_queue_depth", help: "Requests waiting for their journal append", registers: [this.registry] });
+  readonly ackSeconds = new Histogram({ name: "proofbook_intake_ack_seconds", help: "From a request's arrival to its durable acknowledgement", buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1], registers: [this.registry] });
+  readonly journalGroup = new Histogram({ name: "proofbook_journal_group_entries", help: "Entries per durable journal append", buckets: [1, 4, 16, 64, 256, 1024, 4096], registers: [this.registry] });
+  readonly fills = new Counter({ name: "proofbook_fills_total", help: "Fills settled into batches", registers: [this.registry] });
+  readonly batches = new Counter({ name: "proofbook_batches_total", help: "Batches by stage reached (sealed, proved, landed)", labelNames: ["stage"] as const, registers: [this.registry] });
+  readonly proveSeconds = new Histogram({ name: "proofbook_prove_seconds", help: "Witness and Groth16 proof time per batch", buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600], registers: [this.registry] });
+  readonly gasPerFill = new Gauge({ name: "proofbook_gas_per_fill", help: "L1 gas per fill of the last landed transaction", registers: [this.registry] });
+  readonly l1Batches = new Gauge({ name: "proofbook_l1_batch_count", help: "Batches landed on L1", registers: [this.registry] });
+  readonly halted = new Gauge({ name: "proofbook_settlement_halted", help: "1 once settlement stopped on an error it cannot cure", registers: [this.registry] });
+
+  async text(): Promise<string> {
+    return await this.registry.metrics();
+  }
+}

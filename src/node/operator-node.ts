@@ -1,0 +1,376 @@
+import { EventEmitter } from "node:events";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Address } from "viem";
+import type { SealedBatch } from "../batch/batch-builder.js";
+import { ChainTime } from "../chain/chain-time.js";
+import { DEV_CHAIN_ID, RollupClient } from "../chain/rollup-client.js";
+import { initCrypto } from "../crypto/index.js";
+import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
+import { ProofbookError, ValidationError } from "../errors.js";
+import type { CircuitArtifacts } from "../prover/artifacts.js";
+import { ROOT } from "../prover/artifacts.js";
+import { ProverPool } from "../prover/prover-pool.js";
+import { type SettledBatch, SettlementPipeline } from "../sequencer/settlement-pipeline.js";
+import { RollupState } from "../state/rollup-state.js";
+import { Journal } from "./journal.js";
+import type { NodeConfig } from "./node-config.js";
+import { type Applied, type JournalEntry, type NodeCommand, NodeCore } from "./node-core.js";
+import { NodeMetrics } from "./node-metrics.js";
+
+/** The node's journal and L1 disagree: the journal is not this rollup's, or L1 holds batches the journal does not make. */
+export class NodeRecoveryError extends ProofbookError {}
+
+/** Intake refuses more work: its queue is full (HTTP 503), or the node is closing. */
+export class NodeBusyError extends ProofbookError {}
+
+/** A feed event (WebSocket /v1/stream): fills, book changes and batch progress. */
+export type FeedEvent =
+  | { type: "fill"; market: number; takerId: number; makerId: number; price: bigint; quantity: bigint; batchNumber?: number }
+  | { type: "book"; market: number }
+  | { type: "batch"; batchNumber: number; state: "sealed" | "proved" | "landed"; txHash?: string };
+
+interface Pending {
+  command: NodeCommand;
+  arrived: number;
+  resolve: (a: Applied) => void;
+  reject: (e: unknown) => void;
+}
+
+type Connection = Awaited<ReturnType<(typeof import("hardhat"))["network"]["connect"]>>;
+
+/**
+ * `proofbook node` (docs/protocol.md §11): intake in front of the sequencer, durable before it
+ * acknowledges, and settlement behind it. Requests queue up while the previous group is being
+ * checked and written; each group's signatures are checked across worker threads, its commands
+ * applied in arrival order, journaled in one durable append, and only then acknowledged, published
+ * on the feed and their sealed batches handed to the settlement pipeline. On start it replays the
+ * journal into a fresh sequencer, checks every batch L1 holds against the batch the replay sealed
+ * with that number, and proves and submits the rest (the pipeline never submits a batch L1 holds).
+ */
+export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
+  readonly metrics = new NodeMetrics();
+  private readonly queue: Pending[] = [];
+  private flushing = false;
+  private closing = false;
+  private halted: Error | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private depositsQueued: number;
+  private forcedQueued: number;
+  private sealQueued = false;
+  private polling = false;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly core: NodeCore,
+    readonly client: RollupClient,
+    readonly domain: bigint,
+    readonly genesis: Extract<JournalEntry, { type: "genesis" }>,
+    private readonly journal: Journal<JournalEntry>,
+    private readonly connection: Connection,
+    private readonly chainTime: ChainTime,
+    private readonly signatures: SignaturePool,
+    private readonly prover: ProverPool,
+    private readonly pipeline: SettlementPipeline,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.depositsQueued = core.depositsFed;
+    this.forcedQueued = core.forcedFed;
+  }
+
+  /** Opens the journal and the chain, replays, reconciles with L1, and starts intake and settlement. */
+  static async start(config: NodeConfig, artifacts: CircuitArtifacts, log: Logger): Promise<OperatorNode> {
+    await mkdir(config.dataDir, { recursive: true });
+    const inProcess = config.chain.rpcUrl === undefined;
+    const journalFile = join(config.dataDir, inProcess ? "in-process-journal.sqlite" : "journal.sqlite");
+    // The in-process chain starts empty on every start: so does its journal.
+    if (inProcess) for (const suffix of ["", "-wal", "-shm"]) await rm(journalFile + suffix, { force: true });
+    const journal = await Journal.open<JournalEntry>(journalFile);
+    await initCrypto();
+    if (config.chain.rpcUrl) process.env.PROOFBOOK_RPC_URL = config.chain.rpcUrl;
+    // hardhat.config.ts reads the key when it loads: set it before the first import of hardhat.
+    if (config.chain.privateKey) process.env.PROOFBOOK_PRIVATE_KEY = config.chain.privateKey;
+    const { network } = await import("hardhat");
+    const connection = inProcess ? await network.connect() : await network.connect("external");
+    const chainId = await (await connection.viem.getPublicClient()).getChainId();
+    const allowInsecureDevSetup = config.chain.allowInsecureDevSetup || chainId === DEV_CHAIN_ID;
+
+    const first = journal.entries().next();
+    let genesis = first.done ? undefined : first.value.entry;
+    if (genesis && genesis.type !== "genesis") throw new NodeRecoveryError(`${journalFile}: its first entry is a ${genesis.type}, not the genesis entry`);
+    if (genesis && config.chain.rollup && genesis.rollup.toLowerCase() !== config.chain.rollup.toLowerCase()) {
+      throw new NodeRecoveryError(`${journalFile} is the journal of rollup ${genesis.rollup}, not of ${config.chain.rollup}: use another data directory`);
+    }
+    if (!genesis) {
+      const deployed = config.chain.rollup ? { rollup: config.chain.rollup as Address } : await deployRollup(connection, artifacts, allowInsecureDevSetup, log);
+      const client = RollupClient.at(connection, deployed.rollup);
+      genesis = { type: "genesis", ...deployed, inProcess, time: Date.now(), chainTime: await client.chainTime() };
+      journal.append([genesis]);
+      log.info({ rollup: deployed.rollup, journal: journalFile }, "new journal");
+    }
+    if (genesis.type !== "genesis") throw new NodeRecoveryError("unreachable");
+    const client = RollupClient.at(connection, genesis.rollup);
+    const { dims, genesisRoot } = await client.layout();
+    const empty = new RollupState(artifacts.config);
+    if (dims.accountDepth !== artifacts.config.accountDepth || dims.balanceDepth !== artifacts.config.balanceDepth || dims.orderDepth !== artifacts.config.orderDepth) {
+      throw new NodeRecoveryError(`rollup ${genesis.rollup} has another state layout than circuit ${config.circuit}`);
+    }
+    if (genesisRoot !== empty.root) throw new NodeRecoveryError(`rollup ${genesis.rollup} did not start from the empty state: the node cannot rebuild its state`);
+    const domain = await client.domain();
+
+    const core = new NodeCore(artifacts.config, config.markets, { domain, fees: config.fees, genesis });
+    let replayed = 0;
+    for (const { entry } of journal.entries(2)) {
+      core.apply(entry);
+      replayed++;
+    }
+    log.info({ entries: replayed, batches: core.sealed.length, orders: core.orders.size }, "journal replayed");
+
+    const chainTime = await ChainTime.start(client, config.chain.pollMs);
+    const signatures = new SignaturePool({ workers: config.intake.signatureWorkers });
+    const prover = new ProverPool(artifacts, { workers: config.prover.workers, allowInsecureDevSetup });
+    const hooks = { onProved: (p: { batch: SealedBatch; witnessMs: number; proveMs: number }) => node.proved(p), onSettled: (s: SettledBatch) => node.settled(s) };
+    const pipeline = new SettlementPipeline(prover, client, hooks, { maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction });
+    const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log);
+    await node.reconcile();
+    node.startTimers();
+    return node;
+  }
+
+  /** Checks what L1 holds against the replayed batches and hands the rest to the pipeline. */
+  private async reconcile(): Promise<void> {
+    const l1 = await this.client.position();
+    const sealed = this.core.sealed;
+    const last = sealed.at(-1)?.batchNumber ?? 0;
+    if (l1.batchCount > last) throw new NodeRecoveryError(`L1 holds ${l1.batchCount} batches, the journal makes ${last}: this journal is not the whole history of rollup ${this.genesis.rollup}`);
+    for (const b of sealed.filter((x) => x.batchNumber <= l1.batchCount)) {
+      const landed = await this.client.landedBatch(b.batchNumber);
+      if (!landed || landed.newRoot !== b.newRoot) throw new NodeRecoveryError(`batch ${b.batchNumber} on L1 ends at root ${landed?.newRoot}, the journal's at ${b.newRoot}`);
+      const status = this.core.batches.get(b.batchNumber)!;
+      Object.assign(status, { state: "landed", txHash: landed.txHash });
+    }
+    const unlanded = sealed.filter((x) => x.batchNumber > l1.batchCount);
+    sealed.splice(0, sealed.length);
+    this.metrics.l1Batches.set(l1.batchCount);
+    this.log.info({ l1Batches: l1.batchCount, root: l1.stateRoot.toString(), resubmitting: unlanded.map((b) => b.batchNumber) }, "reconciled with L1");
+    for (const b of unlanded) this.enqueueBatch(b);
+  }
+
+  /** Where L1 is, what the node has sealed and landed, and whether settlement stopped. */
+  async status() {
+    const l1 = await this.client.position();
+    const landed = [...this.core.batches.values()].filter((b) => b.state === "landed").length;
+    return {
+      rollup: this.client.address,
+      domain: this.domain,
+      tokens: this.genesis.tokens,
+      circuit: this.config.circuit,
+      markets: this.config.markets,
+      fees: this.config.fees,
+      stateRoot: this.core.state.root,
+      batches: { sealed: this.core.batches.size, landed },
+      l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
+      queueDepth: this.queue.length,
+      halted: this.halted?.message,
+    };
+  }
+
+  /** Queues a command for the next group; resolves once it is applied and its journal entry is durable. */
+  submit(command: NodeCommand): Promise<Applied> {
+    if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
+    if (this.queue.length >= this.config.intake.maxQueue) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
+    return new Promise<Applied>((resolve, reject) => {
+      this.queue.push({ command, arrived: performance.now(), resolve, reject });
+      this.metrics.queueDepth.set(this.queue.length);
+      if (!this.flushing) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, this.config.intake.maxGroup);
+        this.metrics.queueDepth.set(this.queue.length);
+        try {
+          await this.applyGroup(group);
+        } catch (e) {
+          for (const p of group) p.reject(e);
+          this.log.error({ err: e }, "intake group failed");
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Checks the group's signatures in the pool, applies it, journals it, and only then acknowledges it. */
+  private async applyGroup(group: Pending[]): Promise<void> {
+    const items = group.map((p) => this.signatureItem(p.command));
+    const checked = items.filter((i): i is SignatureItem => i !== undefined);
+    const verdicts = checked.length > 0 ? await this.signatures.verify(checked) : [];
+    const entries: JournalEntry[] = [];
+    const outcomes: (Applied | ValidationError)[] = [];
+    let v = 0;
+    for (const [i, p] of group.entries()) {
+      const item = items[i];
+      if (item && !verdicts[v++]) {
+        outcomes.push(new ValidationError(`${p.command.type === "replace" || p.command.type === "order" ? "order" : "request"}.signature`, "must be a valid EdDSA-Poseidon signature by the account's key"));
+        continue;
+      }
+      const entry: JournalEntry = { ...p.command, time: Date.now(), chainTime: this.chainTime.now(), ...(item ? { verified: true } : {}) };
+      entries.push(entry);
+      outcomes.push(this.core.apply(entry));
+      if (this.core.needsSeal(this.config.sealing.maxFills)) {
+        const seal: JournalEntry = { type: "seal", time: entry.time, chainTime: entry.chainTime };
+        entries.push(seal);
+        this.published(this.core.apply(seal));
+      }
+    }
+    const t = performance.now();
+    this.journal.append(entries);
+    this.metrics.journalGroup.observe(entries.length);
+    this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
+    for (const [i, p] of group.entries()) {
+      const outcome = outcomes[i]!;
+      const kind = p.command.type;
+      if (outcome instanceof ValidationError) {
+        this.metrics.intake.inc({ kind, outcome: "rejected" });
+        p.resolve({ entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome });
+      } else {
+        this.metrics.intake.inc({ kind, outcome: outcome.error ? "rejected" : "accepted" });
+        p.resolve(outcome);
+        this.published(outcome);
+      }
+      this.metrics.ackSeconds.observe((performance.now() - p.arrived) / 1000);
+    }
+  }
+
+  /** An applied entry is durable: its fills, book changes and sealed batches go out. */
+  private published(applied: Applied): void {
+    const { fills, events, sealed } = applied.result;
+    if (fills.length > 0) this.metrics.fills.inc(fills.length);
+    const markets = new Set<number>();
+    for (const e of events) {
+      if (e.type === "fill") this.emit("feed", { type: "fill", market: e.market, takerId: e.takerId, makerId: e.makerId, price: e.price, quantity: e.quantity });
+      if ("market" in e) markets.add(e.market);
+      else if (e.type !== "rejected") markets.add(this.core.orders.get(e.id)?.market ?? -1);
+    }
+    for (const market of markets) if (market >= 0) this.emit("feed", { type: "book", market });
+    for (const b of sealed) this.enqueueBatch(b);
+  }
+
+  private enqueueBatch(batch: SealedBatch): void {
+    this.metrics.batches.inc({ stage: "sealed" });
+    this.log.info({ batch: batch.batchNumber, fills: batch.fills, deposits: batch.deposits, withdrawals: batch.withdrawals, cancels: batch.cancels }, "batch sealed");
+    this.emit("feed", { type: "batch", batchNumber: batch.batchNumber, state: "sealed" });
+    this.pipeline.enqueue(batch).catch((e: Error) => {
+      if (this.halted || this.closing) return;
+      this.halted = e;
+      this.metrics.halted.set(1);
+      this.log.error({ err: e, batch: batch.batchNumber }, "settlement stopped");
+    });
+  }
+
+  private proved(p: { batch: SealedBatch; witnessMs: number; proveMs: number }): void {
+    const status = this.core.batches.get(p.batch.batchNumber);
+    if (status && status.state === "sealed") Object.assign(status, { state: "proved", proveMs: Math.round(p.witnessMs + p.proveMs) });
+    this.metrics.batches.inc({ stage: "proved" });
+    this.metrics.proveSeconds.observe((p.witnessMs + p.proveMs) / 1000);
+    this.log.info({ batch: p.batch.batchNumber, witnessMs: Math.round(p.witnessMs), proveMs: Math.round(p.proveMs) }, "batch proved");
+    this.emit("feed", { type: "batch", batchNumber: p.batch.batchNumber, state: "proved" });
+  }
+
+  private settled({ proved, receipt }: SettledBatch): void {
+    const n = proved.batch.batchNumber;
+    const status = this.core.batches.get(n);
+    if (status) Object.assign(status, { state: "landed", txHash: receipt.txHash, gasUsed: receipt.gasUsed / BigInt(receipt.batchesInTransaction) });
+    this.metrics.batches.inc({ stage: "landed" });
+    this.metrics.l1Batches.set(n);
+    if (proved.batch.fills > 0) this.metrics.gasPerFill.set(Number(receipt.gasUsed) / receipt.batchesInTransaction / proved.batch.fills);
+    this.log.info({ batch: n, txHash: receipt.txHash, gasUsed: receipt.gasUsed.toString(), batchesInTransaction: receipt.batchesInTransaction, root: receipt.newRoot.toString() }, "batch landed");
+    this.emit("feed", { type: "batch", batchNumber: n, state: "landed", txHash: receipt.txHash });
+  }
+
+  /** The signature intake checks in the pool, if it can: an order or replacement of an existing account. */
+  private signatureItem(command: NodeCommand): SignatureItem | undefined {
+    if (command.type !== "order" && command.type !== "replace") return undefined;
+    const { order, signature } = command.signed;
+    if (!this.core.state.hasAccount(order.accountId)) return undefined;
+    return { order, signature, key: this.core.state.account(order.accountId).publicKey };
+  }
+
+  /** L1's queues, the sealing policy and the engine's clock, on timers. */
+  private startTimers(): void {
+    const every = (ms: number, work: () => Promise<void> | void) => {
+      const timer = setInterval(() => {
+        Promise.resolve()
+          .then(work)
+          .catch((e: unknown) => this.log.warn({ err: e }, "background step failed"));
+      }, ms);
+      this.timers.push(timer);
+    };
+    every(this.config.chain.pollMs, () => this.pollL1());
+    every(Math.min(250, this.config.sealing.maxAgeMs), () => {
+      const since = this.core.unsealedSince;
+      if (since === undefined || this.sealQueued || Date.now() - since < this.config.sealing.maxAgeMs) return;
+      this.sealQueued = true;
+      void this.submit({ type: "seal" }).finally(() => (this.sealQueued = false)).catch(() => {});
+    });
+    every(1_000, () => {
+      if (this.core.sequencer.engine.openOrders > 0 && this.queue.length === 0) void this.submit({ type: "tick" }).catch(() => {});
+    });
+  }
+
+  /** Feeds new L1 deposits and forced withdrawals, in queue order, through intake. */
+  private async pollL1(): Promise<void> {
+    if (this.polling || this.closing) return;
+    this.polling = true;
+    try {
+      for (const d of await this.client.queuedDeposits(this.depositsQueued)) {
+        if (d.index !== this.depositsQueued) break;
+        this.depositsQueued++;
+        void this.submit({ type: "deposit", index: d.index, record: d.record }).catch((e: unknown) => this.log.error({ err: e }, "deposit not taken"));
+      }
+      for (const f of await this.client.forcedRequests(this.forcedQueued)) {
+        if (f.index !== this.forcedQueued) break;
+        this.forcedQueued++;
+        void this.submit({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch((e: unknown) => this.log.error({ err: e }, "forced withdrawal not taken"));
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Stops intake and timers, waits for the last group, and closes pools, journal and chain. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.timers) clearInterval(t);
+    this.chainTime.stop();
+    while (this.flushing) await new Promise((r) => setTimeout(r, 10));
+    await this.signatures.close();
+    await this.prover.close();
+    this.journal.close();
+    await this.connection.close();
+  }
+}
+
+/** A new Rollup on the empty genesis, with two test tokens registered as ids 1 and 2 (the default market's). */
+async function deployRollup(connection: Connection, artifacts: CircuitArtifacts, allowInsecureDevSetup: boolean, log: Logger): Promise<{ rollup: Address; tokens: Address[] }> {
+  const deploymentId = `proofbook-node-${Date.now()}-${process.pid}`;
+  const client = await RollupClient.deploy(connection, artifacts, new RollupState(artifacts.config).root, { deploymentId, allowInsecureDevSetup });
+  // The address goes into the journal: Ignition's record of this one-off deployment is not needed.
+  await rm(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+  const tokens: Address[] = [];
+  for (const symbol of ["BASE", "QUOTE"]) {
+    const token = await connection.viem.deployContract("TestToken", [symbol, symbol]);
+    const id = await client.registerToken(token.address);
+    tokens.push(token.address);
+    log.info({ symbol, token: token.address, id }, "test token deployed and registered");
+  }
+  log.info({ rollup: client.address }, "rollup deployed");
+  return { rollup: client.address, tokens };
+}

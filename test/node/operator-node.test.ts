@@ -1,0 +1,253 @@
+import { expect } from "chai";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { type Address, getAddress } from "viem";
+import { RollupClient } from "../../src/chain/rollup-client.js";
+import { ProofbookApiError, ProofbookClient } from "../../src/client/proofbook-client.js";
+import { toWire } from "../../src/client/wire.js";
+import { Side } from "../../src/constants.js";
+import { initCrypto, KeyPair, NO_EXPIRY, type Order, signCancel, signOrder } from "../../src/crypto/index.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { hardhatNodeForSuite, runScript } from "../helpers/hardhat-node.js";
+import { NodeProcess } from "../../src/cli/node-process.js";
+
+type Connection = Awaited<ReturnType<typeof network.connect>>;
+
+const BASE = 1;
+const QUOTE = 2;
+
+/**
+ * A trader with an L1 wallet and an L2 key, funded by deposits on L1. The test circuit gives each
+ * account four order slots (storage id mod 4), so the tests choose storage ids by hand.
+ */
+interface Trader {
+  key: KeyPair;
+  accountId: number;
+}
+
+describe("operator node: a child process against a separate hardhat node, killed with SIGKILL and restarted", function () {
+  const nodeUrl = hardhatNodeForSuite();
+  let dataDir: string;
+  let configFile: string;
+  let rpc: string;
+  let connection: Connection;
+  let node: NodeProcess;
+  let api: ProofbookClient;
+  let rollup: Address;
+  let domain: bigint;
+  const traders: Trader[] = [];
+  /** Every acknowledged order: its id and what the ack said was filled. */
+  const acked: { orderId: number; filled: string; state: string }[] = [];
+
+  const start = async (extra: string[] = []) => {
+    const started = await NodeProcess.start(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0", ...extra]);
+    node = started.node;
+    api = new ProofbookClient(started.url);
+    return started;
+  };
+  const order = (t: Trader, storageId: number, side: Side, amount: bigint, price: bigint): Order => ({ accountId: t.accountId, storageId, baseToken: BASE, quoteToken: QUOTE, side, validUntil: NO_EXPIRY, maxFeeRate: 2_000, amount, price, domain });
+  const submit = async (t: Trader, storageId: number, side: Side, amount: bigint, price: bigint) => {
+    const ack = await api.submitOrder(signOrder(order(t, storageId, side, amount, price), t.key));
+    acked.push({ orderId: ack.orderId, filled: ack.order!.filled, state: ack.order!.state });
+    return ack;
+  };
+  /** Every acknowledged order is known to the node with at least what its ack said was filled. */
+  const expectAckedKept = async () => {
+    for (const a of acked) {
+      const o = await api.order(a.orderId);
+      expect(BigInt(o.filled) >= BigInt(a.filled), `order ${a.orderId}`).to.equal(true);
+      if (a.state !== "open") expect(o.state, `order ${a.orderId}`).to.equal(a.state);
+    }
+  };
+  /** The node's state root, L1's, and each landed batch number exactly once on L1. */
+  const expectMatchesL1 = async () => {
+    const status = await api.status();
+    const client = RollupClient.at(connection, rollup);
+    expect(status.l1.stateRoot).to.equal((await client.stateRoot()).toString());
+    const numbers = (await client.events()).map((e) => Number(e.batchNumber));
+    expect(new Set(numbers).size, "a batch landed twice").to.equal(numbers.length);
+    expect(numbers).to.deep.equal(numbers.map((_, i) => i + 1));
+    return status;
+  };
+  const landed = (n: number) => (l: { msg: string; batch?: unknown }) => l.msg === "batch landed" && Number(l.batch) >= n;
+
+  before(async function () {
+    rpc = nodeUrl();
+    await testArtifacts(); // built once, before any node starts
+    await initCrypto();
+    dataDir = await mkdtemp(join(tmpdir(), "proofbook-node-"));
+    configFile = join(dataDir, "node.json");
+    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    connection = await network.connect("external");
+  });
+
+  after(async () => {
+    await node?.kill9();
+    await connection?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("starts on a new rollup it deploys, and takes L1 deposits into a batch that lands", async () => {
+    await start();
+    const status = await api.status();
+    rollup = getAddress(status.rollup);
+    domain = BigInt(status.domain);
+    expect(status.tokens).to.have.length(2);
+    const wallets = (await connection.viem.getWalletClients()).slice(1, 4);
+    for (const [i, wallet] of wallets.entries()) {
+      const key = KeyPair.fromSeed(`node-test-trader-${i}`);
+      const client = RollupClient.at(connection, rollup, wallet);
+      for (const token of status.tokens!) {
+        const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
+        await asOwner.write.mint([wallet.account.address, 10_000_000n]);
+        await asOwner.write.approve([rollup, 10_000_000n]);
+      }
+      const created = await client.depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000_000n);
+      await client.deposit(created.record.accountId, QUOTE, 10_000_000n);
+      traders.push({ key, accountId: created.record.accountId });
+    }
+    await node.waitFor(landed(1));
+    for (const t of traders) {
+      const account = await api.account(t.accountId);
+      expect(account.balances.find((b) => b.token === BASE)!.balance).to.equal(1_000_000n);
+      expect(account.balances.find((b) => b.token === QUOTE)!.balance).to.equal(10_000_000n);
+    }
+    await expectMatchesL1();
+  });
+
+  it("refuses bad requests with 400 naming the field, and unknown ids with 404, journaling nothing", async () => {
+    const [a] = traders;
+    const good = signOrder(order(a!, 0, Side.Sell, 10n, 100n), a!.key);
+    const refusals: [() => Promise<unknown>, number, string | undefined][] = [
+      [() => api.submitOrder({ ...good, signature: { ...good.signature, s: good.signature.s + 1n } }), 400, "order.signature"],
+      [() => api.submitOrder({ ...good, order: { ...good.order, price: 101n } }), 400, "order.signature"],
+      [() => api.submitOrder(signOrder({ ...good.order, domain: domain + 1n }, a!.key)), 400, "order.domain"],
+      [() => api.submitOrder(signOrder({ ...good.order, accountId: 3_000 }, a!.key)), 400, "order.accountId"],
+      [() => api.submitOrder(signOrder({ ...good.order, amount: 10n ** 12n }, a!.key)), 400, "order.amount"],
+      [() => api.submitOrder(signOrder({ ...good.order, baseToken: 7 }, a!.key)), 400, "order.baseToken/quoteToken"],
+      [() => api.submitOrder(signOrder({ ...good.order, storageId: 16 }, a!.key)), 400, "order.storageId"],
+      [() => api.order(123_456), 404, undefined],
+      [() => api.account(3_000), 404, undefined],
+      [() => api.batch(999), 404, undefined],
+    ];
+    for (const [request, status, field] of refusals) {
+      const e = await request().then(() => undefined, (x: unknown) => x);
+      expect(e, field).to.be.instanceOf(ProofbookApiError);
+      expect((e as ProofbookApiError).status, field).to.equal(status);
+      expect((e as ProofbookApiError).field, String(field)).to.equal(field);
+    }
+    for (const body of ["{not json", JSON.stringify({ order: { accountId: "x" } }), JSON.stringify({ ...toWire(good), extra: 1 })]) {
+      const r = await fetch(`${api.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      expect(r.status, body).to.equal(400);
+    }
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).to.match(/proofbook_intake_total\{kind="order",outcome="rejected"\} [1-9]/);
+  });
+
+  it("streams fills and book changes on the WebSocket feed", async () => {
+    const [a, b] = traders;
+    const messages: { type: string }[] = [];
+    const close = await api.subscribe((m) => messages.push(m));
+    await submit(a!, 0, Side.Sell, 10n, 100n); // rests 6 (a's slot 0)
+    const ack = await submit(b!, 0, Side.Buy, 4n, 100n); // filled (b's slot 0 free again)
+    expect(ack.fills).to.have.length(1);
+    expect(ack.fills[0]!.quantity).to.equal("4");
+    for (let i = 0; i < 50 && !messages.some((m) => m.type === "fill"); i++) await new Promise((r) => setTimeout(r, 50));
+    close();
+    expect(messages.some((m) => m.type === "fill")).to.equal(true);
+    expect(messages.some((m) => m.type === "book")).to.equal(true);
+    const book = await api.book(1);
+    expect(book.asks[0]).to.deep.include({ price: "100", quantity: "6" });
+  });
+
+  it("kill -9 during intake: every acknowledged order is there after the restart, the book as it was", async () => {
+    const [a, b, c] = traders;
+    // Every free slot of the three accounts at once, none crossing: some are acknowledged before
+    // the kill, some may not be.
+    const pending = [submit(a!, 1, Side.Sell, 1n, 120n), submit(c!, 0, Side.Sell, 2n, 121n), submit(c!, 1, Side.Buy, 3n, 80n), submit(b!, 1, Side.Buy, 1n, 81n)];
+    await Promise.all(pending.slice(0, 2));
+    const before = await api.book(1, 100);
+    await node.kill9();
+    await Promise.allSettled(pending);
+    await start();
+    await expectAckedKept();
+    const after = await api.book(1, 100);
+    // Orders acknowledged after the snapshot may add levels; none of the snapshot's may be lost.
+    for (const level of before.asks) expect(after.asks.some((l) => l.price === level.price && BigInt(l.quantity) >= BigInt(level.quantity)), `ask ${level.price}`).to.equal(true);
+    for (const level of before.bids) expect(after.bids.some((l) => l.price === level.price && BigInt(l.quantity) >= BigInt(level.quantity)), `bid ${level.price}`).to.equal(true);
+  });
+
+  it("kill -9 while a batch is proved: the restart proves it again and it lands once, roots matching L1", async () => {
+    const [, b] = traders;
+    await submit(b!, 2, Side.Buy, 2n, 100n); // fills against the resting ask at 100
+    const sealed = await node.waitFor((l) => l.msg === "batch sealed" && Number(l.fills) > 0);
+    await node.kill9();
+    await start();
+    await node.waitFor(landed(Number(sealed.batch)));
+    await expectAckedKept();
+    const status = await expectMatchesL1();
+    expect(status.stateRoot).to.equal(status.l1.stateRoot);
+  });
+
+  it("kill -9 as a proved batch is submitted: it lands exactly once after the restart", async () => {
+    const [, b] = traders;
+    await submit(b!, 4, Side.Buy, 1n, 100n);
+    const proved = await node.waitFor((l) => l.msg === "batch proved" && node.logs.some((s) => s.msg === "batch sealed" && s.batch === l.batch && Number(s.fills) > 0));
+    await node.kill9();
+    await start();
+    await node.waitFor(landed(Number(proved.batch)));
+    await expectAckedKept();
+    const status = await expectMatchesL1();
+    expect(status.stateRoot).to.equal(status.l1.stateRoot);
+  });
+
+  it("a cancel is durable and the whole history checks out from L1 alone (npm run verify)", async () => {
+    const open = acked.find((x) => x.state === "open")!;
+    const o = await api.order(open.orderId);
+    const owner = traders.find((t) => t.accountId === o.accountId)!;
+    const r = await api.cancel(signCancel({ accountId: o.accountId, storageId: o.storageId, domain }, owner.key));
+    expect(r.cancelled).to.include(open.orderId);
+    await node.kill9();
+    await start();
+    expect((await api.order(open.orderId)).state).to.equal("cancelled");
+    const sealed = await node.waitFor((l) => l.msg === "batch sealed" && Number(l.cancels) > 0);
+    await node.waitFor(landed(Number(sealed.batch)));
+    await expectMatchesL1();
+    const verify = await runScript("verify", ["--rpc", rpc, "--rollup", rollup, "--circuit", "test"]);
+    expect(verify.code, verify.stdout + verify.stderr).to.equal(0);
+    expect(verify.stdout).to.include("verified: every batch checks out");
+  });
+
+  it("refuses to start on a journal of another rollup (exit 1), and bad configuration with exit 2 before any work", async () => {
+    await node.stop();
+    const other = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0", "--rollup", `0x${"2".repeat(40)}`]);
+    expect(await other.wait()).to.equal(1);
+    expect(other.stderr.join("\n")).to.match(/error: .*journal of rollup/);
+    const bad = join(dataDir, "bad.json");
+    await writeFile(bad, "{ nope");
+    const cases = [
+      ["--port", "abc"],
+      ["--port", "70000"],
+      ["--rpc", "ftp://x"],
+      ["--rollup", "0x12"],
+      ["--private-key", "0x1234"],
+      ["--circuit", "nope"],
+      ["--config", join(dataDir, "missing.json")],
+      ["--config", bad],
+      ["--bogus"],
+    ];
+    for (const args of cases) {
+      const p = NodeProcess.spawn(["--data", join(dataDir, "unused"), ...args]);
+      expect(await p.wait(), args.join(" ")).to.equal(2);
+      expect(p.stderr, args.join(" ")).to.have.length(1);
+      expect(p.stderr[0], args.join(" ")).to.match(/^error: /);
+    }
+    const unknownSetting = join(dataDir, "unknown.json");
+    await writeFile(unknownSetting, JSON.stringify({ sealing: { maxAgeMs: -1 } }));
+    const p = NodeProcess.spawn(["--config", unknownSetting]);
+    expect(await p.wait()).to.equal(2);
+    expect(p.stderr[0]).to.match(/^error: sealing\.maxAgeMs/);
+  });
+});
