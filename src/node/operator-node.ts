@@ -34,6 +34,8 @@ export type FeedEvent =
 interface Pending {
   command: NodeCommand;
   arrived: number;
+  /** The order signature's check, started on arrival (undefined: the sequencer checks it itself). */
+  verdict?: Promise<boolean>;
   resolve: (a: Applied) => void;
   reject: (e: unknown) => void;
 }
@@ -59,6 +61,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private depositsQueued: number;
   private forcedQueued: number;
   private sealQueued = false;
+  /** Arrivals of this turn of the event loop whose signatures go to the pool together. */
+  private toVerify: { item: SignatureItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
   private polling = false;
 
   private constructor(
@@ -182,10 +186,31 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
     if (this.queue.length >= this.config.intake.maxQueue) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
     return new Promise<Applied>((resolve, reject) => {
-      this.queue.push({ command, arrived: performance.now(), resolve, reject });
+      this.queue.push({ command, arrived: performance.now(), resolve, reject, verdict: this.verifyLater(command) });
       this.metrics.queueDepth.set(this.queue.length);
       if (!this.flushing) setImmediate(() => void this.flush());
     });
+  }
+
+  /**
+   * Starts checking the command's order signature: the arrivals of one turn of the event loop go
+   * to the pool as one batch, so the workers check the next group while this thread applies and
+   * journals the current one.
+   */
+  private verifyLater(command: NodeCommand): Promise<boolean> | undefined {
+    const item = this.signatureItem(command);
+    if (!item) return undefined;
+    if (this.toVerify.length === 0) {
+      setImmediate(() => {
+        const batch = this.toVerify;
+        this.toVerify = [];
+        this.signatures.verify(batch.map((b) => b.item)).then(
+          (verdicts) => batch.forEach((b, i) => b.resolve(verdicts[i]!)),
+          (e: unknown) => batch.forEach((b) => b.reject(e)),
+        );
+      });
+    }
+    return new Promise<boolean>((resolve, reject) => this.toVerify.push({ item, resolve, reject }));
   }
 
   private async flush(): Promise<void> {
@@ -207,21 +232,18 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     }
   }
 
-  /** Checks the group's signatures in the pool, applies it, journals it, and only then acknowledges it. */
+  /** Waits for the group's signature checks, applies it, journals it, and only then acknowledges it. */
   private async applyGroup(group: Pending[]): Promise<void> {
-    const items = group.map((p) => this.signatureItem(p.command));
-    const checked = items.filter((i): i is SignatureItem => i !== undefined);
-    const verdicts = checked.length > 0 ? await this.signatures.verify(checked) : [];
+    const verdicts = await Promise.all(group.map((p) => p.verdict));
     const entries: JournalEntry[] = [];
     const outcomes: (Applied | ValidationError)[] = [];
-    let v = 0;
     for (const [i, p] of group.entries()) {
-      const item = items[i];
-      if (item && !verdicts[v++]) {
+      const checked = verdicts[i] !== undefined;
+      if (verdicts[i] === false) {
         outcomes.push(new ValidationError(`${p.command.type === "replace" || p.command.type === "order" ? "order" : "request"}.signature`, "must be a valid EdDSA-Poseidon signature by the account's key"));
         continue;
       }
-      const entry: JournalEntry = { ...p.command, time: Date.now(), chainTime: this.chainTime.now(), ...(item ? { verified: true } : {}) };
+      const entry: JournalEntry = { ...p.command, time: Date.now(), chainTime: this.chainTime.now(), ...(checked ? { verified: true } : {}) };
       entries.push(entry);
       outcomes.push(this.core.apply(entry));
       if (this.core.needsSeal(this.config.sealing.maxFills)) {
