@@ -129,7 +129,7 @@ export class NodeCore {
     return applied;
   }
 
-  /** Applies `seal` if the open batch holds `maxFills` fills or more (the sealing policy). */
+  /** Whether the sealing policy seals now: the open batch holds `maxFills` fills or more. */
   needsSeal(maxFills: number | undefined): boolean {
     return maxFills !== undefined && this.sequencer.pendingFills >= maxFills;
   }

@@ -102,8 +102,9 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     const allowInsecureDevSetup = config.chain.allowInsecureDevSetup || chainId === DEV_CHAIN_ID;
 
     const first = journal.entries().next();
-    let genesis = first.done ? undefined : first.value.entry;
-    if (genesis && genesis.type !== "genesis") throw new NodeRecoveryError(`${journalFile}: its first entry is a ${genesis.type}, not the genesis entry`);
+    const head = first.done ? undefined : first.value.entry;
+    if (head && head.type !== "genesis") throw new NodeRecoveryError(`${journalFile}: its first entry is a ${head.type}, not the genesis entry`);
+    let genesis = head as Extract<JournalEntry, { type: "genesis" }> | undefined;
     if (genesis && config.chain.rollup && genesis.rollup.toLowerCase() !== config.chain.rollup.toLowerCase()) {
       throw new NodeRecoveryError(`${journalFile} is the journal of rollup ${genesis.rollup}, not of ${config.chain.rollup}: use another data directory`);
     }
@@ -114,7 +115,6 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       journal.append([genesis]);
       log.info({ rollup: deployed.rollup, journal: journalFile }, "new journal");
     }
-    if (genesis.type !== "genesis") throw new NodeRecoveryError("unreachable");
     const client = RollupClient.at(connection, genesis.rollup);
     const { dims, genesisRoot } = await client.layout();
     const empty = new RollupState(artifacts.config);
@@ -278,10 +278,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     const markets = new Set<number>();
     for (const e of events) {
       if (e.type === "fill") this.emit("feed", { type: "fill", market: e.market, takerId: e.takerId, makerId: e.makerId, price: e.price, quantity: e.quantity });
-      if ("market" in e) markets.add(e.market);
-      else if (e.type !== "rejected") markets.add(this.core.orders.get(e.id)?.market ?? -1);
+      const market = "market" in e ? e.market : e.type === "rejected" ? undefined : this.core.orders.get(e.id)?.market;
+      if (market !== undefined) markets.add(market);
     }
-    for (const market of markets) if (market >= 0) this.emit("feed", { type: "book", market });
+    for (const market of markets) this.emit("feed", { type: "book", market });
     for (const b of sealed) this.enqueueBatch(b);
   }
 
