@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", ".cache/", "build/", "types/", "bench/results/"] },
+  { ignores: ["node_modules/", "artifacts/", "cache/", ".cache/", "build/", "types/", "bench/results/", "dist/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,19 +1,26 @@
+import { parseArgs as parseNodeArgs } from "node:util";
 import { ValidationError } from "../errors.js";
 
-/** Minimal `--flag value` / `--flag` parser for the scripts. Unknown flags are an error. */
+/**
+ * `--flag value` / `--flag` (also `--flag=value`) through node:util's parseArgs, strict: an
+ * unknown flag, a missing value or a stray positional is a ValidationError naming it.
+ */
 export function parseArgs<K extends string>(argv: readonly string[], known: Record<K, "string" | "boolean">): Partial<Record<K, string | true>> {
-  const out: Partial<Record<K, string | true>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const name = arg.replace(/^--/, "") as K;
-    if (!arg.startsWith("--") || !(name in known)) throw new ValidationError(arg, `unknown argument; known: ${Object.keys(known).map((k) => `--${k}`).join(", ")}`);
-    if (known[name] === "boolean") out[name] = true;
-    else {
-      const v = argv[++i];
-      if (v === undefined) throw new ValidationError(arg, "needs a value");
-      out[name] = v;
+  const options = Object.fromEntries(Object.entries(known).map(([k, type]) => [k, { type }])) as Record<string, { type: "string" | "boolean" }>;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (!err.code?.startsWith("ERR_PARSE_ARGS_")) throw e;
+    const flag = /'([^' ]+)/.exec(err.message)?.[1] ?? "arguments";
+    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      throw new ValidationError(flag, `unknown argument; known: ${Object.keys(known).map((k) => `--${k}`).join(", ")}`);
     }
+    throw new ValidationError(flag, known[flag.replace(/^--/, "") as K] === "boolean" ? "takes no value" : "needs a value (--flag=-x for a value starting with a dash)");
   }
+  const out: Partial<Record<K, string | true>> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== false) out[k as K] = v;
   return out;
 }
 

@@ -20,6 +20,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment"] as const;
 
+export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S]
+  Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).`;
+
 /**
  * npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.

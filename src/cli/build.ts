@@ -5,7 +5,23 @@ import { promisify } from "node:util";
 import { buildCircuit, type CircuitArtifacts, ROOT, writeCircuitSources } from "../prover/artifacts.js";
 import { CIRCUIT_CONFIGS, circuitConfig, DEFAULT_BUILD } from "../prover/circuit-configs.js";
 import { CircuitBuildError } from "../prover/errors.js";
+import { parseArgs } from "./args.js";
 import { renderSolidityConstants } from "../prover/constants-codegen.js";
+
+export const USAGE = `usage: proofbook build [--circuit NAME[,NAME...]|none] [--ptau FILE]
+  Generated sources, compiled circuits, the Groth16 setup (cached in .cache/, checked by hash on
+  load), the generated verifiers and the compiled contracts. Circuits: ${Object.keys(CIRCUIT_CONFIGS).join(", ")}
+  (default ${DEFAULT_BUILD.join(",")}); none: sources and contracts only. Without --ptau FILE the
+  setup is the INSECURE dev setup (public tau), for dev and tests only.`;
+
+/** proofbook build: `build` from the command line, every argument checked before any work. */
+export async function buildCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { circuit: "string", ptau: "string" });
+  const circuits = typeof args.circuit === "string" ? args.circuit.split(",").filter((c) => c !== "none") : undefined;
+  for (const c of circuits ?? []) circuitConfig(c); // an unknown name is a usage error, before any work
+  await build({ circuits, ptau: args.ptau as string | undefined });
+  return 0;
+}
 
 export const GENERATED_CONTRACTS = join(ROOT, "contracts", "generated");
 

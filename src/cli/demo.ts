@@ -9,6 +9,11 @@ const short = (v: bigint) => {
   return `${h.slice(0, 10)}…${h.slice(-6)}`;
 };
 
+export const USAGE = `usage: proofbook demo [--batches N] [--seed S] [--workers W] [--circuit NAME]
+  The main job on embedded defaults: L1 deposits, signed orders, matched fills, withdrawals and
+  cancels, Groth16-proven batches landed on an in-process chain, claims on L1 (default 3 batches,
+  seed 1, one prover per core, circuit demo).`;
+
 /** npm run demo: the main job on embedded defaults. Returns the process exit code. */
 export async function demo(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string" });

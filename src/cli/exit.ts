@@ -2,7 +2,7 @@ import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
 
-const USAGE = "usage: npm run exit -- --rpc URL --rollup ADDRESS --account ID [--token ID] [--activate]";
+export const USAGE = "usage: proofbook exit --rpc URL --rollup ADDRESS --account ID [--token ID] [--activate]";
 
 /**
  * npm run exit: in exit mode, withdraws an account's whole balance of a token (without --token: of
@@ -12,11 +12,7 @@ const USAGE = "usage: npm run exit -- --rpc URL --rollup ADDRESS --account ID [-
  * with PROOFBOOK_PRIVATE_KEY, or with the node's first account. Returns the exit code.
  */
 export async function exitCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
-  const args = parseArgs(argv, { rpc: "string", rollup: "string", account: "string", token: "string", activate: "boolean", help: "boolean" });
-  if (args.help) {
-    log(USAGE);
-    return 0;
-  }
+  const args = parseArgs(argv, { rpc: "string", rollup: "string", account: "string", token: "string", activate: "boolean" });
   const { rpc, rollup } = l1Endpoint(args);
   const id = (flag: "account" | "token") => {
     const v = Number(args[flag]);

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { join } from "node:path";
-import { ROOT } from "../prover/artifacts.js";
+import { PACKAGE_ROOT as ROOT, PROOFBOOK_BIN } from "../package-root.js";
 
 /** Node processes still running: killed when the test process exits. */
 const running = new Set<ChildProcess>();
@@ -37,9 +36,9 @@ export class NodeProcess {
     child.on("exit", () => running.delete(child));
   }
 
-  /** Starts scripts/node.ts with `args` (one node process: SIGKILL reaches the node itself). */
+  /** Starts `proofbook node` (the compiled bin) with `args`: one process, so SIGKILL reaches the node itself. */
   static spawn(args: readonly string[], env: NodeJS.ProcessEnv = {}): NodeProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "node.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [PROOFBOOK_BIN, "node", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     return new NodeProcess(child);
   }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "./args.js";
 
-const USAGE = `usage: npm run node -- [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME]
+export const USAGE = `usage: proofbook node [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME]
   Runs the operator node: HTTP/WebSocket API, durable journal, proving and submission (docs/protocol.md §11).
   Without --rpc it runs Hardhat's in-process chain (deploying a new rollup each start); with --rpc and no
   --rollup it deploys a new rollup on first start and keeps operating it from the journal in --data.
@@ -10,12 +10,8 @@ const USAGE = `usage: npm run node -- [--config FILE] [--rpc URL] [--private-key
  * npm run node: validates the configuration, builds (or loads) the circuit's artifacts, starts the
  * node and serves its API until SIGINT or SIGTERM. Resolves with the exit code.
  */
-export async function nodeCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
-  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string", help: "boolean" });
-  if (args.help) {
-    log(USAGE);
-    return 0;
-  }
+export async function nodeCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string" });
   const { loadNodeConfig } = await import("../node/node-config.js");
   const config = loadNodeConfig(args.config as string | undefined, process.env, (c) => {
     const chain = ((c.chain ??= {}) as Record<string, unknown>);

@@ -3,7 +3,7 @@ import { parseArgs } from "./args.js";
 import { printTable } from "./demo.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
 
-const USAGE = "usage: npm run verify -- --rpc URL --rollup ADDRESS (--vkey verification_key.json | --circuit NAME)";
+export const USAGE = "usage: proofbook verify --rpc URL --rollup ADDRESS (--vkey verification_key.json | --circuit NAME)";
 
 const mark = (ok: boolean | undefined) => (ok === undefined ? "not checked" : ok ? "ok" : "MISMATCH");
 
@@ -15,11 +15,7 @@ const mark = (ok: boolean | undefined) => (ok === undefined ? "not checked" : ok
  * everything agrees, 1 on any mismatch (or a batch whose proof it could not re-check).
  */
 export async function verifyCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
-  const args = parseArgs(argv, { rpc: "string", rollup: "string", vkey: "string", circuit: "string", help: "boolean" });
-  if (args.help) {
-    log(USAGE);
-    return 0;
-  }
+  const args = parseArgs(argv, { rpc: "string", rollup: "string", vkey: "string", circuit: "string" });
   const { rpc, rollup } = l1Endpoint(args);
   if ((args.vkey === undefined) === (args.circuit === undefined)) throw new ValidationError("--vkey", "give exactly one of --vkey FILE and --circuit NAME: the key to check the proofs with");
   const { readVerificationKey } = await import("../chain/verifying-key.js");

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { ValidationError } from "../errors.js";
 import type { SignatureItem } from "./signature-worker.js";
+import { siblingModule } from "../package-root.js";
 
 export type { SignatureItem };
 
@@ -26,7 +27,7 @@ export class SignaturePool {
     this.workers = options.workers ?? availableParallelism();
     if (!Number.isSafeInteger(this.workers) || this.workers < 1) throw new ValidationError("workers", "must be a positive integer", options.workers);
     this.minChunk = options.minChunk ?? 64;
-    this.pool = new Piscina({ filename: new URL("./signature-worker.ts", import.meta.url).href, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 });
+    this.pool = new Piscina({ filename: siblingModule("./signature-worker", import.meta.url).href, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 });
   }
 
   /** Each item's verdict, in order. */

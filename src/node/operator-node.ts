@@ -5,12 +5,12 @@ import type { Logger } from "pino";
 import type { Address } from "viem";
 import type { SealedBatch } from "../batch/batch-builder.js";
 import { ChainTime } from "../chain/chain-time.js";
+import { deployRollup } from "../chain/deploy-rollup.js";
 import { DEV_CHAIN_ID, RollupClient } from "../chain/rollup-client.js";
 import { initCrypto } from "../crypto/index.js";
 import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
-import { ROOT } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
 import { type SettledBatch, SettlementPipeline } from "../sequencer/settlement-pipeline.js";
 import { RollupState } from "../state/rollup-state.js";
@@ -109,7 +109,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       throw new NodeRecoveryError(`${journalFile} is the journal of rollup ${genesis.rollup}, not of ${config.chain.rollup}: use another data directory`);
     }
     if (!genesis) {
-      const deployed = config.chain.rollup ? { rollup: config.chain.rollup as Address } : await deployRollup(connection, artifacts, allowInsecureDevSetup, log);
+      const deployed = config.chain.rollup ? { rollup: config.chain.rollup as Address } : await deployRollup(connection, artifacts, { allowInsecureDevSetup, testTokens: ["BASE", "QUOTE"], log: (m, f) => log.info(f, m) });
       const client = RollupClient.at(connection, deployed.rollup);
       genesis = { type: "genesis", ...deployed, inProcess, time: Date.now(), chainTime: await client.chainTime() };
       journal.append([genesis]);
@@ -378,21 +378,4 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     this.journal.close();
     await this.connection.close();
   }
-}
-
-/** A new Rollup on the empty genesis, with two test tokens registered as ids 1 and 2 (the default market's). */
-async function deployRollup(connection: Connection, artifacts: CircuitArtifacts, allowInsecureDevSetup: boolean, log: Logger): Promise<{ rollup: Address; tokens: Address[] }> {
-  const deploymentId = `proofbook-node-${Date.now()}-${process.pid}`;
-  const client = await RollupClient.deploy(connection, artifacts, new RollupState(artifacts.config).root, { deploymentId, allowInsecureDevSetup });
-  // The address goes into the journal: Ignition's record of this one-off deployment is not needed.
-  await rm(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-  const tokens: Address[] = [];
-  for (const symbol of ["BASE", "QUOTE"]) {
-    const token = await connection.viem.deployContract("TestToken", [symbol, symbol]);
-    const id = await client.registerToken(token.address);
-    tokens.push(token.address);
-    log.info({ symbol, token: token.address, id }, "test token deployed and registered");
-  }
-  log.info({ rollup: client.address }, "rollup deployed");
-  return { rollup: client.address, tokens };
 }

@@ -4,17 +4,19 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import * as snarkjs from "snarkjs";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { type CircuitConfig, renderMain } from "./circuit-configs.js";
 import { renderCircomConstants } from "./constants-codegen.js";
 import { writeDevPtau, type Progress } from "./dev-ptau.js";
 import { domainPower, writeDevZkey } from "./dev-zkey.js";
+import { checkManifest, writeManifest } from "./artifact-manifest.js";
 import { CircuitBuildError, SetupError } from "./errors.js";
+import { elapsedTicker } from "./progress.js";
 
 const require = createRequire(import.meta.url);
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const ROOT = PACKAGE_ROOT;
 export const CIRCUITS_DIR = join(ROOT, "circuits");
 /** snarkjs' package folder (its templates are not in its "exports"). */
 const SNARKJS_DIR = resolve(dirname(require.resolve("snarkjs")), "..");
@@ -66,20 +68,30 @@ async function writeIfChanged(file: string, text: string): Promise<void> {
   await writeFile(file, text);
 }
 
-function circuitDir(config: CircuitConfig, hash: string): string {
-  return join(CACHE_DIR, "circuits", `${config.name}-${hash}`);
+function circuitDir(config: CircuitConfig, hash: string, cacheDir: string): string {
+  return join(cacheDir, "circuits", `${config.name}-${hash}`);
 }
 
-/** Compiles the circuit with circom --O2 unless the cache has it. Returns its directory. */
-export async function compileCircuit(config: CircuitConfig, progress: Progress = () => {}): Promise<string> {
-  const dir = circuitDir(config, await circuitHash(config));
-  if (existsSync(join(dir, `${config.name}.r1cs`))) return dir;
+const compiledFiles = (dir: string, config: CircuitConfig) => [join(dir, `${config.name}.r1cs`), join(dir, `${config.name}_js`, `${config.name}.wasm`)];
+
+/**
+ * Compiles the circuit with circom --O2 unless the cache has it, checked against its manifest's
+ * hashes (a corrupt or unfinished cache entry is compiled again). Returns its directory.
+ */
+export async function compileCircuit(config: CircuitConfig, progress: Progress = () => {}, cacheDir = CACHE_DIR): Promise<string> {
+  const dir = circuitDir(config, await circuitHash(config), cacheDir);
+  if (existsSync(dir)) {
+    const problem = await checkManifest(dir, compiledFiles(dir, config));
+    if (problem === undefined) return dir;
+    progress(`cached ${config.name} rejected: ${problem}; compiling it again`);
+  }
   const tmp = `${dir}.${process.pid}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   progress(`compiling ${config.name} with circom --O2 ...`);
   const t0 = performance.now();
   const cli = require.resolve("circom2/cli.js");
+  const ticker = elapsedTicker(progress, `compiling ${config.name}`);
   try {
     await promisify(execFile)(process.execPath, [cli, join(CIRCUITS_DIR, "main", `${config.name}.circom`), "--r1cs", "--wasm", "--O2", "-o", tmp], {
       maxBuffer: 64 * 1024 * 1024,
@@ -87,7 +99,10 @@ export async function compileCircuit(config: CircuitConfig, progress: Progress =
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string };
     throw new CircuitBuildError(`circom failed for ${config.name}:\n${err.stderr ?? ""}${err.stdout ?? ""}`, { cause: e });
+  } finally {
+    ticker.stop();
   }
+  await writeManifest(tmp, compiledFiles(tmp, config));
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
   progress(`compiled ${config.name} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -98,6 +113,8 @@ export interface SetupOptions {
   /** A prepared Powers-of-Tau file from a public ceremony. Without it: the INSECURE dev ptau. */
   ptau?: string;
   progress?: Progress;
+  /** The artifact cache (default .cache/, or PROOFBOOK_CACHE). */
+  cacheDir?: string;
 }
 
 /** A dev ptau of at least 2^power from the cache, generating it if needed (a stand-in ceremony file for tests). */
@@ -117,7 +134,7 @@ export async function devPtau(power: number, progress: Progress = () => {}): Pro
 /** Compiles (cached) and runs the Groth16 setup (cached per circuit and ptau). */
 export async function buildCircuit(config: CircuitConfig, options: SetupOptions = {}): Promise<CircuitArtifacts> {
   const progress = options.progress ?? (() => {});
-  const dir = await compileCircuit(config, progress);
+  const dir = await compileCircuit(config, progress, options.cacheDir);
   const r1cs = join(dir, `${config.name}.r1cs`);
   const info = await snarkjs.r1cs.info(r1cs);
   const nPublic = info.nOutputs + info.nPubInputs;
@@ -134,7 +151,15 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
   const zkey = join(setupDir, `${config.name}.zkey`);
   const vkey = join(setupDir, "verification_key.json");
   const verifierSol = join(setupDir, `${verifierContractName(config)}.sol`);
-  if (!existsSync(verifierSol)) {
+  const setupFiles = [zkey, vkey, verifierSol];
+  if (existsSync(setupDir)) {
+    const problem = await checkManifest(setupDir, setupFiles);
+    if (problem !== undefined) {
+      progress(`cached setup of ${config.name} rejected: ${problem}; running the setup again`);
+      await rm(setupDir, { recursive: true, force: true });
+    }
+  }
+  if (!existsSync(setupDir)) {
     await mkdir(setupDir, { recursive: true });
     progress(`groth16 setup of ${config.name} (${info.nConstraints} constraints, domain 2^${power}) ...`);
     const t0 = performance.now();
@@ -143,7 +168,8 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
       await writeDevZkey(r1cs, zkey, progress);
     } else {
       const initial = `${zkey}.initial`;
-      const ok = await snarkjs.zKey.newZKey(r1cs, ptau, initial);
+      const ticker = elapsedTicker(progress, `snarkjs zkey new of ${config.name}`);
+      const ok = await snarkjs.zKey.newZKey(r1cs, ptau, initial).finally(() => ticker.stop());
       if (ok === -1) throw new SetupError(`snarkjs zkey new failed for ${config.name} with ${ptau}`);
       // One fresh phase-2 contribution with OS entropy; its toxic waste dies with this process.
       const { randomBytes } = await import("node:crypto");
@@ -156,6 +182,7 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
     sol = sol.replace("contract Groth16Verifier", `contract ${verifierContractName(config)}`);
     if (insecureDevSetup) sol = sol.replace("pragma solidity", "// INSECURE DEV SETUP: generated from a public tau. Anyone can forge proofs for this verifier.\npragma solidity");
     await writeFile(verifierSol, sol);
+    await writeManifest(setupDir, setupFiles);
     progress(`setup of ${config.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   return {

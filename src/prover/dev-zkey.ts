@@ -6,6 +6,7 @@ import { DEV_SECRETS, type DevSecrets } from "./dev-secrets.js";
 import type { Progress } from "./dev-ptau.js";
 import { type GeneratorMultiples, lagrangeScalars, le32, modR, powersOf, withGeneratorMultiples } from "./generator-multiples.js";
 import { CircuitBuildError } from "./errors.js";
+import { progressBar } from "./progress.js";
 import { readR1cs } from "./r1cs-file.js";
 
 /** `R^2 mod r` with `R = 2^256`: snarkjs stores the coefficients section multiplied by it. */
@@ -109,8 +110,14 @@ export async function writeDevZkey(r1csFile: string, zkeyFile: string, progress:
     await endWriteSection(fd);
     step("coefficients");
 
+    // Every point of the key is one fixed-base multiplication: the bar counts them (H is hashed
+    // over d - 1 further points); a G2 point costs about three G1 points.
+    const total = nPublic + 1 + d + (d - 1) + (r1cs.nVars - nPublic - 1) + 2 * r1cs.nVars + 3 * r1cs.nVars;
+    const bar = progressBar(progress, `dev zkey 2^${power}`, total, "G1-point multiplications");
+    let done = 0;
+    const tick = (weight: number) => (n: number) => bar.update((done += weight * n));
     const points = async (id: number, name: string, group: GeneratorMultiples, G: "G1" | "G2", scalars: readonly bigint[], hash = true) => {
-      const buff = await group.batch(scalars);
+      const buff = await group.batch(scalars, tick(G === "G2" ? 3 : 1));
       await startWriteSection(fd, id);
       await fd.write(buff);
       await endWriteSection(fd);
@@ -124,7 +131,7 @@ export async function writeDevZkey(r1csFile: string, zkeyFile: string, progress:
     await points(9, "H", g1, "G1", h, false);
     // What snarkjs hashes for H: (τ^(i+d) - τ^i)·G1, i < d - 1.
     cs.update(u32be(d - 1));
-    cs.update(await G1.batchLEMtoU(await g1.batch(Array.from({ length: d - 1 }, (_, i) => modR(tauPowers[i + d]! - tauPowers[i]!)))));
+    cs.update(await G1.batchLEMtoU(await g1.batch(Array.from({ length: d - 1 }, (_, i) => modR(tauPowers[i + d]! - tauPowers[i]!)), tick(1))));
     await points(8, "C", g1, "G1", k.slice(nPublic + 1));
     await points(5, "A", g1, "G1", a);
     await points(6, "B1", g1, "G1", b);
@@ -134,6 +141,7 @@ export async function writeDevZkey(r1csFile: string, zkeyFile: string, progress:
     await fd.write(new Uint8Array(cs.digest()));
     await fd.writeULE32(0);
     await endWriteSection(fd);
+    bar.stop();
     await fd.close();
     await rename(tmp, zkeyFile);
   });

@@ -3,6 +3,7 @@ import { buildBn128, type Curve } from "ffjavascript";
 import { Piscina } from "piscina";
 import { SNARK_FIELD } from "../constants.js";
 import type { MultiplyTask } from "./fixed-base-worker.js";
+import { siblingModule } from "../package-root.js";
 
 /** Multiplies the generator of a group by many scalars, split across worker threads. */
 export class GeneratorMultiples {
@@ -12,13 +13,16 @@ export class GeneratorMultiples {
     private readonly group: "G1" | "G2",
   ) {}
 
-  /** Affine (LEM) points scalar_i · generator, as ptau and zkey sections store them. */
-  async batch(scalars: readonly bigint[]): Promise<Uint8Array> {
+  /** Affine (LEM) points scalar_i · generator, as ptau and zkey sections store them; `onDone(n)` as each chunk of n is done. */
+  async batch(scalars: readonly bigint[], onDone?: (n: number) => void): Promise<Uint8Array> {
     const G = this.curve[this.group];
     const size = G.F.n8 * 3;
     const chunk = Math.max(256, Math.ceil(scalars.length / (4 * this.pool.options.maxThreads)));
     const parts: Promise<Uint8Array>[] = [];
-    for (let i = 0; i < scalars.length; i += chunk) parts.push(this.pool.run({ group: this.group, scalars: scalars.slice(i, i + chunk) }));
+    for (let i = 0; i < scalars.length; i += chunk) {
+      const part = scalars.slice(i, i + chunk);
+      parts.push(this.pool.run({ group: this.group, scalars: part }).then((r) => (onDone?.(part.length), r)));
+    }
     const jac = new Uint8Array(scalars.length * size);
     let offset = 0;
     for (const part of await Promise.all(parts)) {
@@ -33,7 +37,7 @@ export class GeneratorMultiples {
 export async function withGeneratorMultiples<T>(work: (g1: GeneratorMultiples, g2: GeneratorMultiples, curve: Curve) => Promise<T>): Promise<T> {
   const curve = await buildBn128(true);
   const threads = availableParallelism();
-  const pool = new Piscina<MultiplyTask, Uint8Array>({ filename: new URL("./fixed-base-worker.ts", import.meta.url).href, minThreads: threads, maxThreads: threads });
+  const pool = new Piscina<MultiplyTask, Uint8Array>({ filename: siblingModule("./fixed-base-worker", import.meta.url).href, minThreads: threads, maxThreads: threads });
   try {
     return await work(new GeneratorMultiples(pool, curve, "G1"), new GeneratorMultiples(pool, curve, "G2"), curve);
   } finally {

@@ -6,6 +6,7 @@ import type { SealedBatch } from "../batch/batch-builder.js";
 import type { CircuitArtifacts } from "./artifacts.js";
 import { InsecureSetupError, ProofError } from "./errors.js";
 import type { ProveResult, ProveTask } from "./prove-worker.js";
+import { siblingModule } from "../package-root.js";
 
 export interface ProvedBatch extends ProveResult {
   batch: SealedBatch;
@@ -51,7 +52,7 @@ export class ProverPool {
     this.retries = options.retries ?? 2;
     this.log = options.log ?? (() => {});
     this.pool = new Piscina<ProveTask, ProveResult>({
-      filename: (options.workerFile ?? new URL("./prove-worker.ts", import.meta.url)).href,
+      filename: (options.workerFile ?? siblingModule("./prove-worker", import.meta.url)).href,
       minThreads: this.workers,
       maxThreads: this.workers,
       idleTimeout: 60_000,

@@ -11,10 +11,10 @@ import { ProverPool } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { BASE, chainHeader } from "../helpers/fixtures.js";
-import { hardhatNodeForSuite, runScript } from "../helpers/hardhat-node.js";
+import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 
 /** `npm run exit` as a user runs it: a separate process, against a separately started `hardhat node`. */
-const exitCli = (args: string[]) => runScript("exit", args);
+const exitCli = (args: string[]) => runProofbook("exit", args);
 
 describe("cli: npm run exit, from L1 data alone, against a separate hardhat node", function () {
   const nodeUrl = hardhatNodeForSuite();

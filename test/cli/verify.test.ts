@@ -15,9 +15,9 @@ import type { ProvedBatch } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { proveAll, testArtifacts } from "../helpers/artifacts.js";
 import { BASE, chainHeader } from "../helpers/fixtures.js";
-import { hardhatNodeForSuite, runScript } from "../helpers/hardhat-node.js";
+import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 
-const verifyCli = (args: string[]) => runScript("verify", args);
+const verifyCli = (args: string[]) => runProofbook("verify", args);
 
 /** The report line of batch `n`: "ok", or the mismatch's words. */
 const batchLine = (stdout: string, n: number) => stdout.split("\n").find((l) => l.startsWith(`batch ${n}: `))?.slice(`batch ${n}: `.length);

@@ -1,11 +1,9 @@
 import { type ChildProcess, execFile } from "node:child_process";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { startHardhatNode } from "../../src/cli/hardhat-node-process.js";
-import { ROOT } from "../../src/prover/artifacts.js";
+import { PROOFBOOK_BIN, PACKAGE_ROOT as ROOT } from "../../src/package-root.js";
 
 const run = promisify(execFile);
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The one node of this test process: Hardhat reads the "external" network's URL once per process. */
 let shared: Promise<string> | undefined;
@@ -38,10 +36,10 @@ export function hardhatNodeForSuite(): () => string {
   return () => url;
 }
 
-/** `npm run <script>` as a user runs it: scripts/<script>.ts in a separate process; its exit code and output. */
-export async function runScript(script: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `proofbook <command>` as a user runs it: the compiled bin in a separate process; its exit code and output. */
+export async function runProofbook(command: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [TSX, join(ROOT, "scripts", `${script}.ts`), ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, [PROOFBOOK_BIN, command, ...args], { cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -10,7 +10,7 @@ import { toWire } from "../../src/client/wire.js";
 import { Side } from "../../src/constants.js";
 import { initCrypto, KeyPair, NO_EXPIRY, type Order, signCancel, signOrder } from "../../src/crypto/index.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { hardhatNodeForSuite, runScript } from "../helpers/hardhat-node.js";
+import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 import { NodeProcess } from "../../src/cli/node-process.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
@@ -214,7 +214,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     const sealed = await node.waitFor((l) => l.msg === "batch sealed" && Number(l.cancels) > 0);
     await node.waitFor(landed(Number(sealed.batch)));
     await expectMatchesL1();
-    const verify = await runScript("verify", ["--rpc", rpc, "--rollup", rollup, "--circuit", "test"]);
+    const verify = await runProofbook("verify", ["--rpc", rpc, "--rollup", rollup, "--circuit", "test"]);
     expect(verify.code, verify.stdout + verify.stderr).to.equal(0);
     expect(verify.stdout).to.include("verified: every batch checks out");
   });
