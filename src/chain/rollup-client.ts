@@ -53,6 +53,14 @@ export interface L1Position {
 }
 
 type Connection = NetworkConnection<string>;
+
+/** A forced withdrawal requested on L1 (Rollup.requestWithdrawal), by its queue index. */
+export interface ForcedRequest {
+  index: number;
+  accountId: number;
+  tokenId: number;
+  deadline: bigint;
+}
 type WalletClient = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[number];
 
 /** The chain id of a local development chain (Hardhat's in-process network and `hardhat node`). */
@@ -229,13 +237,31 @@ export class RollupClient {
   }
 
   /** Forced withdrawals requested on L1 from index `from` on, in queue order. */
-  async forcedRequests(from = 0): Promise<{ index: number; accountId: number; tokenId: number; deadline: bigint }[]> {
+  async forcedRequests(from = 0): Promise<ForcedRequest[]> {
     const publicClient = await this.connection.viem.getPublicClient();
     const logs = await publicClient.getLogs({ address: this.address, fromBlock: 0n });
+    return (await this.forced(logs)).filter((r) => r.index >= from);
+  }
+
+  private async forced(logs: readonly Log[]): Promise<ForcedRequest[]> {
     return (await this.decoded(logs, "WithdrawalRequested"))
       .map((e) => ({ index: Number(e.index), accountId: Number(e.accountId), tokenId: Number(e.tokenId), deadline: e.deadline as bigint }))
-      .filter((r) => r.index >= from)
       .sort((a, b) => a.index - b.index);
+  }
+
+  /** The latest block number of the chain. */
+  async blockNumber(): Promise<bigint> {
+    return await (await this.connection.viem.getPublicClient()).getBlockNumber();
+  }
+
+  /**
+   * The deposits and forced withdrawals queued in blocks fromBlock..toBlock (inclusive), each in
+   * queue order: what an operator polling L1 reads of the blocks it has not read yet.
+   */
+  async queueEvents(fromBlock: bigint, toBlock: bigint): Promise<{ deposits: QueuedDeposit[]; forced: ForcedRequest[] }> {
+    const publicClient = await this.connection.viem.getPublicClient();
+    const logs = await publicClient.getLogs({ address: this.address, fromBlock, toBlock });
+    return { deposits: await this.queued(logs), forced: await this.forced(logs) };
   }
 
   /** Switches the contract to exit mode (only once a forced withdrawal is overdue). */

@@ -56,6 +56,11 @@ export class SignatureChecker {
     return r8.x === sig.r8x && r8.y === sig.r8y;
   }
 
+  /** k·Base8 in affine coordinates, through the generator's precomputed table (k = 0 gives the identity (0, 1)). */
+  base8Times(k: bigint): { x: bigint; y: bigint } {
+    return this.Point.BASE.multiplyUnsafe(k % this.l).toAffine();
+  }
+
   /** 8·key with its table (cached), or undefined for a key off the curve (no signature verifies for it). */
   private keyPoint(key: Affine): EdwardsPoint | undefined {
     const id = `${key.ax}:${key.ay}`;

@@ -64,6 +64,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Arrivals of this turn of the event loop whose signatures go to the pool together. */
   private toVerify: { item: SignatureItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
   private polling = false;
+  /** The first L1 block pollL1 has not read. */
+  private l1Cursor = 0n;
 
   private constructor(
     readonly config: NodeConfig,
@@ -347,21 +349,33 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     });
   }
 
-  /** Feeds new L1 deposits and forced withdrawals, in queue order, through intake. */
+  /**
+   * Feeds new L1 deposits and forced withdrawals, in queue order, through intake. Reads only the
+   * blocks it has not read (from block 0 once per start); queue indices the node already has are
+   * skipped, and a gap (an index beyond the next expected) makes the next poll read from block 0.
+   */
   private async pollL1(): Promise<void> {
     if (this.polling || this.closing) return;
     this.polling = true;
     try {
-      for (const d of await this.client.queuedDeposits(this.depositsQueued)) {
-        if (d.index !== this.depositsQueued) break;
+      const latest = await this.client.blockNumber();
+      if (latest < this.l1Cursor) return;
+      const { deposits, forced } = await this.client.queueEvents(this.l1Cursor, latest);
+      let gap = false;
+      for (const d of deposits) {
+        if (d.index < this.depositsQueued) continue;
+        if ((gap ||= d.index > this.depositsQueued)) break;
         this.depositsQueued++;
         void this.submit({ type: "deposit", index: d.index, record: d.record }).catch((e: unknown) => this.log.error({ err: e }, "deposit not taken"));
       }
-      for (const f of await this.client.forcedRequests(this.forcedQueued)) {
-        if (f.index !== this.forcedQueued) break;
+      for (const f of forced) {
+        if (f.index < this.forcedQueued) continue;
+        if ((gap ||= f.index > this.forcedQueued)) break;
         this.forcedQueued++;
         void this.submit({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch((e: unknown) => this.log.error({ err: e }, "forced withdrawal not taken"));
       }
+      this.l1Cursor = gap ? 0n : latest + 1n;
+      if (gap) this.log.warn({ depositsQueued: this.depositsQueued, forcedQueued: this.forcedQueued }, "L1 queue gap: rereading from block 0");
     } finally {
       this.polling = false;
     }

@@ -83,3 +83,24 @@ describe("crypto: the fast EdDSA-Poseidon check agrees with circomlibjs' verifyP
     expect((checker as unknown as { keys: Map<string, unknown> }).keys.size).to.equal(2);
   });
 });
+
+describe("crypto: KeyPair signs bit for bit as circomlibjs' signPoseidon", function () {
+  let e: Eddsa;
+  before(async () => {
+    await initCrypto();
+    e = await buildEddsa();
+  });
+
+  it("the same public key (prv2pub) and the same signature, for arbitrary keys and messages below the field", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.bigInt({ min: 0n, max: P - 1n }), (prv, m) => {
+        const key = new KeyPair(prv);
+        const [ax, ay] = e.prv2pub(prv);
+        expect(key.publicKey).to.deep.equal({ ax: e.F.toObject(ax), ay: e.F.toObject(ay) });
+        const ref = e.signPoseidon(prv, e.F.e(m));
+        expect(key.sign(m)).to.deep.equal({ r8x: e.F.toObject(ref.R8[0]), r8y: e.F.toObject(ref.R8[1]), s: ref.S });
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

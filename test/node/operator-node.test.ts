@@ -219,6 +219,38 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(verify.stdout).to.include("verified: every batch checks out");
   });
 
+  it("back-pressure: with intake.maxQueue 1, a burst beyond the queue is refused with 503 NodeBusyError and changes nothing; the queue drains and takes work again", async () => {
+    const busyConfig = join(dataDir, "busy.json");
+    await writeFile(busyConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1, maxQueue: 1 }, prover: { workers: 1 } }));
+    await node.kill9();
+    const started = await NodeProcess.start(["--config", busyConfig, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
+    node = started.node;
+    api = new ProofbookClient(started.url);
+    const before = await api.status();
+    const bookBefore = await api.book(1);
+    // Signed by the wrong key: each one the node takes is refused by its signature check (400), so
+    // the burst leaves the books as they were whether or not the queue takes it.
+    const [a, b] = traders;
+    const forged = Array.from({ length: 40 }, (_, i) => signOrder(order(a!, 1_000 + i, Side.Sell, 1n, 9_000n + BigInt(i)), b!.key));
+    const replies = await Promise.all(
+      forged.map(async (signed) => {
+        const r = await fetch(`${started.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(signed)) });
+        return { status: r.status, body: (await r.json()) as { error?: string } };
+      }),
+    );
+    const busy = replies.filter((r) => r.status === 503);
+    expect(busy.length, "some of the burst found the queue full").to.be.greaterThan(0);
+    for (const r of busy) expect(r.body.error).to.equal("NodeBusyError");
+    expect(replies.filter((r) => r.status !== 503).map((r) => r.status), "the rest was taken and refused on its signature").to.satisfy((xs: number[]) => xs.length > 0 && xs.every((x) => x === 400));
+    const after = await api.status();
+    expect(after.stateRoot).to.equal(before.stateRoot);
+    expect(await api.book(1)).to.deep.equal(bookBefore);
+    const late = await fetch(`${started.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(forged[0])) });
+    expect(late.status, "after the burst the queue takes a request again (and refuses it on its signature)").to.equal(400);
+    await node.kill9();
+    await start();
+  });
+
   it("refuses to start on a journal of another rollup (exit 1), and bad configuration with exit 2 before any work", async () => {
     await node.stop();
     const other = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0", "--rollup", `0x${"2".repeat(40)}`]);
