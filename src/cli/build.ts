@@ -7,9 +7,10 @@ import { CIRCUIT_CONFIGS, circuitConfig, DEFAULT_BUILD } from "../prover/circuit
 import { CircuitBuildError } from "../prover/errors.js";
 import { parseArgs } from "./args.js";
 import { renderSolidityConstants } from "../prover/constants-codegen.js";
+import { buildNativeAddon } from "../crypto/native-build.js";
 
 export const USAGE = `usage: proofbook build [--circuit NAME[,NAME...]|none] [--ptau FILE]
-  Generated sources, compiled circuits, the Groth16 setup (cached in .cache/, checked by hash on
+  The native signature-check addon (native/, node-gyp), generated sources, compiled circuits, the Groth16 setup (cached in .cache/, checked by hash on
   load), the generated verifiers and the compiled contracts. Circuits: ${Object.keys(CIRCUIT_CONFIGS).join(", ")}
   (default ${DEFAULT_BUILD.join(",")}); none: sources and contracts only. Without --ptau FILE the
   setup is the INSECURE dev setup (public tau), for dev and tests only.`;
@@ -32,12 +33,13 @@ export interface BuildOptions {
 }
 
 /**
- * Everything a run needs, from sources: generated circuit and Solidity sources, compiled circuits,
+ * Everything a run needs, from sources: the native addon, generated circuit and Solidity sources, compiled circuits,
  * the Groth16 setup (cached), the generated verifiers, and the compiled contracts.
  */
 export async function build(options: BuildOptions = {}): Promise<CircuitArtifacts[]> {
   const log = options.log ?? ((m: string) => console.log(`[build] ${m}`));
   const configs = (options.circuits ?? DEFAULT_BUILD).map(circuitConfig);
+  await buildNativeAddon(log);
   await writeCircuitSources(Object.values(CIRCUIT_CONFIGS));
   await mkdir(GENERATED_CONTRACTS, { recursive: true });
   await writeFile(join(GENERATED_CONTRACTS, "ProtocolConstants.sol"), renderSolidityConstants());

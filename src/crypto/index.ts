@@ -5,6 +5,7 @@ export * from "./babyjub.js";
 export * from "./cancel.js";
 export * from "./domain.js";
 export * from "./eddsa.js";
+export * from "./native-crypto.js";
 export * from "./order-hash.js";
 export * from "./poseidon.js";
 export * from "./signed-order.js";

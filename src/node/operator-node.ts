@@ -7,7 +7,7 @@ import type { SealedBatch } from "../batch/batch-builder.js";
 import { ChainTime } from "../chain/chain-time.js";
 import { deployRollup } from "../chain/deploy-rollup.js";
 import { DEV_CHAIN_ID, RollupClient } from "../chain/rollup-client.js";
-import { initCrypto } from "../crypto/index.js";
+import { initCrypto, validateOrder } from "../crypto/index.js";
 import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
@@ -324,6 +324,12 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (command.type !== "order" && command.type !== "replace") return undefined;
     const { order, signature } = command.signed;
     if (!this.core.state.hasAccount(order.accountId)) return undefined;
+    // An order with a field out of range goes unchecked to the sequencer, which refuses it by that field.
+    try {
+      validateOrder(order);
+    } catch {
+      return undefined;
+    }
     return { order, signature, key: this.core.state.account(order.accountId).publicKey };
   }
 

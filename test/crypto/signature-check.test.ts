@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { buildEddsa, type Eddsa } from "circomlibjs";
 import fc from "fast-check";
 import { addPoints, initCrypto, KeyPair, mulPoint, type PublicKey, type Signature, verifySignature } from "../../src/crypto/index.js";
-import { SignatureChecker } from "../../src/crypto/signature-check.js";
+import { NativeCrypto } from "../../src/crypto/native-crypto.js";
 
 /** BabyJubJub's point of order 2, (0, −1): adding it keeps a point on the curve but out of the subgroup. */
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -70,17 +70,28 @@ describe("crypto: the fast EdDSA-Poseidon check agrees with circomlibjs' verifyP
     );
   });
 
-  it("keeps a table for the most recently used keys only, and gives the same verdicts after evicting one", () => {
-    const checker = new SignatureChecker(e.babyJub, 2);
-    const keys = [0, 1, 2].map((i) => KeyPair.fromSeed(`cache-${i}`));
-    for (let round = 0; round < 2; round++) {
-      for (const k of keys) {
-        const sig = k.sign(42n);
-        expect(checker.verify(42n, sig, k.publicKey)).to.equal(true);
-        expect(checker.verify(43n, sig, k.publicKey)).to.equal(false);
-      }
+  it("gives a key a table the second time the thread sees it, and the same verdicts without, with and after evicting it", () => {
+    const native = NativeCrypto.load(e.babyJub);
+    const check = (k: KeyPair, m: bigint) => {
+      const sig = k.sign(m);
+      expect(verifySignature(m, sig, k.publicKey), "its signature").to.equal(true);
+      expect(verifySignature(m + 1n, sig, k.publicKey), "another message").to.equal(false);
+      expect(verifySignature(m, { ...sig, s: (sig.s + 1n) % L }, k.publicKey), "S + 1").to.equal(false);
+    };
+    const fresh = KeyPair.fromSeed("table-fresh");
+    const before = native.keyTables();
+    check(fresh, 7n); // first sight: no table yet
+    expect(native.keyTables()).to.equal(before + 1); // the second check in `check` built it
+    check(fresh, 8n); // with its table
+    // 300 more keys seen twice each: at most 256 tables, the oldest (fresh's among them) evicted.
+    for (let i = 0; i < 300; i++) {
+      const k = KeyPair.fromSeed(`table-${i}`);
+      const sig = k.sign(1n);
+      verifySignature(1n, sig, k.publicKey);
+      verifySignature(1n, sig, k.publicKey);
     }
-    expect((checker as unknown as { keys: Map<string, unknown> }).keys.size).to.equal(2);
+    expect(native.keyTables()).to.equal(256);
+    check(fresh, 9n); // after eviction
   });
 });
 

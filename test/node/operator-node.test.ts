@@ -147,6 +147,20 @@ describe("operator node: a child process against a separate hardhat node, killed
       expect((e as ProofbookApiError).status, field).to.equal(status);
       expect((e as ProofbookApiError).field, String(field)).to.equal(field);
     }
+    // An order with a field out of range, sent with others in one burst, is refused by that field
+    // alone: it must not fail the signature checks or the intake group of the orders around it.
+    const c = traders[2]!;
+    const valid = signOrder(order(c, 7, Side.Sell, 1n, 9_999n), c.key);
+    const burst = await Promise.allSettled([
+      api.submitOrder({ ...valid, order: { ...valid.order, storageId: 2 ** 40 } }),
+      api.submitOrder(valid),
+      api.submitOrder({ ...valid, order: { ...valid.order, maxFeeRate: 2 ** 40 } }),
+    ]);
+    expect(burst.map((r) => r.status)).to.deep.equal(["rejected", "fulfilled", "rejected"]);
+    expect(burst.map((r) => (r.status === "rejected" ? (r.reason as ProofbookApiError).field : "ok"))).to.deep.equal(["order.storageId", "ok", "order.maxFeeRate"]);
+    const resting = (burst[1] as PromiseFulfilledResult<Awaited<ReturnType<ProofbookClient["submitOrder"]>>>).value;
+    expect(resting.order!.state).to.equal("open");
+    await api.cancel(signCancel({ accountId: c.accountId, storageId: 7, domain }, c.key));
     for (const body of ["{not json", JSON.stringify({ order: { accountId: "x" } }), JSON.stringify({ ...toWire(good), extra: 1 })]) {
       const r = await fetch(`${api.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body });
       expect(r.status, body).to.equal(400);

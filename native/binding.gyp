@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "proofbook_crypto",
+      "sources": ["proofbook-crypto.cc"],
+      "cflags_cc": ["-O3", "-std=c++17"],
+      "cflags_cc!": ["-fno-exceptions"]
+    }
+  ]
+}
