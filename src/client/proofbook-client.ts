@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import type { SignedCancel } from "../crypto/cancel.js";
 import type { SignedOrder } from "../crypto/signed-order.js";
 import type { SignedWithdrawal } from "../crypto/withdrawal.js";
@@ -46,9 +48,11 @@ export type FeedMessage =
  */
 export class ProofbookClient {
   readonly url: string;
+  private readonly agent: http.Agent;
 
   constructor(url: string) {
     this.url = url.replace(/\/$/, "");
+    this.agent = new (this.url.startsWith("https:") ? https.Agent : http.Agent)({ keepAlive: true });
   }
 
   /** Submits a signed order (with optional instructions: kind, time in force, post-only, stop price, expiry). */
@@ -103,17 +107,46 @@ export class ProofbookClient {
     return () => ws.close();
   }
 
+  /** Closes the client's idle keep-alive connections (a process exits without it, too). */
+  close(): void {
+    this.agent.destroy();
+  }
+
   private async get<T>(path: string): Promise<T> {
-    return await this.parse<T>(await fetch(this.url + path));
+    return await this.request<T>("GET", path);
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {
-    return await this.parse<T>(await fetch(this.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(body)) }));
+    return await this.request<T>("POST", path, JSON.stringify(toWire(body)));
   }
 
-  private async parse<T>(response: Response): Promise<T> {
-    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string; field?: string };
-    if (!response.ok) throw new ProofbookApiError(response.status, body.error ?? "HttpError", body.message ?? response.statusText, body.field);
-    return body as T;
+  /**
+   * One request on the client's keep-alive connections (node:http: a market maker's steady stream
+   * of orders reuses a few sockets, and costs a fraction of fetch's CPU per request).
+   */
+  private request<T>(method: "GET" | "POST", path: string, body?: string): Promise<T> {
+    const url = new URL(this.url + path);
+    const transport = url.protocol === "https:" ? https : http;
+    return new Promise<T>((resolve, reject) => {
+      const headers: Record<string, string | number> = body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+      const req = transport.request(url, { method, agent: this.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          let parsed: { error?: string; message?: string; field?: string } = {};
+          try {
+            parsed = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof parsed;
+          } catch {
+            // not JSON: the status says what went wrong
+          }
+          if (status < 200 || status >= 300) reject(new ProofbookApiError(status, parsed.error ?? "HttpError", parsed.message ?? res.statusMessage ?? "", parsed.field));
+          else resolve(parsed as T);
+        });
+      });
+      req.on("error", (e) => reject(new ProofbookApiError(0, "ConnectionError", `${method} ${url.href}: ${e.message}`)));
+      req.end(body);
+    });
   }
 }

@@ -88,25 +88,41 @@ export class NativeCrypto {
    * S·Base8 = R8 + 8·Poseidon(R8, A, message)·A. Items must be all messages or all orders.
    */
   verify(items: readonly NativeSignatureItem[]): boolean[] {
-    if (items.length === 0) return [];
-    const hashOrder = "orderFields" in items[0]!;
-    const head = hashOrder ? 4 : 1;
-    const stride = 32 * (head + 5);
-    const buffer = new Uint8Array(stride * items.length);
-    const view = new DataView(buffer.buffer);
-    items.forEach((item, i) => {
-      let at = stride * i;
-      const fields = "orderFields" in item ? item.orderFields : [item.message];
-      if (fields.length !== head) throw new ProofbookError("NativeCrypto.verify: items must be all messages or all orders");
-      for (const x of [...fields, item.signature.r8x, item.signature.r8y, item.signature.s, item.key.ax, item.key.ay]) {
-        put(view, at, x);
-        at += 32;
-      }
-    });
-    const verdicts = new Uint8Array(items.length);
-    this.addon.verify(buffer, verdicts, hashOrder);
-    return Array.from(verdicts, (v) => v === 1);
+    return Array.from(this.verifyPacked(packSignatures(items)), (v) => v === 1);
   }
+
+  /** Verdicts (1 valid, 0 not) for signatures packed by `packSignatures` (perhaps on another thread). */
+  verifyPacked(packed: PackedSignatures): Uint8Array {
+    const verdicts = new Uint8Array(packed.count);
+    if (packed.count > 0) this.addon.verify(packed.bytes, verdicts, packed.hashOrder);
+    return verdicts;
+  }
+}
+
+/** Signatures in the addon's layout: per item the message (or an order's four fields), R8.x, R8.y, S, A.x, A.y as 32-byte LE numbers. */
+export interface PackedSignatures {
+  bytes: Uint8Array<ArrayBuffer>;
+  count: number;
+  hashOrder: boolean;
+}
+
+/** Packs items (all messages or all orders) for NativeCrypto.verifyPacked: a buffer a worker thread can take by transfer. */
+export function packSignatures(items: readonly NativeSignatureItem[]): PackedSignatures {
+  const hashOrder = items.length > 0 && "orderFields" in items[0]!;
+  const head = hashOrder ? 4 : 1;
+  const stride = 32 * (head + 5);
+  const bytes = new Uint8Array(stride * items.length);
+  const view = new DataView(bytes.buffer);
+  items.forEach((item, i) => {
+    let at = stride * i;
+    const fields = "orderFields" in item ? item.orderFields : [item.message];
+    if (fields.length !== head) throw new ProofbookError("packSignatures: items must be all messages or all orders");
+    for (const x of [...fields, item.signature.r8x, item.signature.r8y, item.signature.s, item.key.ax, item.key.ay]) {
+      put(view, at, x);
+      at += 32;
+    }
+  });
+  return { bytes, count: items.length, hashOrder };
 }
 
 /** The addon's init buffer (native/proofbook-crypto.cc, initFrom): field, curve, and Poseidon for 4 and 5 inputs. */

@@ -57,6 +57,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private flushing = false;
   private closing = false;
   private halted: Error | undefined;
+  /** A journal append failed: the state here is ahead of the journal, so intake takes nothing more. */
+  private intakeStopped: Error | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private depositsQueued: number;
   private forcedQueued: number;
@@ -179,13 +181,14 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       batches: { sealed: this.core.batches.size, landed },
       l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
       queueDepth: this.queue.length,
-      halted: this.halted?.message,
+      halted: (this.halted ?? this.intakeStopped)?.message,
     };
   }
 
   /** Queues a command for the next group; resolves once it is applied and its journal entry is durable. */
   submit(command: NodeCommand): Promise<Applied> {
     if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
+    if (this.intakeStopped) return Promise.reject(new NodeBusyError(`intake stopped: ${this.intakeStopped.message}`));
     if (this.queue.length >= this.config.intake.maxQueue) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
     return new Promise<Applied>((resolve, reject) => {
       this.queue.push({ command, arrived: performance.now(), resolve, reject, verdict: this.verifyLater(command) });
@@ -215,62 +218,95 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     return new Promise<boolean>((resolve, reject) => this.toVerify.push({ item, resolve, reject }));
   }
 
+  /**
+   * The intake loop: one group at a time is checked and applied on this thread while the one
+   * before it commits on the journal's writer thread (at most two in flight); acknowledgements
+   * follow each group's commit, in order.
+   */
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
+    let committing: Promise<void> = Promise.resolve();
     try {
-      while (this.queue.length > 0) {
+      for (;;) {
+        if (this.queue.length === 0) {
+          await committing;
+          if (this.queue.length === 0) break;
+        }
         const group = this.queue.splice(0, this.config.intake.maxGroup);
         this.metrics.queueDepth.set(this.queue.length);
+        let durable: Promise<void>;
         try {
-          await this.applyGroup(group);
+          ({ durable } = await this.applyGroup(group));
         } catch (e) {
           for (const p of group) p.reject(e);
           this.log.error({ err: e }, "intake group failed");
+          durable = Promise.resolve();
         }
+        await committing;
+        committing = durable;
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  /** Waits for the group's signature checks, applies it, journals it, and only then acknowledges it. */
-  private async applyGroup(group: Pending[]): Promise<void> {
+  /**
+   * Waits for the group's signature checks and applies it; `durable` settles once its journal
+   * entries have committed and each request is acknowledged, its fills and book changes published
+   * and its sealed batches handed to settlement (none of it before: no batch can land that the
+   * journal does not make). A failed commit stops intake: the state here is then ahead of the journal.
+   */
+  private async applyGroup(group: Pending[]): Promise<{ durable: Promise<void> }> {
     const verdicts = await Promise.all(group.map((p) => p.verdict));
     const entries: JournalEntry[] = [];
-    const outcomes: (Applied | ValidationError)[] = [];
+    const steps: ({ pending: Pending; outcome: Applied | ValidationError } | { seal: Applied })[] = [];
     for (const [i, p] of group.entries()) {
       const checked = verdicts[i] !== undefined;
       if (verdicts[i] === false) {
-        outcomes.push(new ValidationError(`${p.command.type === "replace" || p.command.type === "order" ? "order" : "request"}.signature`, "must be a valid EdDSA-Poseidon signature by the account's key"));
+        steps.push({ pending: p, outcome: new ValidationError(`${p.command.type === "replace" || p.command.type === "order" ? "order" : "request"}.signature`, "must be a valid EdDSA-Poseidon signature by the account's key") });
         continue;
       }
       const entry: JournalEntry = { ...p.command, time: Date.now(), chainTime: this.chainTime.now(), ...(checked ? { verified: true } : {}) };
       entries.push(entry);
-      outcomes.push(this.core.apply(entry));
+      steps.push({ pending: p, outcome: this.core.apply(entry) });
       if (this.core.needsSeal(this.config.sealing.maxFills)) {
         const seal: JournalEntry = { type: "seal", time: entry.time, chainTime: entry.chainTime };
         entries.push(seal);
-        this.published(this.core.apply(seal));
+        steps.push({ seal: this.core.apply(seal) });
       }
     }
     const t = performance.now();
-    this.journal.append(entries);
-    this.metrics.journalGroup.observe(entries.length);
-    this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
-    for (const [i, p] of group.entries()) {
-      const outcome = outcomes[i]!;
-      const kind = p.command.type;
-      if (outcome instanceof ValidationError) {
-        this.metrics.intake.inc({ kind, outcome: "rejected" });
-        p.resolve({ entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome });
-      } else {
-        this.metrics.intake.inc({ kind, outcome: outcome.error ? "rejected" : "accepted" });
-        p.resolve(outcome);
-        this.published(outcome);
-      }
-      this.metrics.ackSeconds.observe((performance.now() - p.arrived) / 1000);
-    }
+    const durable = this.journal.appendAsync(entries).then(
+      () => {
+        this.metrics.journalGroup.observe(entries.length);
+        this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
+        for (const step of steps) {
+          if ("seal" in step) {
+            this.published(step.seal);
+            continue;
+          }
+          const { pending: p, outcome } = step;
+          const kind = p.command.type;
+          if (outcome instanceof ValidationError) {
+            this.metrics.intake.inc({ kind, outcome: "rejected" });
+            p.resolve({ entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome });
+          } else {
+            this.metrics.intake.inc({ kind, outcome: outcome.error ? "rejected" : "accepted" });
+            p.resolve(outcome);
+            this.published(outcome);
+          }
+          this.metrics.ackSeconds.observe((performance.now() - p.arrived) / 1000);
+        }
+      },
+      (e: Error) => {
+        this.intakeStopped ??= e;
+        this.metrics.halted.set(1);
+        this.log.error({ err: e }, "journal append failed: intake stopped");
+        for (const p of group) p.reject(e);
+      },
+    );
+    return { durable };
   }
 
   /** An applied entry is durable: its fills, book changes and sealed batches go out. */
@@ -395,7 +431,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     while (this.flushing) await new Promise((r) => setTimeout(r, 10));
     await this.signatures.close();
     await this.prover.close();
-    this.journal.close();
+    await this.journal.close();
     await this.connection.close();
   }
 }

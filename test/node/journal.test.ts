@@ -9,9 +9,9 @@ import { entryFor, type TestEntry } from "../helpers/journal-entries.js";
 
 
 /** Runs the writer on `file` until it has acknowledged at least `acks` groups, then kills it with SIGKILL; the last seq it acknowledged. */
-async function writeUntilKilled(file: string, acks: number): Promise<number> {
+async function writeUntilKilled(file: string, acks: number, mode: "sync" | "async" = "sync"): Promise<number> {
   // One process (node --import tsx), not the tsx CLI, which would run the writer as a child that SIGKILL misses.
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test", "helpers", "journal-writer.ts"), file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test", "helpers", "journal-writer.ts"), file, mode], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let acked = 0;
   let seen = 0;
   let buffer = "";
@@ -43,12 +43,13 @@ describe("node: the intake journal (SQLite WAL, synchronous = FULL)", function (
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("keeps every acknowledged entry, whole groups only, through kill -9 of the writing process (three crashes, one file)", async () => {
-    const file = join(dir, "kill.db");
+  for (const mode of ["sync", "async"] as const) {
+  it(`keeps every acknowledged entry, whole groups only, through kill -9 of the writing process (three crashes, one file; ${mode === "sync" ? "append" : "appendAsync, four in flight"})`, async () => {
+    const file = join(dir, `kill-${mode}.db`);
     let acked = 0;
     for (const acks of [25, 3, 60]) {
       const before = acked;
-      acked = await writeUntilKilled(file, acks);
+      acked = await writeUntilKilled(file, acks, mode);
       expect(acked, "the restarted writer went on from the journal's end").to.be.greaterThan(before);
       const journal = await Journal.open<TestEntry>(file);
       try {
@@ -61,10 +62,11 @@ describe("node: the intake journal (SQLite WAL, synchronous = FULL)", function (
         const last = records.at(-1)!.entry;
         expect(last.group + last.size - 1, "the last group landed whole").to.equal(last.seq);
       } finally {
-        journal.close();
+        await journal.close();
       }
     }
   });
+  }
 
   it("appends groups with consecutive sequence numbers, reads from any point, and round-trips bigints", async () => {
     const journal = await Journal.open<{ n: bigint; s: string }>(join(dir, "unit.db"));
@@ -79,7 +81,33 @@ describe("node: the intake journal (SQLite WAL, synchronous = FULL)", function (
       ]);
       expect(journal.lastSeq).to.equal(3);
     } finally {
-      journal.close();
+      await journal.close();
+    }
+  });
+
+  it("appendAsync: numbers on from the journal's end, commits in call order, and after one failed append refuses every later one", async () => {
+    const file = join(dir, "async.db");
+    const journal = await Journal.open<{ n: bigint }>(file);
+    try {
+      expect(journal.append([{ n: 1n }])).to.deep.equal([1]);
+      const appends = [journal.appendAsync([{ n: 2n }, { n: 3n }]), journal.appendAsync([]), journal.appendAsync([{ n: 4n }])];
+      expect(await Promise.all(appends)).to.deep.equal([[2, 3], [], [4]]);
+      expect(() => journal.append([{ n: 5n }])).to.throw(JournalError, "after appendAsync");
+      // Another connection takes seq 5 first: the next append collides and fails, and so does
+      // every later one, though it alone would fit: no group lands after a missing one.
+      const intruder = await Journal.open<{ n: bigint }>(file);
+      expect(intruder.append([{ n: 99n }])).to.deep.equal([5]);
+      await intruder.close();
+      // Two appends in flight when the first fails: the writer thread refuses the second itself.
+      const [failed, second] = await Promise.all([journal.appendAsync([{ n: 5n }]), journal.appendAsync([{ n: 7n }])].map((p) => p.then(() => undefined, (e: unknown) => e)));
+      expect(failed).to.be.instanceOf(JournalError);
+      expect(String(failed)).to.match(/UNIQUE/);
+      expect(second).to.equal(failed);
+      const later = await journal.appendAsync([{ n: 6n }]).then(() => undefined, (e: unknown) => e);
+      expect(later, "the same failure, for every later append").to.equal(failed);
+      expect([...journal.entries()].map((r) => r.entry.n)).to.deep.equal([1n, 2n, 3n, 4n, 99n]);
+    } finally {
+      await journal.close();
     }
   });
 
