@@ -54,7 +54,7 @@ export async function intakeRates(orders: number, traders: number, workers: numb
   const single = await best(() => {
     for (const { signed: s, key } of signed) if (!verifySignature(orderHash(s.order), s.signature, key.publicKey)) throw new Error("a signed order did not verify");
   });
-  rows.push({ method: "verifySignature (SignatureChecker)", threads: 1, orders, ordersPerSecond: rate(orders, single) });
+  rows.push({ method: "verifySignature (native addon)", threads: 1, orders, ordersPerSecond: rate(orders, single) });
 
   const pool = new SignaturePool({ workers });
   try {

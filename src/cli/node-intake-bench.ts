@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Address } from "viem";
 import { ProofbookClient } from "../client/proofbook-client.js";
+import { toWire } from "../client/wire.js";
 import { Side } from "../constants.js";
 import { initCrypto, KeyPair, NO_EXPIRY, signOrder, type SignedOrder } from "../crypto/index.js";
 import { ProofbookError } from "../errors.js";
 import { startHardhatNode } from "./hardhat-node-process.js";
+import { httpLoad } from "./http-load.js";
 import { NodeProcess } from "./node-process.js";
 
 export interface NodeIntakeOptions {
@@ -41,7 +43,8 @@ const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sor
  * deposits (half hold base and sell, half hold quote and buy), then `traders × ordersPerTrader`
  * signed limit orders that rest without crossing, sent by `concurrency` clients at once. Every
  * order goes the whole way: HTTP, its signature checked in the pool, the sequencer's admission
- * checks and the engine, a durable journal append, the acknowledgement.
+ * checks and the engine, a durable journal append, the acknowledgement. The clients are httpLoad's
+ * keep-alive connections (one order in flight each), light enough to leave the cores to the node.
  */
 export async function nodeIntakeBench(o: NodeIntakeOptions): Promise<NodeIntakeReport> {
   await initCrypto();
@@ -98,26 +101,9 @@ export async function nodeIntakeBench(o: NodeIntakeOptions): Promise<NodeIntakeR
       }
     }
     o.log(`sending them from ${o.concurrency} concurrent clients ...`);
-    const latencies: number[] = [];
-    let next = 0;
-    let refused = 0;
-    let firstRefusal: string | undefined;
+    const bodies = orders.map((signed) => JSON.stringify(toWire(signed)));
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: o.concurrency }, async () => {
-        while (next < orders.length) {
-          const signed = orders[next++]!;
-          const t = performance.now();
-          try {
-            await api.submitOrder(signed);
-            latencies.push(performance.now() - t);
-          } catch (e) {
-            refused++;
-            firstRefusal ??= (e as Error).message;
-          }
-        }
-      }),
-    );
+    const { latencies, refused, firstRefusal } = await httpLoad(api.url, "/v1/orders", bodies, o.concurrency);
     const seconds = (performance.now() - t0) / 1000;
     if (firstRefusal) o.log(`${refused} refused, the first: ${firstRefusal}`);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();

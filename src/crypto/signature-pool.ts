@@ -14,6 +14,8 @@ export interface SignaturePoolOptions {
   workers?: number;
   /** Items per task: a batch is cut into chunks of at least this many, one per worker (default 64). */
   minChunk?: number;
+  /** `check`: up to this many waiting arrivals go to a single worker (default 16). */
+  streamChunk?: number;
 }
 
 type Task = { orders: PackedSignatures; messages: PackedSignatures };
@@ -29,17 +31,62 @@ export class SignaturePool {
   private readonly pool: Piscina<Task, Verdicts>;
   readonly workers: number;
   private readonly minChunk: number;
+  private readonly streamChunk: number;
 
   constructor(options: SignaturePoolOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
     if (!Number.isSafeInteger(this.workers) || this.workers < 1) throw new ValidationError("workers", "must be a positive integer", options.workers);
     this.minChunk = options.minChunk ?? 64;
+    this.streamChunk = options.streamChunk ?? 16;
     this.pool = new Piscina({ filename: siblingModule("./signature-worker", import.meta.url).href, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 });
   }
 
-  /** Each item's verdict, in order. */
-  async verify(items: readonly SignatureItem[]): Promise<boolean[]> {
-    const size = Math.max(this.minChunk, Math.ceil(items.length / this.workers));
+  /** Items waiting for a worker, and the tasks under way. */
+  private waiting: { item: SignatureItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
+  private running = 0;
+  private scheduled = false;
+
+  /**
+   * One signature's verdict, for a stream of arrivals (intake): the arrivals of one turn of the
+   * event loop go to a worker as one task, and while every worker has a task, arrivals wait and
+   * go together in the next one. Under load, tasks grow instead of multiplying (each costs this
+   * thread a message and a wake-up of its worker); when idle, an arrival goes at once.
+   */
+  check(item: SignatureItem): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.dispatch();
+        });
+      }
+    });
+  }
+
+  private dispatch(): void {
+    while (this.running < this.workers && this.waiting.length > 0) {
+      // A few arrivals go to one worker (a task costs this thread more than a few checks cost the worker).
+      const free = this.workers - this.running;
+      const share = this.waiting.length <= this.streamChunk ? this.waiting.length : Math.ceil(this.waiting.length / free);
+      const batch = this.waiting.splice(0, share);
+      this.running++;
+      this.verify(batch.map((b) => b.item), true)
+        .then(
+          (verdicts) => batch.forEach((b, i) => b.resolve(verdicts[i]!)),
+          (e: unknown) => batch.forEach((b) => b.reject(e)),
+        )
+        .finally(() => {
+          this.running--;
+          this.dispatch();
+        });
+    }
+  }
+
+  /** Each item's verdict, in order (one task per worker, or with `oneTask` a single task). */
+  async verify(items: readonly SignatureItem[], oneTask = false): Promise<boolean[]> {
+    const size = oneTask ? Math.max(1, items.length) : Math.max(this.minChunk, Math.ceil(items.length / this.workers));
     const verdicts = new Array<boolean>(items.length).fill(false);
     const runs: Promise<void>[] = [];
     for (let from = 0; from < items.length; from += size) {

@@ -63,8 +63,6 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private depositsQueued: number;
   private forcedQueued: number;
   private sealQueued = false;
-  /** Arrivals of this turn of the event loop whose signatures go to the pool together. */
-  private toVerify: { item: SignatureItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
   private polling = false;
   /** The first L1 block pollL1 has not read. */
   private l1Cursor = 0n;
@@ -197,25 +195,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     });
   }
 
-  /**
-   * Starts checking the command's order signature: the arrivals of one turn of the event loop go
-   * to the pool as one batch, so the workers check the next group while this thread applies and
-   * journals the current one.
-   */
+  /** Starts checking the command's order signature (SignaturePool.check batches the arrivals), so the workers check the next group while this thread applies the current one. */
   private verifyLater(command: NodeCommand): Promise<boolean> | undefined {
     const item = this.signatureItem(command);
-    if (!item) return undefined;
-    if (this.toVerify.length === 0) {
-      setImmediate(() => {
-        const batch = this.toVerify;
-        this.toVerify = [];
-        this.signatures.verify(batch.map((b) => b.item)).then(
-          (verdicts) => batch.forEach((b, i) => b.resolve(verdicts[i]!)),
-          (e: unknown) => batch.forEach((b) => b.reject(e)),
-        );
-      });
-    }
-    return new Promise<boolean>((resolve, reject) => this.toVerify.push({ item, resolve, reject }));
+    return item ? this.signatures.check(item) : undefined;
   }
 
   /**

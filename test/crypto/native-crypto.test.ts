@@ -63,7 +63,17 @@ describe("crypto: the native addon (Poseidon and batched EdDSA-Poseidon checks) 
     items[7] = { ...items[7]!, order: { ...items[7]!.order, storageId: 2 ** 40 } }; // out of range: no valid signature, no throw
     const pool = new SignaturePool({ workers: 2, minChunk: 8 });
     try {
-      expect(await pool.verify(items)).to.deep.equal(items.map((_, i) => i !== 3 && i !== 7));
+      const expected = items.map((_, i) => i !== 3 && i !== 7);
+      expect(await pool.verify(items)).to.deep.equal(expected);
+      // As a stream (check): a burst, then arrivals over later turns while the workers are busy.
+      const burst = items.slice(0, 25).map((item) => pool.check(item));
+      await new Promise((r) => setImmediate(r));
+      const later: Promise<boolean>[] = [];
+      for (const item of items.slice(25)) {
+        later.push(pool.check(item));
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(await Promise.all([...burst, ...later])).to.deep.equal(expected);
     } finally {
       await pool.close();
     }
