@@ -123,7 +123,8 @@ struct PoseidonParams {
   uint32_t t = 0, nRoundsF = 0, nRoundsP = 0;
   std::vector<Fe> C, S, M, Pm;  // Montgomery form; M and Pm row-major as [j][i]
 };
-PoseidonParams POSEIDON[17];  // by t
+// Set once by init and never freed: no destructor runs at exit while another thread may still verify.
+PoseidonParams* const POSEIDON = new PoseidonParams[17];  // by t
 
 inline void pow5(Fe& a) {
   Fe a2, a4;
@@ -355,40 +356,43 @@ struct FixedBase {
   }
 };
 
-FixedBase BASE8;  // Base8, 8-bit windows: 32 additions per multiplication
+FixedBase& BASE8 = *new FixedBase;  // Base8, 8-bit windows: 32 additions per multiplication (never freed, as POSEIDON)
 constexpr uint32_t BASE_WINDOW = 8, KEY_WINDOW = 5;
 
-// 8A tables of the keys a thread checks most (each thread its own: no locks): a key gets one the
-// second time it is seen (a key seen once, such as a flood of new accounts, costs no table),
-// and the least recently used one goes when there are more than KEY_TABLES.
+// 8A tables of the keys a thread checks most, per Node environment (main thread or worker, each
+// its own: no locks; freed by Node-API when the environment ends): a key gets one the second time
+// it is seen (a key seen once, such as a flood of new accounts, costs no table), and the least
+// recently used one goes when there are more than KEY_TABLES.
 constexpr size_t KEY_TABLES = 256, SEEN_KEYS = 8192;
 struct KeyTable {
   FixedBase table;
   uint64_t used;
 };
-thread_local std::unordered_map<std::string, KeyTable> keyTables;
-thread_local std::unordered_set<std::string> seenKeys;
-thread_local uint64_t useClock = 0;
+struct KeyCache {
+  std::unordered_map<std::string, KeyTable> tables;
+  std::unordered_set<std::string> seen;
+  uint64_t clock = 0;
+};
 
-const FixedBase* keyTable(const std::string& id, const Point& eightA) {
-  auto found = keyTables.find(id);
-  if (found != keyTables.end()) {
-    found->second.used = ++useClock;
+const FixedBase* keyTable(KeyCache& cache, const std::string& id, const Point& eightA) {
+  auto found = cache.tables.find(id);
+  if (found != cache.tables.end()) {
+    found->second.used = ++cache.clock;
     return &found->second.table;
   }
-  if (seenKeys.insert(id).second) {
-    if (seenKeys.size() > SEEN_KEYS) seenKeys.clear();
+  if (cache.seen.insert(id).second) {
+    if (cache.seen.size() > SEEN_KEYS) cache.seen.clear();
     return nullptr;
   }
-  if (keyTables.size() >= KEY_TABLES) {
-    auto oldest = keyTables.begin();
-    for (auto it = keyTables.begin(); it != keyTables.end(); ++it)
+  if (cache.tables.size() >= KEY_TABLES) {
+    auto oldest = cache.tables.begin();
+    for (auto it = cache.tables.begin(); it != cache.tables.end(); ++it)
       if (it->second.used < oldest->second.used) oldest = it;
-    keyTables.erase(oldest);
+    cache.tables.erase(oldest);
   }
-  KeyTable& entry = keyTables[id];
+  KeyTable& entry = cache.tables[id];
   entry.table.build(eightA, KEY_WINDOW);
-  entry.used = ++useClock;
+  entry.used = ++cache.clock;
   return &entry.table;
 }
 
@@ -409,7 +413,7 @@ void mulAdd(Point& acc, const Fe& k, const Point& p) {
 // EdDSA-Poseidon (circomlibjs' verifyPoseidon): S < l, A on the curve, S·B8 = R8 + 8·h·A with
 // h = Poseidon(R8, A, message), checked as R8 = S·B8 + (h mod l)·(−8A) (8A is in the prime-order
 // subgroup). Every field element must be reduced; `message` in Montgomery form, the rest as read.
-bool verify(const Fe& messageM, const uint8_t* sigAndKey) {
+bool verify(KeyCache& cache, const Fe& messageM, const uint8_t* sigAndKey) {
   Fe r8x, r8y, s, ax, ay;
   if (!readBelow(sigAndKey, P, r8x) || !readBelow(sigAndKey + 32, P, r8y) || !readBelow(sigAndKey + 64, L, s) ||
       !readBelow(sigAndKey + 96, P, ax) || !readBelow(sigAndKey + 128, P, ay))
@@ -425,7 +429,7 @@ bool verify(const Fe& messageM, const uint8_t* sigAndKey) {
   for (int i = 0; i < 3; i++) pdbl(negEightA, negEightA);
   Point q = identity();
   BASE8.mulAdd(q, s);
-  const FixedBase* table = keyTable(std::string(reinterpret_cast<const char*>(sigAndKey + 96), 64), negEightA);
+  const FixedBase* table = keyTable(cache, std::string(reinterpret_cast<const char*>(sigAndKey + 96), 64), negEightA);
   if (table) table->mulAdd(q, h);
   else mulAdd(q, h, negEightA);
   Fe xz, yz;
@@ -435,6 +439,15 @@ bool verify(const Fe& messageM, const uint8_t* sigAndKey) {
 }
 
 // ---- N-API ----
+
+KeyCache* cacheOf(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  if (data) return static_cast<KeyCache*>(data);
+  KeyCache* cache = new KeyCache;
+  napi_set_instance_data(env, cache, [](napi_env, void* d, void*) { delete static_cast<KeyCache*>(d); }, nullptr);
+  return cache;
+}
 
 std::once_flag initOnce;
 bool initialised = false;
@@ -574,6 +587,7 @@ napi_value Verify(napi_env env, napi_callback_info info) {
   const size_t head = hashOrder ? 4 : 1, stride = 32 * (head + 5);
   if (itemsLength != stride * count) return throwError(env, "verify: items do not match verdicts");
   if (hashOrder && POSEIDON[5].t == 0) return throwError(env, "verify: no Poseidon(4) parameters");
+  KeyCache& cache = *cacheOf(env);
   for (size_t i = 0; i < count; i++) {
     const uint8_t* item = items + stride * i;
     Fe fields[4];
@@ -582,7 +596,7 @@ napi_value Verify(napi_env env, napi_callback_info info) {
       ok = readBelow(item + 32 * j, P, fields[j]);
       fields[j] = toMont(fields[j]);
     }
-    verdicts[i] = ok && verify(hashOrder ? poseidon(fields, 4) : fields[0], item + 32 * head) ? 1 : 0;
+    verdicts[i] = ok && verify(cache, hashOrder ? poseidon(fields, 4) : fields[0], item + 32 * head) ? 1 : 0;
   }
   return nullptr;
 }
@@ -590,7 +604,7 @@ napi_value Verify(napi_env env, napi_callback_info info) {
 // keyTables() → how many key tables this thread holds (for tests of the cache).
 napi_value KeyTables(napi_env env, napi_callback_info) {
   napi_value n;
-  napi_create_uint32(env, (uint32_t)keyTables.size(), &n);
+  napi_create_uint32(env, (uint32_t)cacheOf(env)->tables.size(), &n);
   return n;
 }
 
