@@ -571,6 +571,34 @@ napi_value Poseidon(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Each item's verdict into verdicts[i] (the layout of Verify below).
+void verifyAll(KeyCache& cache, const uint8_t* items, uint8_t* verdicts, size_t count, bool hashOrder) {
+  const size_t head = hashOrder ? 4 : 1, stride = 32 * (head + 5);
+  for (size_t i = 0; i < count; i++) {
+    const uint8_t* item = items + stride * i;
+    Fe fields[4];
+    bool ok = true;
+    for (size_t j = 0; j < head && ok; j++) {
+      ok = readBelow(item + 32 * j, P, fields[j]);
+      fields[j] = toMont(fields[j]);
+    }
+    verdicts[i] = ok && verify(cache, hashOrder ? poseidon(fields, 4) : fields[0], item + 32 * head) ? 1 : 0;
+  }
+}
+
+// Checks of the libuv thread pool (verifyAsync): each pool thread its own key tables; pool threads
+// live as long as the process, so the tables are never torn down under a running check.
+thread_local KeyCache* poolCache = nullptr;
+
+struct AsyncCheck {
+  napi_async_work work;
+  napi_ref items, verdicts, callback;
+  const uint8_t* itemsData;
+  uint8_t* verdictsData;
+  size_t count;
+  bool hashOrder;
+};
+
 // verify(items, verdicts, hashOrder): each item is [message] or, with hashOrder, [packed, amount,
 // price, domain] (hashed with Poseidon(4) into the message), then R8.x, R8.y, S, A.x, A.y; 32-byte LE
 // numbers. verdicts[i] = 1 for a valid signature, 0 otherwise (a field not below its bound included).
@@ -587,17 +615,55 @@ napi_value Verify(napi_env env, napi_callback_info info) {
   const size_t head = hashOrder ? 4 : 1, stride = 32 * (head + 5);
   if (itemsLength != stride * count) return throwError(env, "verify: items do not match verdicts");
   if (hashOrder && POSEIDON[5].t == 0) return throwError(env, "verify: no Poseidon(4) parameters");
-  KeyCache& cache = *cacheOf(env);
-  for (size_t i = 0; i < count; i++) {
-    const uint8_t* item = items + stride * i;
-    Fe fields[4];
-    bool ok = true;
-    for (size_t j = 0; j < head && ok; j++) {
-      ok = readBelow(item + 32 * j, P, fields[j]);
-      fields[j] = toMont(fields[j]);
-    }
-    verdicts[i] = ok && verify(cache, hashOrder ? poseidon(fields, 4) : fields[0], item + 32 * head) ? 1 : 0;
-  }
+  verifyAll(*cacheOf(env), items, verdicts, count, hashOrder);
+  return nullptr;
+}
+
+// verifyAsync(items, verdicts, hashOrder, callback): Verify's checks on a libuv pool thread, off
+// the calling thread; callback() runs on the calling thread once verdicts are written. The arrays
+// are held (references) until then.
+napi_value VerifyAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint8_t *items, *verdicts;
+  size_t itemsLength, count;
+  bool hashOrder = false;
+  napi_valuetype callbackType = napi_undefined;
+  if (!initialised) return throwError(env, "verifyAsync before init");
+  if (argc < 4 || !bytesArg(env, argv[0], &items, &itemsLength) || !bytesArg(env, argv[1], &verdicts, &count) || napi_get_value_bool(env, argv[2], &hashOrder) != napi_ok ||
+      napi_typeof(env, argv[3], &callbackType) != napi_ok || callbackType != napi_function)
+    return throwError(env, "verifyAsync(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean, callback: () => void)");
+  const size_t stride = 32 * ((hashOrder ? 4 : 1) + 5);
+  if (itemsLength != stride * count) return throwError(env, "verifyAsync: items do not match verdicts");
+  if (hashOrder && POSEIDON[5].t == 0) return throwError(env, "verifyAsync: no Poseidon(4) parameters");
+  AsyncCheck* check = new AsyncCheck{nullptr, nullptr, nullptr, nullptr, items, verdicts, count, hashOrder};
+  napi_create_reference(env, argv[0], 1, &check->items);
+  napi_create_reference(env, argv[1], 1, &check->verdicts);
+  napi_create_reference(env, argv[3], 1, &check->callback);
+  napi_value name;
+  napi_create_string_utf8(env, "proofbook.verifyAsync", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(
+      env, nullptr, name,
+      [](napi_env, void* data) {
+        AsyncCheck* c = static_cast<AsyncCheck*>(data);
+        if (!poolCache) poolCache = new KeyCache;
+        verifyAll(*poolCache, c->itemsData, c->verdictsData, c->count, c->hashOrder);
+      },
+      [](napi_env env, napi_status, void* data) {
+        AsyncCheck* c = static_cast<AsyncCheck*>(data);
+        napi_value callback, global;
+        napi_get_reference_value(env, c->callback, &callback);
+        napi_get_global(env, &global);
+        napi_delete_reference(env, c->items);
+        napi_delete_reference(env, c->verdicts);
+        napi_delete_reference(env, c->callback);
+        napi_delete_async_work(env, c->work);
+        delete c;
+        napi_call_function(env, global, callback, 0, nullptr, nullptr);
+      },
+      check, &check->work);
+  napi_queue_async_work(env, check->work);
   return nullptr;
 }
 
@@ -616,7 +682,8 @@ NAPI_MODULE_INIT() {
       {"poseidon", nullptr, Poseidon, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"verify", nullptr, Verify, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"keyTables", nullptr, KeyTables, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"verifyAsync", nullptr, VerifyAsync, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, 5, props);
   return exports;
 }

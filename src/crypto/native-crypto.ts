@@ -14,6 +14,7 @@ interface Addon {
   poseidon(inputs: Uint8Array, out: Uint8Array): void;
   verify(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean): void;
   keyTables(): number;
+  verifyAsync(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean, done: () => void): void;
 }
 
 /** The native addon is missing or does not load: `npm run compile` builds it (g++, make and python3 are needed). */
@@ -78,7 +79,7 @@ export class NativeCrypto {
     return get(out);
   }
 
-  /** How many keys this thread keeps a table for: a key gets one the second time the thread sees it (at most 256, least recently used out). */
+  /** How many keys this thread keeps a table for (verifyAsync's pool threads keep their own): a key gets one the second time the thread sees it (at most 256, least recently used out). */
   keyTables(): number {
     return this.addon.keyTables();
   }
@@ -89,6 +90,13 @@ export class NativeCrypto {
    */
   verify(items: readonly NativeSignatureItem[]): boolean[] {
     return Array.from(this.verifyPacked(packSignatures(items)), (v) => v === 1);
+  }
+
+  /** Verdicts as verifyPacked, computed on a thread of libuv's pool (this thread goes on meanwhile). */
+  verifyPackedAsync(packed: PackedSignatures): Promise<Uint8Array> {
+    const verdicts = new Uint8Array(packed.count);
+    if (packed.count === 0) return Promise.resolve(verdicts);
+    return new Promise((resolve) => this.addon.verifyAsync(packed.bytes, verdicts, packed.hashOrder, () => resolve(verdicts)));
   }
 
   /** Verdicts (1 valid, 0 not) for signatures packed by `packSignatures` (perhaps on another thread). */

@@ -1,10 +1,8 @@
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
 import { ValidationError } from "../errors.js";
-import type { PublicKey, Signature } from "./eddsa.js";
-import { type NativeSignatureItem, packSignatures, type PackedSignatures } from "./native-crypto.js";
+import { babyJub, type PublicKey, type Signature } from "./eddsa.js";
+import { NativeCrypto, type NativeSignatureItem, packSignatures } from "./native-crypto.js";
 import { type Order, packOrderFields, validateOrder } from "./order-hash.js";
-import { siblingModule } from "../package-root.js";
 
 /** One signature to check: of an order (hashed by the check) or of a message hash already computed. */
 export type SignatureItem = { order: Order; signature: Signature; key: PublicKey } | { message: bigint; signature: Signature; key: PublicKey };
@@ -18,17 +16,16 @@ export interface SignaturePoolOptions {
   streamChunk?: number;
 }
 
-type Task = { orders: PackedSignatures; messages: PackedSignatures };
-type Verdicts = { orders: Uint8Array; messages: Uint8Array };
 
 /**
- * Checks EdDSA-Poseidon signatures (order hashing included) in worker threads, for intake: a batch
- * of items is cut into one chunk per worker, packed here into the native check's byte layout and
- * handed over by transfer (no copy, no structured clone of bigints), and the verdicts come back in
- * order. An order with a field out of range has no valid signature and is not sent.
+ * Checks EdDSA-Poseidon signatures (order hashing included) off the calling thread, for intake: a
+ * batch of items is cut into chunks ("workers" of them at most at once), each packed into the
+ * native check's byte layout and checked by the addon on a thread of libuv's pool
+ * (NativeCrypto.verifyPackedAsync: no JavaScript worker, no message, no structured clone), and the
+ * verdicts come back in order. An order with a field out of range has no valid signature and is not sent.
  */
 export class SignaturePool {
-  private readonly pool: Piscina<Task, Verdicts>;
+  private readonly native: NativeCrypto;
   readonly workers: number;
   private readonly minChunk: number;
   private readonly streamChunk: number;
@@ -38,7 +35,7 @@ export class SignaturePool {
     if (!Number.isSafeInteger(this.workers) || this.workers < 1) throw new ValidationError("workers", "must be a positive integer", options.workers);
     this.minChunk = options.minChunk ?? 64;
     this.streamChunk = options.streamChunk ?? 16;
-    this.pool = new Piscina({ filename: siblingModule("./signature-worker", import.meta.url).href, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 });
+    this.native = NativeCrypto.load(babyJub());
   }
 
   /** Items waiting for a worker, and the tasks under way. */
@@ -109,11 +106,10 @@ export class SignaturePool {
         orders.at.push(i);
         orders.items.push({ orderFields: [packOrderFields(o), o.amount, o.price, o.domain], signature, key });
       }
-      const task = { orders: packSignatures(orders.items), messages: packSignatures(messages.items) };
       runs.push(
-        this.pool.run(task, { transferList: [task.orders.bytes.buffer, task.messages.bytes.buffer] }).then((v) => {
-          orders.at.forEach((i, j) => (verdicts[i] = v.orders[j] === 1));
-          messages.at.forEach((i, j) => (verdicts[i] = v.messages[j] === 1));
+        Promise.all([this.native.verifyPackedAsync(packSignatures(orders.items)), this.native.verifyPackedAsync(packSignatures(messages.items))]).then(([o, m]) => {
+          orders.at.forEach((i, j) => (verdicts[i] = o[j] === 1));
+          messages.at.forEach((i, j) => (verdicts[i] = m[j] === 1));
         }),
       );
     }
@@ -121,7 +117,8 @@ export class SignaturePool {
     return verdicts;
   }
 
+  /** Waits for the checks under way. */
   async close(): Promise<void> {
-    await this.pool.destroy();
+    while (this.running > 0 || this.waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
   }
 }
