@@ -599,6 +599,26 @@ struct AsyncCheck {
   bool hashOrder;
 };
 
+// The arguments of verify and verifyAsync: items, verdicts (one byte per item), hashOrder.
+struct VerifyArgs {
+  uint8_t* items;
+  uint8_t* verdicts;
+  size_t count;
+  bool hashOrder;
+};
+
+// Reads argv[0..2] into `out`; false once it has thrown (`usage` for a bad argument, or a mismatch).
+bool readVerifyArgs(napi_env env, const napi_value* argv, size_t argc, const char* usage, VerifyArgs& out) {
+  size_t itemsLength = 0;
+  if (!initialised) return throwError(env, "verify before init"), false;
+  if (argc < 3 || !bytesArg(env, argv[0], &out.items, &itemsLength) || !bytesArg(env, argv[1], &out.verdicts, &out.count) ||
+      napi_get_value_bool(env, argv[2], &out.hashOrder) != napi_ok)
+    return throwError(env, usage), false;
+  if (itemsLength != 32 * ((out.hashOrder ? 4 : 1) + 5) * out.count) return throwError(env, "verify: items do not match verdicts"), false;
+  if (out.hashOrder && POSEIDON[5].t == 0) return throwError(env, "verify: no Poseidon(4) parameters"), false;
+  return true;
+}
+
 // verify(items, verdicts, hashOrder): each item is [message] or, with hashOrder, [packed, amount,
 // price, domain] (hashed with Poseidon(4) into the message), then R8.x, R8.y, S, A.x, A.y; 32-byte LE
 // numbers. verdicts[i] = 1 for a valid signature, 0 otherwise (a field not below its bound included).
@@ -606,16 +626,9 @@ napi_value Verify(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint8_t *items, *verdicts;
-  size_t itemsLength, count;
-  bool hashOrder = false;
-  if (!initialised) return throwError(env, "verify before init");
-  if (argc < 3 || !bytesArg(env, argv[0], &items, &itemsLength) || !bytesArg(env, argv[1], &verdicts, &count) || napi_get_value_bool(env, argv[2], &hashOrder) != napi_ok)
-    return throwError(env, "verify(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean)");
-  const size_t head = hashOrder ? 4 : 1, stride = 32 * (head + 5);
-  if (itemsLength != stride * count) return throwError(env, "verify: items do not match verdicts");
-  if (hashOrder && POSEIDON[5].t == 0) return throwError(env, "verify: no Poseidon(4) parameters");
-  verifyAll(*cacheOf(env), items, verdicts, count, hashOrder);
+  VerifyArgs a;
+  if (!readVerifyArgs(env, argv, argc, "verify(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean)", a)) return nullptr;
+  verifyAll(*cacheOf(env), a.items, a.verdicts, a.count, a.hashOrder);
   return nullptr;
 }
 
@@ -626,18 +639,12 @@ napi_value VerifyAsync(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint8_t *items, *verdicts;
-  size_t itemsLength, count;
-  bool hashOrder = false;
+  const char* usage = "verifyAsync(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean, callback: () => void)";
+  VerifyArgs a;
+  if (!readVerifyArgs(env, argv, argc, usage, a)) return nullptr;
   napi_valuetype callbackType = napi_undefined;
-  if (!initialised) return throwError(env, "verifyAsync before init");
-  if (argc < 4 || !bytesArg(env, argv[0], &items, &itemsLength) || !bytesArg(env, argv[1], &verdicts, &count) || napi_get_value_bool(env, argv[2], &hashOrder) != napi_ok ||
-      napi_typeof(env, argv[3], &callbackType) != napi_ok || callbackType != napi_function)
-    return throwError(env, "verifyAsync(items: Uint8Array, verdicts: Uint8Array, hashOrder: boolean, callback: () => void)");
-  const size_t stride = 32 * ((hashOrder ? 4 : 1) + 5);
-  if (itemsLength != stride * count) return throwError(env, "verifyAsync: items do not match verdicts");
-  if (hashOrder && POSEIDON[5].t == 0) return throwError(env, "verifyAsync: no Poseidon(4) parameters");
-  AsyncCheck* check = new AsyncCheck{nullptr, nullptr, nullptr, nullptr, items, verdicts, count, hashOrder};
+  if (argc < 4 || napi_typeof(env, argv[3], &callbackType) != napi_ok || callbackType != napi_function) return throwError(env, usage);
+  AsyncCheck* check = new AsyncCheck{nullptr, nullptr, nullptr, nullptr, a.items, a.verdicts, a.count, a.hashOrder};
   napi_create_reference(env, argv[0], 1, &check->items);
   napi_create_reference(env, argv[1], 1, &check->verdicts);
   napi_create_reference(env, argv[3], 1, &check->callback);

@@ -4,7 +4,6 @@ import { blake512 } from "@noble/hashes/blake1.js";
 import { SNARK_FIELD } from "../constants.js";
 import { ProofbookError } from "../errors.js";
 import { poseidon } from "./poseidon.js";
-import type { NativeSignatureItem } from "./native-crypto.js";
 import { SignatureChecker } from "./signature-check.js";
 
 /** A BabyJubJub public key (affine point). */
@@ -90,12 +89,6 @@ export class KeyPair {
 export function verifySignature(message: bigint, sig: Signature, key: PublicKey): boolean {
   eddsa();
   return checker!.verify(message, sig, key);
-}
-
-/** Verdicts for many signatures in one native call (SignatureChecker.verifyMany): all messages, or all orders' hashed fields. */
-export function verifySignatures(items: readonly NativeSignatureItem[]): boolean[] {
-  eddsa();
-  return checker!.verifyMany(items);
 }
 
 function leToBigint(bytes: Uint8Array): bigint {

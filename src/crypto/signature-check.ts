@@ -1,6 +1,6 @@
 import { edwards, type EdwardsPointCons } from "@noble/curves/abstract/edwards.js";
 import type { BabyJub } from "circomlibjs";
-import { NativeCrypto, type NativeSignatureItem } from "./native-crypto.js";
+import { NativeCrypto } from "./native-crypto.js";
 
 /** An affine point and an EdDSA-Poseidon signature, as bigints (eddsa.ts's PublicKey and Signature). */
 interface Affine {
@@ -14,7 +14,7 @@ interface Sig {
 }
 
 /**
- * EdDSA-Poseidon on Baby Jubjub for intake and signing. `verify` and `verifyMany` check signatures
+ * EdDSA-Poseidon on Baby Jubjub for intake and signing. `verify` checks signatures
  * exactly as circomlibjs' `verifyPoseidon` (and the circuit's EdDSAPoseidonVerifier) does, in native
  * code (NativeCrypto, ~4× faster than BigInt curve arithmetic and ~20× faster than circomlibjs):
  * `S < l`, the key on the curve, and `S·B8 = R8 + 8·h·A` with `h = Poseidon(R8, A, message)`.
@@ -39,11 +39,6 @@ export class SignatureChecker {
   /** Whether `sig` is a valid EdDSA-Poseidon signature of `message` by `key`. */
   verify(message: bigint, sig: Sig, key: Affine): boolean {
     return this.native.verify([{ message, signature: sig, key }])[0]!;
-  }
-
-  /** Each item's verdict, in one native call: all of messages, or all of orders' four hashed fields (see NativeCrypto). */
-  verifyMany(items: readonly NativeSignatureItem[]): boolean[] {
-    return this.native.verify(items);
   }
 
   /** k·Base8 in affine coordinates, through the generator's precomputed table (k = 0 gives the identity (0, 1)). */

@@ -8,11 +8,11 @@ import { type Order, packOrderFields, validateOrder } from "./order-hash.js";
 export type SignatureItem = { order: Order; signature: Signature; key: PublicKey } | { message: bigint; signature: Signature; key: PublicKey };
 
 export interface SignaturePoolOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Checks under way at once, each on a thread of libuv's pool (default: the machine's available parallelism; libuv's pool has UV_THREADPOOL_SIZE threads, 4 unless set). */
   workers?: number;
-  /** Items per task: a batch is cut into chunks of at least this many, one per worker (default 64). */
+  /** `verify`: a batch is cut into chunks of at least this many, one per check under way (default 64). */
   minChunk?: number;
-  /** `check`: up to this many waiting arrivals go to a single worker (default 16). */
+  /** `check`: up to this many waiting arrivals go in a single task (default 16). */
   streamChunk?: number;
 }
 
@@ -38,16 +38,16 @@ export class SignaturePool {
     this.native = NativeCrypto.load(babyJub());
   }
 
-  /** Items waiting for a worker, and the tasks under way. */
+  /** Arrivals waiting for a task, and the tasks under way. */
   private waiting: { item: SignatureItem; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
   private running = 0;
   private scheduled = false;
 
   /**
    * One signature's verdict, for a stream of arrivals (intake): the arrivals of one turn of the
-   * event loop go to a worker as one task, and while every worker has a task, arrivals wait and
-   * go together in the next one. Under load, tasks grow instead of multiplying (each costs this
-   * thread a message and a wake-up of its worker); when idle, an arrival goes at once.
+   * event loop go as one task, and while `workers` tasks are under way, arrivals wait and go
+   * together in the next one. Under load, tasks grow instead of multiplying (each costs this
+   * thread packing and a hand-off to the pool); when idle, an arrival goes at once.
    */
   check(item: SignatureItem): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
@@ -64,7 +64,7 @@ export class SignaturePool {
 
   private dispatch(): void {
     while (this.running < this.workers && this.waiting.length > 0) {
-      // A few arrivals go to one worker (a task costs this thread more than a few checks cost the worker).
+      // A few arrivals go as one task (a task costs this thread more than a few checks cost the pool).
       const free = this.workers - this.running;
       const share = this.waiting.length <= this.streamChunk ? this.waiting.length : Math.ceil(this.waiting.length / free);
       const batch = this.waiting.splice(0, share);

@@ -14,6 +14,9 @@ function orderAck(node: OperatorNode, applied: Applied) {
   return toWire({ orderId: applied.orderId, order, fills, sealed: applied.result.sealed.map((b) => b.batchNumber) });
 }
 
+/** A found value in its JSON form (undefined stays undefined: a 404). */
+const wireOf = <T>(value: T | undefined) => (value === undefined ? undefined : toWire(value));
+
 const idParam = (value: string, field: string) => {
   if (!/^\d{1,15}$/.test(value)) throw new ValidationError(field, "must be a non-negative integer", value);
   return Number(value);
@@ -22,7 +25,7 @@ const idParam = (value: string, field: string) => {
 /**
  * The node's HTTP and WebSocket API (docs/protocol.md §11). Requests are JSON with bigints as
  * decimal strings; a refused request is HTTP 400 `{ error, field, message }`, a full intake queue
- * 503. Writes return once their journal entry is durable.
+ * 503. Writes return once their journal entry is durable; every read is of journaled state only (OperatorNode.read).
  */
 export async function buildHttpApi(node: OperatorNode, log: Logger) {
   // Fastify logs every request at info: its logger keeps only warnings and errors.
@@ -45,11 +48,13 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
 
   app.post("/v1/orders", async (request) => {
     const { order, signature, instructions } = parseRequest(orderRequest, request.body);
-    return orderAck(node, await write(await node.submit({ type: "order", signed: { order, signature }, instructions })));
+    const applied = await write(await node.submit({ type: "order", signed: { order, signature }, instructions }));
+    return node.read(() => orderAck(node, applied));
   });
   app.post("/v1/orders/replace", async (request) => {
     const { order, signature, cancel } = parseRequest(replaceRequest, request.body);
-    return orderAck(node, await write(await node.submit({ type: "replace", signed: { order, signature }, cancel })));
+    const applied = await write(await node.submit({ type: "replace", signed: { order, signature }, cancel }));
+    return node.read(() => orderAck(node, applied));
   });
   app.post("/v1/cancels", async (request) => {
     const signed = parseRequest(cancelRequest, request.body);
@@ -63,29 +68,35 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
   });
 
   app.get<{ Params: { id: string } }>("/v1/orders/:id", async (request, reply) => {
-    const order = node.core.orders.get(idParam(request.params.id, "orderId"));
+    const id = idParam(request.params.id, "orderId");
+    const order = await node.read(() => wireOf(node.core.orders.get(id)));
     if (!order) return reply.code(404).send({ error: "NotFound", message: `no order ${request.params.id}` });
-    return toWire(order);
+    return order;
   });
   app.get<{ Params: { id: string }; Querystring: { levels?: string } }>("/v1/markets/:id/book", async (request) => {
     const market = idParam(request.params.id, "market");
     if (!node.config.markets.some((m) => m.id === market)) throw new ValidationError("market", "no such market", market);
     const levels = request.query.levels === undefined ? 10 : idParam(request.query.levels, "levels");
-    return toWire({ market, ...node.core.depth(market, Math.min(levels, 1_000)) });
+    return node.read(() => toWire({ market, ...node.core.depth(market, Math.min(levels, 1_000)) }));
   });
   app.get<{ Params: { id: string } }>("/v1/accounts/:id", async (request, reply) => {
     const accountId = idParam(request.params.id, "accountId");
-    const { state, sequencer } = node.core;
-    if (!state.hasAccount(accountId)) return reply.code(404).send({ error: "NotFound", message: `no account ${accountId}` });
-    const account = state.account(accountId);
     const tokens = [...new Set(node.config.markets.flatMap((m) => [m.baseToken, m.quoteToken]))].sort((a, b) => a - b);
-    const balances = tokens.map((token) => ({ token, balance: state.balance(accountId, token), reserved: sequencer.reservedAmount(accountId, token) }));
-    return toWire({ accountId, publicKey: account.publicKey, nonce: account.nonce, balances });
+    const view = await node.read(() => {
+      const { state, sequencer } = node.core;
+      if (!state.hasAccount(accountId)) return undefined;
+      const account = state.account(accountId);
+      const balances = tokens.map((token) => ({ token, balance: state.balance(accountId, token), reserved: sequencer.reservedAmount(accountId, token) }));
+      return toWire({ accountId, publicKey: account.publicKey, nonce: account.nonce, balances });
+    });
+    if (!view) return reply.code(404).send({ error: "NotFound", message: `no account ${accountId}` });
+    return view;
   });
   app.get<{ Params: { n: string } }>("/v1/batches/:n", async (request, reply) => {
-    const batch = node.core.batches.get(idParam(request.params.n, "batchNumber"));
+    const n = idParam(request.params.n, "batchNumber");
+    const batch = await node.read(() => wireOf(node.core.batches.get(n)));
     if (!batch) return reply.code(404).send({ error: "NotFound", message: `no batch ${request.params.n}` });
-    return toWire(batch);
+    return batch;
   });
   app.get("/v1/status", async () => toWire(await node.status()));
   app.get("/metrics", async (_request, reply) => reply.type(node.metrics.registry.contentType).send(await node.metrics.text()));
@@ -102,8 +113,9 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     if (sockets.size === 0) return;
     if (e.type !== "book") return send(e);
     if (touched.size === 0) setImmediate(() => {
-      for (const market of touched) send({ type: "book", market, ...node.core.depth(market, 10) });
+      const markets = [...touched];
       touched.clear();
+      void node.read(() => markets.map((market) => ({ type: "book", market, ...node.core.depth(market, 10) }))).then((books) => books.forEach(send));
     });
     touched.add(e.market);
   };

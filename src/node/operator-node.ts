@@ -59,6 +59,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private halted: Error | undefined;
   /** A journal append failed: the state here is ahead of the journal, so intake takes nothing more. */
   private intakeStopped: Error | undefined;
+  /** From applying a group until its entries have committed: the state is then ahead of the journal. */
+  private uncommitted = false;
+  /** Reads waiting for that commit. */
+  private readers: (() => void)[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private depositsQueued: number;
   private forcedQueued: number;
@@ -167,8 +171,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Where L1 is, what the node has sealed and landed, and whether settlement stopped. */
   async status() {
     const l1 = await this.client.position();
-    const landed = [...this.core.batches.values()].filter((b) => b.state === "landed").length;
-    return {
+    return this.read(() => ({
       rollup: this.client.address,
       domain: this.domain,
       tokens: this.genesis.tokens,
@@ -176,11 +179,11 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       markets: this.config.markets,
       fees: this.config.fees,
       stateRoot: this.core.state.root,
-      batches: { sealed: this.core.batches.size, landed },
+      batches: { sealed: this.core.batches.size, landed: [...this.core.batches.values()].filter((b) => b.state === "landed").length },
       l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
       queueDepth: this.queue.length,
       halted: (this.halted ?? this.intakeStopped)?.message,
-    };
+    }));
   }
 
   /** Queues a command for the next group; resolves once it is applied and its journal entry is durable. */
@@ -202,32 +205,19 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   }
 
   /**
-   * The intake loop: one group at a time is checked and applied on this thread while the one
-   * before it commits on the journal's writer thread (at most two in flight); acknowledgements
-   * follow each group's commit, in order.
+   * The intake loop: one group at a time is applied and committed on the journal's writer thread;
+   * meanwhile this thread goes on taking requests and the pool checks the next group's
+   * signatures, but the next group is applied only once this one has committed, so the state is
+   * ahead of the journal by one group at most, and reads (`read`) wait for that group's commit.
    */
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
-    let committing: Promise<void> = Promise.resolve();
     try {
-      for (;;) {
-        if (this.queue.length === 0) {
-          await committing;
-          if (this.queue.length === 0) break;
-        }
+      while (this.queue.length > 0 && !this.intakeStopped) {
         const group = this.queue.splice(0, this.config.intake.maxGroup);
         this.metrics.queueDepth.set(this.queue.length);
-        let durable: Promise<void>;
-        try {
-          ({ durable } = await this.applyGroup(group));
-        } catch (e) {
-          for (const p of group) p.reject(e);
-          this.log.error({ err: e }, "intake group failed");
-          durable = Promise.resolve();
-        }
-        await committing;
-        committing = durable;
+        await this.applyGroup(group);
       }
     } finally {
       this.flushing = false;
@@ -235,61 +225,95 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   }
 
   /**
-   * Waits for the group's signature checks and applies it; `durable` settles once its journal
-   * entries have committed and each request is acknowledged, its fills and book changes published
-   * and its sealed batches handed to settlement (none of it before: no batch can land that the
-   * journal does not make). A failed commit stops intake: the state here is then ahead of the journal.
+   * Waits for the group's signature checks, applies it, journals it, and once the entries have
+   * committed acknowledges each request, publishes its fills and book changes, hands its sealed
+   * batches to settlement (none of it before: no batch can land that the journal does not make),
+   * and answers the reads that waited. A failed commit, or a command that throws while the group
+   * is applied, stops intake: the state here is then ahead of the journal.
    */
-  private async applyGroup(group: Pending[]): Promise<{ durable: Promise<void> }> {
+  private async applyGroup(group: Pending[]): Promise<void> {
     const verdicts = await Promise.all(group.map((p) => p.verdict));
     const entries: JournalEntry[] = [];
     const steps: ({ pending: Pending; outcome: Applied | ValidationError } | { seal: Applied })[] = [];
-    for (const [i, p] of group.entries()) {
-      const checked = verdicts[i] !== undefined;
-      if (verdicts[i] === false) {
-        steps.push({ pending: p, outcome: new ValidationError(`${p.command.type === "replace" || p.command.type === "order" ? "order" : "request"}.signature`, "must be a valid EdDSA-Poseidon signature by the account's key") });
+    try {
+      this.uncommitted = true;
+      for (const [i, p] of group.entries()) {
+        const checked = verdicts[i] !== undefined;
+        if (verdicts[i] === false) {
+          steps.push({ pending: p, outcome: new ValidationError(`${p.command.type === "replace" || p.command.type === "order" ? "order" : "request"}.signature`, "must be a valid EdDSA-Poseidon signature by the account's key") });
+          continue;
+        }
+        const entry: JournalEntry = { ...p.command, time: Date.now(), chainTime: this.chainTime.now(), ...(checked ? { verified: true } : {}) };
+        entries.push(entry);
+        steps.push({ pending: p, outcome: this.core.apply(entry) });
+        if (this.core.needsSeal(this.config.sealing.maxFills)) {
+          const seal: JournalEntry = { type: "seal", time: entry.time, chainTime: entry.chainTime };
+          entries.push(seal);
+          steps.push({ seal: this.core.apply(seal) });
+        }
+      }
+      const t = performance.now();
+      await this.journal.appendAsync(entries);
+      this.metrics.journalGroup.observe(entries.length);
+      this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
+    } catch (e) {
+      this.intakeStopped ??= e as Error;
+      this.metrics.halted.set(1);
+      this.log.error({ err: e }, "intake group failed: intake stopped");
+      for (const p of group) p.reject(e);
+      this.answerReads();
+      return;
+    }
+    for (const step of steps) {
+      if ("seal" in step) {
+        this.published(step.seal);
         continue;
       }
-      const entry: JournalEntry = { ...p.command, time: Date.now(), chainTime: this.chainTime.now(), ...(checked ? { verified: true } : {}) };
-      entries.push(entry);
-      steps.push({ pending: p, outcome: this.core.apply(entry) });
-      if (this.core.needsSeal(this.config.sealing.maxFills)) {
-        const seal: JournalEntry = { type: "seal", time: entry.time, chainTime: entry.chainTime };
-        entries.push(seal);
-        steps.push({ seal: this.core.apply(seal) });
+      const { pending: p, outcome } = step;
+      const kind = p.command.type;
+      if (outcome instanceof ValidationError) {
+        this.metrics.intake.inc({ kind, outcome: "rejected" });
+        p.resolve({ entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome });
+      } else {
+        this.metrics.intake.inc({ kind, outcome: outcome.error ? "rejected" : "accepted" });
+        p.resolve(outcome);
+        this.published(outcome);
+      }
+      this.metrics.ackSeconds.observe((performance.now() - p.arrived) / 1000);
+    }
+    this.uncommitted = false;
+    this.answerReads();
+  }
+
+  /**
+   * `view` of the node's state (books, orders, accounts, batches, root) holding journaled entries
+   * only: computed at once when no group is between apply and commit, else right after that group
+   * commits. Every API read and feed snapshot goes through it, so nothing a client sees is lost by
+   * a crash. (After intake stopped, at once: the node says it is halted.)
+   */
+  read<T>(view: () => T): Promise<T> {
+    if (!this.uncommitted || this.intakeStopped) {
+      try {
+        return Promise.resolve(view());
+      } catch (e) {
+        return Promise.reject(e as Error);
       }
     }
-    const t = performance.now();
-    const durable = this.journal.appendAsync(entries).then(
-      () => {
-        this.metrics.journalGroup.observe(entries.length);
-        this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
-        for (const step of steps) {
-          if ("seal" in step) {
-            this.published(step.seal);
-            continue;
-          }
-          const { pending: p, outcome } = step;
-          const kind = p.command.type;
-          if (outcome instanceof ValidationError) {
-            this.metrics.intake.inc({ kind, outcome: "rejected" });
-            p.resolve({ entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome });
-          } else {
-            this.metrics.intake.inc({ kind, outcome: outcome.error ? "rejected" : "accepted" });
-            p.resolve(outcome);
-            this.published(outcome);
-          }
-          this.metrics.ackSeconds.observe((performance.now() - p.arrived) / 1000);
+    return new Promise<T>((resolve, reject) =>
+      this.readers.push(() => {
+        try {
+          resolve(view());
+        } catch (e) {
+          reject(e as Error);
         }
-      },
-      (e: Error) => {
-        this.intakeStopped ??= e;
-        this.metrics.halted.set(1);
-        this.log.error({ err: e }, "journal append failed: intake stopped");
-        for (const p of group) p.reject(e);
-      },
+      }),
     );
-    return { durable };
+  }
+
+  private answerReads(): void {
+    const readers = this.readers;
+    this.readers = [];
+    for (const r of readers) r();
   }
 
   /** An applied entry is durable: its fills, book changes and sealed batches go out. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { buildPoseidon, type PoseidonFn } from "circomlibjs";
 import fc from "fast-check";
-import { babyJub, initCrypto, KeyPair, NativeCrypto, NO_EXPIRY, type Order, orderHash, packOrderFields, signOrder, verifySignatures } from "../../src/crypto/index.js";
+import { babyJub, initCrypto, KeyPair, NativeCrypto, NO_EXPIRY, type Order, orderHash, packOrderFields, signOrder } from "../../src/crypto/index.js";
 import { ValidationError } from "../../src/errors.js";
 import { SignaturePool } from "../../src/crypto/signature-pool.js";
 
@@ -41,7 +41,7 @@ describe("crypto: the native addon (Poseidon and batched EdDSA-Poseidon checks) 
     const signed = Array.from({ length: 12 }, (_, i) => signOrder(order(i, 1_000n + BigInt(i)), key));
     const item = (i: number) => ({ orderFields: [packOrderFields(signed[i]!.order), signed[i]!.order.amount, signed[i]!.order.price, signed[i]!.order.domain] as const, signature: signed[i]!.signature, key: key.publicKey });
     const items = signed.map((_, i) => item(i));
-    expect(verifySignatures(items)).to.deep.equal(items.map(() => true));
+    expect(native.verify(items)).to.deep.equal(items.map(() => true));
     const broken = [...items];
     broken[1] = { ...item(1), orderFields: [items[1]!.orderFields[0], 11n, items[1]!.orderFields[2], items[1]!.orderFields[3]] }; // amount changed
     broken[4] = { ...item(4), key: other.publicKey };
@@ -49,13 +49,13 @@ describe("crypto: the native addon (Poseidon and batched EdDSA-Poseidon checks) 
     broken[8] = { ...item(8), signature: { ...signed[8]!.signature, r8x: signed[8]!.signature.r8x + P } };
     broken[9] = { ...item(9), orderFields: [items[9]!.orderFields[0], items[9]!.orderFields[1], items[9]!.orderFields[2], P + 99n] }; // a field above p
     broken[10] = { ...item(10), signature: { ...signed[10]!.signature, s: -1n } };
-    expect(verifySignatures(broken)).to.deep.equal(items.map((_, i) => ![1, 4, 6, 8, 9, 10].includes(i)));
+    expect(native.verify(broken)).to.deep.equal(items.map((_, i) => ![1, 4, 6, 8, 9, 10].includes(i)));
     // The same signatures as messages: the message is the order hash.
-    expect(verifySignatures(signed.map((s) => ({ message: orderHash(s.order), signature: s.signature, key: key.publicKey })))).to.deep.equal(items.map(() => true));
-    expect(() => verifySignatures([items[0]!, { message: 1n, signature: signed[0]!.signature, key: key.publicKey }])).to.throw("all messages or all orders");
+    expect(native.verify(signed.map((s) => ({ message: orderHash(s.order), signature: s.signature, key: key.publicKey })))).to.deep.equal(items.map(() => true));
+    expect(() => native.verify([items[0]!, { message: 1n, signature: signed[0]!.signature, key: key.publicKey }])).to.throw("all messages or all orders");
   });
 
-  it("gives the same verdicts in the pool's worker threads, a bad order among good ones refused alone", async () => {
+  it("gives the same verdicts on the pool's threads, a bad order among good ones refused alone", async () => {
     const key = KeyPair.fromSeed("native-pool");
     const signed = Array.from({ length: 40 }, (_, i) => signOrder(order(i, 500n + BigInt(i)), key));
     const items = signed.map((s) => ({ order: s.order, signature: s.signature, key: key.publicKey }));

@@ -5,7 +5,7 @@ import { type SignatureItem, SignaturePool } from "../../src/crypto/signature-po
 import { ValidationError } from "../../src/errors.js";
 import { TEST_DOMAIN } from "../helpers/fixtures.js";
 
-describe("crypto: SignaturePool checks signatures in worker threads", function () {
+describe("crypto: SignaturePool checks signatures off the main thread", function () {
   let pool: SignaturePool;
   before(async () => {
     await initCrypto();
