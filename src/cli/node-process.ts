@@ -36,15 +36,26 @@ export class NodeProcess {
     child.on("exit", () => running.delete(child));
   }
 
-  /** Starts `proofbook node` (the compiled bin) with `args`: one process, so SIGKILL reaches the node itself. */
-  static spawn(args: readonly string[], env: NodeJS.ProcessEnv = {}): NodeProcess {
-    const child = spawn(process.execPath, [PROOFBOOK_BIN, "node", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-    return new NodeProcess(child);
+  /**
+   * Starts `proofbook node` (the compiled bin) with `args`: one process, so SIGKILL reaches the node
+   * itself. With `maxFileBytes`, no file the node writes can grow beyond it (RLIMIT_FSIZE, set by
+   * `ulimit -f` in a shell that then execs the node; Node ignores SIGXFSZ, so such a write fails
+   * with EFBIG as on a full disk).
+   */
+  static spawn(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { maxFileBytes?: number } = {}): NodeProcess {
+    const command = [PROOFBOOK_BIN, "node", ...args];
+    const spawnOptions = { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } };
+    const { maxFileBytes } = options;
+    if (maxFileBytes === undefined) return new NodeProcess(spawn(process.execPath, command, spawnOptions));
+    if (!Number.isInteger(maxFileBytes) || maxFileBytes < 512) throw new RangeError(`maxFileBytes must be an integer of at least 512, got ${maxFileBytes}`);
+    // POSIX sh counts ulimit -f in 512-byte blocks.
+    const limit = `ulimit -f ${Math.floor(maxFileBytes / 512)} && exec "$0" "$@"`;
+    return new NodeProcess(spawn("/bin/sh", ["-c", limit, process.execPath, ...command], spawnOptions));
   }
 
   /** Starts the node and waits until it listens; returns it and its URL. */
-  static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ node: NodeProcess; url: string }> {
-    const node = NodeProcess.spawn(args, env);
+  static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { maxFileBytes?: number } = {}): Promise<{ node: NodeProcess; url: string }> {
+    const node = NodeProcess.spawn(args, env, options);
     const line = await node.waitFor((l) => l.msg === "proofbook node listening", 300_000);
     return { node, url: String(line.url) };
   }

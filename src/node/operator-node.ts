@@ -171,7 +171,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Where L1 is, what the node has sealed and landed, and whether settlement stopped. */
   async status() {
     const l1 = await this.client.position();
-    return this.read(() => ({
+    // After intake stopped, status still answers (it says why); every other read refuses.
+    const view = () => ({
       rollup: this.client.address,
       domain: this.domain,
       tokens: this.genesis.tokens,
@@ -183,13 +184,14 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
       queueDepth: this.queue.length,
       halted: (this.halted ?? this.intakeStopped)?.message,
-    }));
+    });
+    return this.intakeStopped ? view() : this.read(view);
   }
 
   /** Queues a command for the next group; resolves once it is applied and its journal entry is durable. */
   submit(command: NodeCommand): Promise<Applied> {
     if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
-    if (this.intakeStopped) return Promise.reject(new NodeBusyError(`intake stopped: ${this.intakeStopped.message}`));
+    if (this.intakeStopped) return Promise.reject(this.stoppedError());
     if (this.queue.length >= this.config.intake.maxQueue) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
     return new Promise<Applied>((resolve, reject) => {
       this.queue.push({ command, arrived: performance.now(), resolve, reject, verdict: this.verifyLater(command) });
@@ -201,7 +203,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Starts checking the command's order signature (SignaturePool.check batches the arrivals), so the workers check the next group while this thread applies the current one. */
   private verifyLater(command: NodeCommand): Promise<boolean> | undefined {
     const item = this.signatureItem(command);
-    return item ? this.signatures.check(item) : undefined;
+    if (!item) return undefined;
+    const verdict = this.signatures.check(item);
+    verdict.catch(() => undefined); // handled by applyGroup, which may await it only later
+    return verdict;
   }
 
   /**
@@ -232,7 +237,15 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
    * is applied, stops intake: the state here is then ahead of the journal.
    */
   private async applyGroup(group: Pending[]): Promise<void> {
-    const verdicts = await Promise.all(group.map((p) => p.verdict));
+    let verdicts: (boolean | undefined)[];
+    try {
+      verdicts = await Promise.all(group.map((p) => p.verdict));
+    } catch (e) {
+      // Nothing is applied yet: the group is refused, intake goes on.
+      this.log.error({ err: e }, "signature checks failed: group refused");
+      for (const p of group) p.reject(e);
+      return;
+    }
     const entries: JournalEntry[] = [];
     const steps: ({ pending: Pending; outcome: Applied | ValidationError } | { seal: Applied })[] = [];
     try {
@@ -289,25 +302,26 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
    * `view` of the node's state (books, orders, accounts, batches, root) holding journaled entries
    * only: computed at once when no group is between apply and commit, else right after that group
    * commits. Every API read and feed snapshot goes through it, so nothing a client sees is lost by
-   * a crash. (After intake stopped, at once: the node says it is halted.)
+   * a crash. After intake stopped, the state here may be ahead of the journal for good: reads
+   * then refuse (NodeBusyError) until a restart replays the journal.
    */
   read<T>(view: () => T): Promise<T> {
-    if (!this.uncommitted || this.intakeStopped) {
-      try {
-        return Promise.resolve(view());
-      } catch (e) {
-        return Promise.reject(e as Error);
-      }
-    }
-    return new Promise<T>((resolve, reject) =>
-      this.readers.push(() => {
+    return new Promise<T>((resolve, reject) => {
+      const answer = () => {
+        if (this.intakeStopped) return reject(this.stoppedError());
         try {
           resolve(view());
         } catch (e) {
           reject(e as Error);
         }
-      }),
-    );
+      };
+      if (this.uncommitted && !this.intakeStopped) this.readers.push(answer);
+      else answer();
+    });
+  }
+
+  private stoppedError(): NodeBusyError {
+    return new NodeBusyError(`intake stopped (restart the node): ${this.intakeStopped!.message}`);
   }
 
   private answerReads(): void {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
@@ -263,6 +263,66 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(late.status, "after the burst the queue takes a request again (and refuses it on its signature)").to.equal(400);
     await node.kill9();
     await start();
+  });
+
+  it("disk full: the append that fails is refused (500 JournalError) and stops intake (writes and reads 503, status says why); the restart keeps every acknowledged order", async () => {
+    // A fourth trader with four free order slots.
+    const wallet = (await connection.viem.getWalletClients())[4]!;
+    const key = KeyPair.fromSeed("node-test-trader-disk-full");
+    const [token] = (await api.status()).tokens!;
+    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
+    await asOwner.write.mint([wallet.account.address, 1_000_000n]);
+    await asOwner.write.approve([rollup, 1_000_000n]);
+    const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000_000n);
+    const d: Trader = { key, accountId: created.record.accountId };
+    for (let i = 0; (await api.account(d.accountId).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000_000n; i++) {
+      expect(i, "the deposit reached the node").to.be.lessThan(600);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // A clean stop checkpoints the journal; then no file the node writes may grow 32 KiB beyond the largest one.
+    expect(await node.stop()).to.equal(0);
+    const sizes = await Promise.all(["", "-wal"].map((x) => stat(join(dataDir, `journal.sqlite${x}`)).then((s) => s.size, () => 0)));
+    const limited = await NodeProcess.start(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0"], {}, { maxFileBytes: Math.max(...sizes) + 32 * 1024 });
+    node = limited.node;
+    api = new ProofbookClient(limited.url);
+    // Sell orders of d one at a time, none crossing: its four slots, each taken over three times
+    // (acknowledged, resting), then ones the engine refuses (400, journaled all the same), until the journal's file is full.
+    const mine: number[] = [];
+    let failed: ProofbookApiError | undefined;
+    for (let storageId = 0; storageId < 3_000 && !failed; storageId++) {
+      try {
+        mine.push((await submit(d, storageId, Side.Sell, 1n, 50_000n + BigInt(storageId))).orderId);
+      } catch (e) {
+        if (!(e instanceof ProofbookApiError)) throw e;
+        if (e.status === 500) failed = e;
+        else expect(e.status, e.message).to.equal(400);
+      }
+    }
+    expect(failed?.error, "an append failed").to.equal("JournalError");
+    expect(mine.length, "orders were acknowledged before").to.be.greaterThan(0);
+    const refused = async (call: () => Promise<unknown>) => {
+      const e = await call().then(() => undefined, (x: unknown) => x);
+      expect(e).to.be.instanceOf(ProofbookApiError);
+      expect((e as ProofbookApiError).status, (e as Error).message).to.equal(503);
+      expect((e as ProofbookApiError).error).to.equal("NodeBusyError");
+    };
+    await refused(() => api.submitOrder(signOrder(order(d, 3_001, Side.Sell, 1n, 60_000n), d.key)));
+    await refused(() => api.order(mine[0]!));
+    await refused(() => api.book(1));
+    await refused(() => api.account(d.accountId));
+    const halted = await api.status();
+    expect(halted.halted).to.match(/intake stopped|journal/i);
+    // Restarted with room: everything acknowledged is there, the roots match L1, intake works.
+    await node.kill9();
+    await start();
+    await expectAckedKept();
+    const book = await api.book(1, 1_000);
+    for (const id of mine) {
+      const o = await api.order(id);
+      if (o.state === "open") expect(book.asks.some((l) => l.price === o.price), `order ${id} rests`).to.equal(true);
+    }
+    await expectMatchesL1();
+    expect((await api.status()).halted).to.equal(undefined);
   });
 
   it("refuses to start on a journal of another rollup (exit 1), and bad configuration with exit 2 before any work", async () => {
