@@ -56,17 +56,24 @@ uint64_t add4(uint64_t* r, const uint64_t* a, const uint64_t* b) {
   return carry;
 }
 
+// r = cond ? a : b for cond 0 or 1, without a branch: a field result's reduction is a coin toss,
+// and a mispredicted branch costs more than the select.
+inline void select4(uint64_t* r, uint64_t cond, const uint64_t* a, const uint64_t* b) {
+  const uint64_t mask = 0 - cond;
+  for (int i = 0; i < 4; i++) r[i] = (a[i] & mask) | (b[i] & ~mask);
+}
+
 inline void fadd(Fe& r, const Fe& a, const Fe& b) {
-  uint64_t s[4];
+  uint64_t s[4], d[4];
   add4(s, a.v, b.v);  // p < 2^254: no carry out
-  if (geq(s, P)) sub4(s, s, P);
-  memcpy(r.v, s, 32);
+  select4(r.v, sub4(d, s, P), s, d);
 }
 
 inline void fsub(Fe& r, const Fe& a, const Fe& b) {
-  uint64_t s[4];
-  if (sub4(s, a.v, b.v)) add4(s, s, P);
-  memcpy(r.v, s, 32);
+  uint64_t s[4], d[4];
+  const uint64_t borrow = sub4(s, a.v, b.v);
+  add4(d, s, P);
+  select4(r.v, borrow, d, s);
 }
 
 // Montgomery multiplication a·b·R^-1 mod p, CIOS without the extra carry word: valid because p's
@@ -94,8 +101,7 @@ inline void fmul(Fe& r, const Fe& x, const Fe& y) {
     t3 = c + a;
   }
   uint64_t t[4] = {t0, t1, t2, t3}, s[4];
-  if (sub4(s, t, P)) memcpy(r.v, t, 32);
-  else memcpy(r.v, s, 32);
+  select4(r.v, sub4(s, t, P), t, s);
 }
 
 inline bool feq(const Fe& a, const Fe& b) { return memcmp(a.v, b.v, 32) == 0; }

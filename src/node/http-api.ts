@@ -3,7 +3,7 @@ import Fastify from "fastify";
 import type { Logger } from "pino";
 import { toWire } from "../client/wire.js";
 import { ProofbookError, ValidationError } from "../errors.js";
-import type { Applied } from "./node-core.js";
+import type { Applied, NodeCommand } from "./node-core.js";
 import { type FeedEvent, NodeBusyError, type OperatorNode } from "./operator-node.js";
 import { cancelRequest, orderRequest, parseRequest, replaceRequest, withdrawalRequest } from "./request-schemas.js";
 
@@ -25,7 +25,7 @@ const idParam = (value: string, field: string) => {
 /**
  * The node's HTTP and WebSocket API (docs/protocol.md §11). Requests are JSON with bigints as
  * decimal strings; a refused request is HTTP 400 `{ error, field, message }`, a full intake queue
- * 503. Writes return once their journal entry is durable; every read is of journaled state only (OperatorNode.read).
+ * 503. Writes return once their journal entry is durable, with a view of the state taken as it commits; every read is of journaled state only (OperatorNode.read).
  */
 export async function buildHttpApi(node: OperatorNode, log: Logger) {
   // Fastify logs every request at info: its logger keeps only warnings and errors.
@@ -41,30 +41,28 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     return reply.code(500).send({ error: error instanceof ProofbookError ? error.name : "InternalError", message: (error as Error).message });
   });
 
-  const write = async (applied: Applied) => {
-    if (applied.error) throw applied.error;
-    return applied;
-  };
+  // A write's answer: its outcome's view, taken as its journal entry commits; a refused command is its error.
+  const write = <T>(command: NodeCommand, view: (applied: Applied) => T) =>
+    node.submit(command, (applied) => {
+      if (applied.error) throw applied.error;
+      return view(applied);
+    });
 
   app.post("/v1/orders", async (request) => {
     const { order, signature, instructions } = parseRequest(orderRequest, request.body);
-    const applied = await write(await node.submit({ type: "order", signed: { order, signature }, instructions }));
-    return node.read(() => orderAck(node, applied));
+    return write({ type: "order", signed: { order, signature }, instructions }, (applied) => orderAck(node, applied));
   });
   app.post("/v1/orders/replace", async (request) => {
     const { order, signature, cancel } = parseRequest(replaceRequest, request.body);
-    const applied = await write(await node.submit({ type: "replace", signed: { order, signature }, cancel }));
-    return node.read(() => orderAck(node, applied));
+    return write({ type: "replace", signed: { order, signature }, cancel }, (applied) => orderAck(node, applied));
   });
   app.post("/v1/cancels", async (request) => {
     const signed = parseRequest(cancelRequest, request.body);
-    const applied = await write(await node.submit({ type: "cancel", signed }));
-    return toWire({ cancelled: applied.result.events.filter((e) => e.type === "cancelled").map((e) => e.id) });
+    return write({ type: "cancel", signed }, (applied) => toWire({ cancelled: applied.result.events.filter((e) => e.type === "cancelled").map((e) => e.id) }));
   });
   app.post("/v1/withdrawals", async (request) => {
     const signed = parseRequest(withdrawalRequest, request.body);
-    await write(await node.submit({ type: "withdraw", signed }));
-    return { queued: true };
+    return write({ type: "withdraw", signed }, () => ({ queued: true }));
   });
 
   app.get<{ Params: { id: string } }>("/v1/orders/:id", async (request, reply) => {

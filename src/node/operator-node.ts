@@ -36,7 +36,9 @@ interface Pending {
   arrived: number;
   /** The order signature's check, started on arrival (undefined: the sequencer checks it itself). */
   verdict?: Promise<boolean>;
-  resolve: (a: Applied) => void;
+  /** What the submitter gets, computed from the command's outcome right as its group commits. */
+  view: (a: Applied) => unknown;
+  resolve: (value: unknown) => void;
   reject: (e: unknown) => void;
 }
 
@@ -188,13 +190,21 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     return this.intakeStopped ? view() : this.read(view);
   }
 
-  /** Queues a command for the next group; resolves once it is applied and its journal entry is durable. */
-  submit(command: NodeCommand): Promise<Applied> {
+  /**
+   * Queues a command for the next group; resolves once it is applied and its journal entry is
+   * durable, with `view(outcome)` (the outcome itself by default). The view runs right as the
+   * group commits, before the next group is applied, so it sees journaled state only and needs
+   * no `read` (which would wait for the next group's commit when that one started meanwhile); a
+   * view that throws rejects the submission.
+   */
+  submit(command: NodeCommand): Promise<Applied>;
+  submit<T>(command: NodeCommand, view: (outcome: Applied) => T): Promise<T>;
+  submit(command: NodeCommand, view: (outcome: Applied) => unknown = (outcome) => outcome): Promise<unknown> {
     if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
     if (this.intakeStopped) return Promise.reject(this.stoppedError());
     if (this.queue.length >= this.config.intake.maxQueue) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
-    return new Promise<Applied>((resolve, reject) => {
-      this.queue.push({ command, arrived: performance.now(), resolve, reject, verdict: this.verifyLater(command) });
+    return new Promise<unknown>((resolve, reject) => {
+      this.queue.push({ command, arrived: performance.now(), view, resolve, reject, verdict: this.verifyLater(command) });
       this.metrics.queueDepth.set(this.queue.length);
       if (!this.flushing) setImmediate(() => void this.flush());
     });
@@ -267,6 +277,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       }
       const t = performance.now();
       await this.journal.appendAsync(entries);
+      this.uncommitted = false;
       this.metrics.journalGroup.observe(entries.length);
       this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
     } catch (e) {
@@ -284,17 +295,16 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       }
       const { pending: p, outcome } = step;
       const kind = p.command.type;
-      if (outcome instanceof ValidationError) {
-        this.metrics.intake.inc({ kind, outcome: "rejected" });
-        p.resolve({ entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome });
-      } else {
-        this.metrics.intake.inc({ kind, outcome: outcome.error ? "rejected" : "accepted" });
-        p.resolve(outcome);
-        this.published(outcome);
+      const applied = outcome instanceof ValidationError ? { entry: { ...p.command, time: 0, chainTime: 0 }, result: { events: [], fills: [], sealed: [] }, error: outcome } : outcome;
+      this.metrics.intake.inc({ kind, outcome: applied.error ? "rejected" : "accepted" });
+      try {
+        p.resolve(p.view(applied));
+      } catch (e) {
+        p.reject(e);
       }
+      if (!(outcome instanceof ValidationError)) this.published(outcome);
       this.metrics.ackSeconds.observe((performance.now() - p.arrived) / 1000);
     }
-    this.uncommitted = false;
     this.answerReads();
   }
 
