@@ -12,7 +12,7 @@ import {CodeStore} from "./libraries/CodeStore.sol";
 ///           prod_i e(-r_i A_i, B_i) * e(S alpha, beta) * e(S IC0 + sum_j T_j IC_{j+1}, gamma) * e(sum_i r_i C_i, delta) = 1
 ///         with S = sum_i r_i, T_j = sum_i r_i x_ij: k + 3 pairings instead of 4k, and n scalar
 ///         multiplications for the inputs of all k proofs instead of k n. r_0 = 1 and r_i (i > 0)
-///         are 128-bit values derived from a hash of all proofs and inputs, fixed only once every
+///         are 128-bit values derived from the hash of the whole call (all proofs and inputs), fixed only once every
 ///         proof is, so a false proof passes with probability about 2^-128 (docs/protocol.md §8).
 ///         The verifying key is a constructor argument, kept as the code of a data contract.
 contract Groth16BatchVerifier is IGroth16BatchVerifier {
@@ -53,95 +53,125 @@ contract Groth16BatchVerifier is IGroth16BatchVerifier {
     {
         uint256[8][] memory proofs = new uint256[8][](1);
         proofs[0] = [pA[0], pA[1], pB[0][0], pB[0][1], pB[1][0], pB[1][1], pC[0], pC[1]];
-        return _verify(proofs, pubSignals);
+        return this.verifyProofs(proofs, pubSignals);
     }
 
     /// @notice k proofs [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y] and their k * PUBLIC_INPUTS
-    ///         inputs, proof after proof: true only if every proof is valid.
+    ///         inputs, proof after proof: true only if every proof is valid. Everything is read from
+    ///         calldata where it lies (no copy); the coefficients' seed is the hash of the whole call.
     function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata inputs) external view returns (bool) {
-        return _verify(proofs, inputs);
-    }
-
-    function _verify(uint256[8][] memory proofs, uint256[] memory inputs) private view returns (bool) {
         uint256 k = proofs.length;
         uint256 n = PUBLIC_INPUTS;
         if (k == 0 || inputs.length != k * n) return false;
-        bytes32 seed = keccak256(abi.encode(proofs, inputs));
         uint256[] memory pairs = new uint256[](6 * (k + 3));
-        // T_j = sum_i r_i x_ij, then [S, sum r_i C_i (x, y)]
+        // T_j = sum_i r_i x_ij; acc = [S = sum_i r_i, sum_i r_i C_i (x, y), the coefficients' seed]
         uint256[] memory t = new uint256[](n);
-        uint256[3] memory acc;
+        uint256[4] memory acc;
+        acc[3] = uint256(keccak256(msg.data));
         for (uint256 i = 0; i < k; ++i) {
-            uint256 r = i == 0 ? 1 : uint256(keccak256(abi.encode(seed, i))) >> 128;
-            for (uint256 j = 0; j < n; ++j) {
-                uint256 x = inputs[i * n + j];
-                if (x >= SNARK_FIELD) return false;
-                t[j] = addmod(t[j], mulmod(r, x, SNARK_FIELD), SNARK_FIELD);
-            }
-            if (!_addProof(pairs, 6 * i, proofs[i], r, acc)) return false;
-            acc[0] = addmod(acc[0], r, SNARK_FIELD);
+            if (!_addProof(pairs, t, acc, i, proofs[i], inputs[i * n:(i + 1) * n])) return false;
         }
         return _addKeyTerms(pairs, 6 * k, acc, t) && _pairing(pairs);
     }
 
-    /// @dev Writes the pair (-r A, B) at `o` and adds r C to acc's sum; false for a malformed proof.
-    function _addProof(uint256[] memory pairs, uint256 o, uint256[8] memory p, uint256 r, uint256[3] memory acc) private view returns (bool ok) {
+    /// @dev Proof i with coefficient r (1 for the first, else 128 bits of a hash of the seed and i):
+    ///      writes the pair (-r A, B), adds r to S, r C to acc's sum and r x_j to T_j; false for a
+    ///      malformed proof or an input not below r.
+    function _addProof(uint256[] memory pairs, uint256[] memory t, uint256[4] memory acc, uint256 i, uint256[8] calldata p, uint256[] calldata x)
+        private
+        view
+        returns (bool ok)
+    {
+        uint256 r = i == 0 ? 1 : uint256(keccak256(abi.encode(acc[3], i))) >> 128;
+        if (!_accumulate(t, x, r)) return false;
         for (uint256 j = 0; j < 8; ++j) if (p[j] >= Q) return false;
-        uint256[2] memory pt;
-        (ok, pt) = _mul(p[0], p[1], r);
+        uint256 o = 6 * i;
+        uint256 px;
+        uint256 py;
+        (ok, px, py) = _mul(p[0], p[1], r);
         if (!ok) return false;
-        pairs[o] = pt[0];
-        pairs[o + 1] = pt[1] == 0 ? 0 : Q - pt[1];
+        pairs[o] = px;
+        pairs[o + 1] = py == 0 ? 0 : Q - py;
         for (uint256 j = 2; j < 6; ++j) pairs[o + j] = p[j];
-        (ok, pt) = _mul(p[6], p[7], r);
+        (ok, px, py) = _mul(p[6], p[7], r);
         if (!ok) return false;
-        (ok, pt) = _add([acc[1], acc[2]], pt);
-        (acc[1], acc[2]) = (pt[0], pt[1]);
+        (ok, acc[1], acc[2]) = _add(acc[1], acc[2], px, py);
+        acc[0] = addmod(acc[0], r, SNARK_FIELD);
+    }
+
+    /// @dev t_j += r x_j for every input x_j; false if one is not below r.
+    function _accumulate(uint256[] memory t, uint256[] calldata x, uint256 r) private pure returns (bool ok) {
+        uint256 field = SNARK_FIELD;
+        assembly ("memory-safe") {
+            let tp := add(t, 0x20)
+            ok := 1
+            for { let j := 0 } lt(j, x.length) { j := add(j, 1) } {
+                let v := calldataload(add(x.offset, mul(j, 0x20)))
+                if iszero(lt(v, field)) {
+                    ok := 0
+                    break
+                }
+                let at := add(tp, mul(j, 0x20))
+                mstore(at, addmod(mload(at), mulmod(r, v, field), field))
+            }
+        }
     }
 
     /// @dev Writes the pairs (S alpha, beta), (S IC0 + sum_j T_j IC_{j+1}, gamma) and (sum r_i C_i, delta) at `o`.
-    function _addKeyTerms(uint256[] memory pairs, uint256 o, uint256[3] memory acc, uint256[] memory t) private view returns (bool ok) {
+    function _addKeyTerms(uint256[] memory pairs, uint256 o, uint256[4] memory acc, uint256[] memory t) private view returns (bool ok) {
         uint256[] memory vk = CodeStore.load(KEY, IC_OFFSET + 2 * (PUBLIC_INPUTS + 1));
-        uint256[2] memory pt;
-        (ok, pt) = _mul(vk[0], vk[1], acc[0]);
+        uint256 x;
+        uint256 y;
+        (ok, x, y) = _mul(vk[0], vk[1], acc[0]);
         if (!ok) return false;
-        _put(pairs, o, pt, [vk[2], vk[3], vk[4], vk[5]]);
-        (ok, pt) = _mul(vk[IC_OFFSET], vk[IC_OFFSET + 1], acc[0]);
+        _put(pairs, o, x, y, vk, 2);
+        (ok, x, y) = _mul(vk[IC_OFFSET], vk[IC_OFFSET + 1], acc[0]);
         if (!ok) return false;
         for (uint256 j = 0; j < t.length; ++j) {
             // 0 * IC is the identity: padding chunks, zero in every batch, cost nothing.
             if (t[j] == 0) continue;
-            uint256[2] memory term;
             uint256 w = IC_OFFSET + 2 * (j + 1);
-            (ok, term) = _mul(vk[w], vk[w + 1], t[j]);
-            if (!ok) return false;
-            (ok, pt) = _add(pt, term);
+            (bool mulOk, uint256 termX, uint256 termY) = _mul(vk[w], vk[w + 1], t[j]);
+            if (!mulOk) return false;
+            (ok, x, y) = _add(x, y, termX, termY);
             if (!ok) return false;
         }
-        _put(pairs, o + 6, pt, [vk[6], vk[7], vk[8], vk[9]]);
-        _put(pairs, o + 12, [acc[1], acc[2]], [vk[10], vk[11], vk[12], vk[13]]);
+        _put(pairs, o + 6, x, y, vk, 6);
+        _put(pairs, o + 12, acc[1], acc[2], vk, 10);
     }
 
-    function _put(uint256[] memory pairs, uint256 o, uint256[2] memory g1, uint256[4] memory g2) private pure {
-        (pairs[o], pairs[o + 1]) = (g1[0], g1[1]);
-        for (uint256 j = 0; j < 4; ++j) pairs[o + 2 + j] = g2[j];
+    /// @dev Writes the G1 point (x, y) and the G2 point of key words [g2, g2 + 4) at `o`.
+    function _put(uint256[] memory pairs, uint256 o, uint256 x, uint256 y, uint256[] memory vk, uint256 g2) private pure {
+        (pairs[o], pairs[o + 1]) = (x, y);
+        for (uint256 j = 0; j < 4; ++j) pairs[o + 2 + j] = vk[g2 + j];
     }
 
-    /// @dev s (x, y) with the ecMul precompile; false if (x, y) is not on the curve.
-    function _mul(uint256 x, uint256 y, uint256 s) private view returns (bool ok, uint256[2] memory out) {
+    /// @dev s (x, y) with the ecMul precompile; false if (x, y) is not on the curve. Scratch memory only.
+    function _mul(uint256 x, uint256 y, uint256 s) private view returns (bool ok, uint256 rx, uint256 ry) {
         // 1 (x, y) needs no precompile, only the curve check the addition precompile does.
-        if (s == 1) return _add([x, y], [uint256(0), uint256(0)]);
-        uint256[3] memory input = [x, y, s];
-        assembly {
-            ok := staticcall(gas(), 0x07, input, 0x60, out, 0x40)
+        if (s == 1) return _add(x, y, 0, 0);
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, x)
+            mstore(add(m, 0x20), y)
+            mstore(add(m, 0x40), s)
+            ok := staticcall(gas(), 0x07, m, 0x60, m, 0x40)
+            rx := mload(m)
+            ry := mload(add(m, 0x20))
         }
     }
 
-    /// @dev p + q with the ecAdd precompile.
-    function _add(uint256[2] memory p, uint256[2] memory q) private view returns (bool ok, uint256[2] memory out) {
-        uint256[4] memory input = [p[0], p[1], q[0], q[1]];
-        assembly {
-            ok := staticcall(gas(), 0x06, input, 0x80, out, 0x40)
+    /// @dev (x1, y1) + (x2, y2) with the ecAdd precompile; false if either is not on the curve. Scratch memory only.
+    function _add(uint256 x1, uint256 y1, uint256 x2, uint256 y2) private view returns (bool ok, uint256 rx, uint256 ry) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, x1)
+            mstore(add(m, 0x20), y1)
+            mstore(add(m, 0x40), x2)
+            mstore(add(m, 0x60), y2)
+            ok := staticcall(gas(), 0x06, m, 0x80, m, 0x40)
+            rx := mload(m)
+            ry := mload(add(m, 0x20))
         }
     }
 

@@ -272,11 +272,10 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice Lands the next batch: its roots, timestamp and pubdata, proven by `proof` (docs/protocol.md §8).
     function submitBatch(uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes calldata pubdata, uint256[8] calldata proof) external notInExitMode {
         if (msg.sender != operator) revert NotOperator(msg.sender);
-        uint256[8][] memory proofs = new uint256[8][](1);
-        proofs[0] = proof;
-        uint256[] memory inputs = new uint256[](inputCount());
+        (bytes memory verifierCall, uint256[] memory inputs) = _verifierCall(1);
         _applyBatch(oldRoot, newRoot, timestamp, pubdata, inputs, 0);
-        if (!verifier.verifyProofs(proofs, inputs)) revert InvalidProof();
+        _putProof(verifierCall, 0, proof);
+        _verify(verifierCall);
     }
 
     /// @notice Lands the next `batches.length` batches in order, each checked as by `submitBatch`, with
@@ -286,15 +285,47 @@ contract Rollup is Ownable, ReentrancyGuard {
         if (msg.sender != operator) revert NotOperator(msg.sender);
         uint256 k = batches.length;
         if (k == 0) revert NoBatches();
-        uint256[8][] memory proofs = new uint256[8][](k);
-        uint256 n = inputCount();
-        uint256[] memory inputs = new uint256[](k * n);
+        (bytes memory verifierCall, uint256[] memory inputs) = _verifierCall(k);
+        uint256 n = inputs.length / k;
         for (uint256 i = 0; i < k; ++i) {
             BatchSubmission calldata b = batches[i];
             _applyBatch(b.oldRoot, b.newRoot, b.timestamp, b.pubdata, inputs, i * n);
-            proofs[i] = b.proof;
+            _putProof(verifierCall, i, b.proof);
         }
-        if (!verifier.verifyProofs(proofs, inputs)) revert InvalidProof();
+        _verify(verifierCall);
+    }
+
+    /// @dev The verifier's `verifyProofs(proofs, inputs)` call for k batches, ABI-encoded with zero
+    ///      proofs and inputs, and `inputs`: a memory array over the call's inputs (the ABI encoding of
+    ///      a uint256[] is a length word and the words, as in memory), for _applyBatch to write into.
+    ///      Built in place, the proofs and inputs are not copied again for the call.
+    function _verifierCall(uint256 k) private view returns (bytes memory data, uint256[] memory inputs) {
+        uint256 n = k * inputCount();
+        // selector, two offsets, the proofs' length and k * 8 words, the inputs' length and n words
+        data = new bytes(4 + 0x60 + k * 0x100 + 0x20 + n * 0x20);
+        bytes4 selector = IGroth16BatchVerifier.verifyProofs.selector;
+        assembly ("memory-safe") {
+            let p := add(data, 0x20)
+            mstore(p, selector)
+            mstore(add(p, 0x04), 0x40)
+            mstore(add(p, 0x24), add(0x60, mul(k, 0x100)))
+            mstore(add(p, 0x44), k)
+            inputs := add(add(p, 0x64), mul(k, 0x100))
+            mstore(inputs, n)
+        }
+    }
+
+    /// @dev Copies batch i's proof into the verifier call `_verifierCall` built.
+    function _putProof(bytes memory data, uint256 i, uint256[8] calldata proof) private pure {
+        assembly ("memory-safe") {
+            calldatacopy(add(add(data, 0x84), mul(i, 0x100)), proof, 0x100)
+        }
+    }
+
+    /// @dev Makes the verifier call; reverts with InvalidProof unless it answers true.
+    function _verify(bytes memory data) private view {
+        (bool ok, bytes memory answer) = address(verifier).staticcall(data);
+        if (!ok || answer.length != 32 || abi.decode(answer, (uint256)) != 1) revert InvalidProof();
     }
 
     /// @dev Checks a batch against the contract's state (everything but its proof), applies it and
@@ -445,8 +476,9 @@ contract Rollup is Ownable, ReentrancyGuard {
         inputs[offset + 1] = newRoot;
         inputs[offset + 2] = header;
         inputs[offset + 3] = domainSeparator();
-        uint256 nChunks = PubdataChunks.count(pubdata.length);
-        for (uint256 c = 0; c < nChunks; ++c) inputs[offset + HEADER_INPUTS + c] = PubdataChunks.chunk(pubdata, c);
+        // Every caller sizes `inputs` for its pubdata (PubdataChunks.write does not check bounds).
+        assert(offset + HEADER_INPUTS + PubdataChunks.count(pubdata.length) <= inputs.length);
+        PubdataChunks.write(pubdata, inputs, offset + HEADER_INPUTS);
     }
 
     /// @dev Pulls `amount` of a registered token from the caller (ETH: the call's value); returns what actually arrived.
@@ -519,8 +551,12 @@ contract Rollup is Ownable, ReentrancyGuard {
         view
         returns (uint256, bool)
     {
+        uint256 first = 0;
+        while (first < section.length && uint8(section[first]) != txType) first += recordBytes;
+        // No record of the queue: nothing consumed, and hashes[consumed] exists (consumed < hashes.length always).
+        if (first >= section.length) return (consumed, true);
         bytes32 h = hashes[consumed];
-        for (uint256 offset = 0; offset < section.length; offset += recordBytes) {
+        for (uint256 offset = first; offset < section.length; offset += recordBytes) {
             if (uint8(section[offset]) != txType) continue;
             h = keccak256(abi.encodePacked(h, section[offset + hashFrom:offset + hashTo]));
             ++consumed;

@@ -12,7 +12,7 @@ import { merkleArity } from "./merkle-arity.js";
 import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
 import { commitmentCost } from "./commitment-bench.js";
-import { settlementCost } from "./settlement-bench.js";
+import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
 import { nodeIntakeBench } from "./node-intake-bench.js";
 
@@ -159,6 +159,9 @@ async function benchSettlement(args: Partial<Record<string, string | true>>): Pr
     ["circuit", "batches per tx (k)", "transactions", "fill record B", "pubdata B/fill", "L1 gas/fill", "calldata B/fill", "constraints/fill", "prove ms/fill"],
     rows.map((r) => [artifacts!.config.name, String(r.k), String(r.transactions), String(r.fillRecordBytes), r.pubdataBytesPerFill.toFixed(0), r.l1GasPerFill.toFixed(0), r.calldataBytesPerFill.toFixed(0), r.constraintsPerFill.toFixed(0), r.proveMsPerFill.toFixed(0)]),
   );
+  console.log("\nL1 gas per fill by what paid for it (src/chain/gas-breakdown.ts):\n");
+  const parts = Object.keys(rows[0]!.gasPerFillBy) as (keyof SettlementCost["gasPerFillBy"])[];
+  printTable(["k", ...parts], rows.map((r) => [String(r.k), ...parts.map((p) => r.gasPerFillBy[p].toFixed(0))]));
   console.log(`\nwrote ${file}\n`);
 }
 

@@ -1,6 +1,7 @@
 import { network } from "hardhat";
 import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
 import { fillRecordBytes, pubdataLength } from "../batch/pubdata.js";
+import { type GasBreakdown, gasBreakdown } from "../chain/gas-breakdown.js";
 import { RollupClient } from "../chain/rollup-client.js";
 import { Side } from "../constants.js";
 import { initCrypto, NO_EXPIRY, signOrder } from "../crypto/index.js";
@@ -19,12 +20,15 @@ export interface SettlementCost {
   calldataBytesPerFill: number;
   constraintsPerFill: number;
   proveMsPerFill: number;
+  /** `l1GasPerFill` by what paid for it (src/chain/gas-breakdown.ts), summed over the transactions. */
+  gasPerFillBy: Omit<GasBreakdown, "gasUsed">;
 }
 
 /**
  * Proves `max(ks)` consecutive full batches of `artifacts`' circuit (every fill slot used) and lands
  * them on a fresh in-process chain for each k, k batches per transaction: L1 gas and calldata bytes
- * per fill by k, with the circuit's constraints and the measured proving time per fill.
+ * per fill by k (the gas also by what paid for it, from each transaction's trace), with the
+ * circuit's constraints and the measured proving time per fill.
  */
 export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly number[], log: (m: string) => void): Promise<SettlementCost[]> {
   await initCrypto();
@@ -69,13 +73,18 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
       let gas = 0n;
       let bytes = 0;
       let transactions = 0;
+      const by: Record<string, number> = {};
       for (let i = 0; i < count; i += k) {
         const [receipt] = await client.submitMany(proved.slice(i, i + k));
         gas += receipt!.gasUsed;
         bytes += receipt!.calldataBytes;
         transactions++;
+        for (const [part, value] of Object.entries(await gasBreakdown(connection.provider, receipt!.txHash))) {
+          if (part !== "gasUsed") by[part] = (by[part] ?? 0) + value / fills;
+        }
       }
-      rows.push({ k, transactions, fillRecordBytes: fillRecordBytes(config), pubdataBytesPerFill: pubdataLength(config) / config.nFills, l1GasPerFill: Number(gas) / fills, calldataBytesPerFill: bytes / fills, constraintsPerFill: artifacts.constraints / config.nFills, proveMsPerFill });
+      const gasPerFillBy = by as SettlementCost["gasPerFillBy"];
+      rows.push({ k, transactions, fillRecordBytes: fillRecordBytes(config), pubdataBytesPerFill: pubdataLength(config) / config.nFills, l1GasPerFill: Number(gas) / fills, calldataBytesPerFill: bytes / fills, constraintsPerFill: artifacts.constraints / config.nFills, proveMsPerFill, gasPerFillBy });
     } finally {
       await connection.close();
     }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { gasBreakdown } from "../../src/chain/gas-breakdown.js";
 import { proofCalldata } from "../../src/chain/proof-calldata.js";
 import { rebuildFromL1 } from "../../src/chain/rebuild-from-l1.js";
 import { RollupClient } from "../../src/chain/rollup-client.js";
@@ -47,6 +48,23 @@ describe("contracts: several batches per L1 transaction", function () {
     expect(await client.stateRoot()).to.equal(proved[2]!.batch.newRoot);
     const state = (await scenario(artifacts.config)).state;
     expect(await rebuildFromL1(client, state)).to.deep.equal({ batches: 3, root: proved[2]!.batch.newRoot });
+  });
+
+  it("costs k + 3 pairings in one precompile call, and its gas by what paid for it adds up to the receipt's (gasBreakdown)", async () => {
+    const [receipt] = await client.submitMany(proved);
+    const k = proved.length;
+    const by = await gasBreakdown(connection.provider, receipt!.txHash);
+    const { gasUsed, refund, ...parts } = by;
+    expect(gasUsed).to.equal(Number(receipt!.gasUsed));
+    expect(Object.values(parts).reduce((a, b) => a + b, 0) - refund).to.equal(gasUsed);
+    // EIP-1108 prices: 45,000 + 34,000 per pair, 6,000 per multiplication, 150 per addition; each call 100 more (warm precompile).
+    expect(by.pairing).to.equal(45_000 + 34_000 * (k + 3) + 100);
+    // r_i C_i and r_i A_i for i > 0 (r_0 = 1 needs none), S·alpha and S·IC0, and one per non-zero T_j.
+    expect(by.ecMul % 6_100).to.equal(0);
+    expect(by.ecMul / 6_100).to.be.at.least(2 * (k - 1) + 2);
+    expect(by.ecAdd % 250).to.equal(0);
+    expect(by.logs).to.be.greaterThan(0);
+    expect(by.intrinsic).to.be.greaterThan(21_000);
   });
 
   it("one bad proof at any position reverts them all (InvalidProof), and nothing lands", async () => {
