@@ -10,7 +10,7 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { InsecureSetupError } from "../../src/prover/errors.js";
 import type { ProvedBatch } from "../../src/prover/prover-pool.js";
 import { proveAll, testDeployment } from "../helpers/artifacts.js";
-import { type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
+import { bareHarness, type Connection, expectRevert, freshChainPerTest } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
 import { FULLY_FILLED } from "../../src/constants.js";
 import { verifierKeyWords } from "../../src/chain/verifying-key.js";
@@ -52,6 +52,15 @@ describe("contracts: operator role and deploy guard", function () {
     expect(await client.batchCount()).to.equal(0n);
     await client.submit(operatorBatch);
     expect(await client.batchCount()).to.equal(1n);
+  });
+
+  it("a verifier address with no code verifies nothing: an all-padding batch, one or several per transaction, is refused (InvalidProof)", async () => {
+    // The verifier is called with a low-level staticcall, which succeeds on an address without code.
+    const { rollup, client } = await bareHarness(connection, [2n, 0n, 0n]);
+    const batch = { oldRoot: 0n, newRoot: 1n, timestamp: BigInt(await client.chainTime()), pubdata: toHex(new Uint8Array(Number(await rollup.read.pubdataLength()))), proof: [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n] as const };
+    await expectRevert(rollup.write.submitBatch([batch.oldRoot, batch.newRoot, batch.timestamp, batch.pubdata, batch.proof]), "InvalidProof");
+    await expectRevert(rollup.write.submitBatches([[batch, { ...batch, oldRoot: 1n, newRoot: 2n }]]), "InvalidProof");
+    expect(await client.batchCount()).to.equal(0n);
   });
 
   it("only the owner changes the operator; then only the new operator submits", async () => {

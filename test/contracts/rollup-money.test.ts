@@ -165,6 +165,8 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
       await expectRevert(match(records[0]!, { ...records[1]!, amount: 21n }), "DepositQueueMismatch");
       await expectRevert(match(records[0]!, { ...records[1]!, accountId: 2 }), "DepositQueueMismatch");
       await expectRevert(match({ ...records[0]!, ax: 0n, ay: 0n }, records[1]!), "DepositQueueMismatch");
+      // A section whose first record is padding is still checked from its first deposit on (the no-deposit shortcut must not skip it).
+      await expectRevert(match(PADDING_DEPOSIT, records[1]!), "DepositQueueMismatch");
     });
   });
 
