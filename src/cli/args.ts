@@ -31,3 +31,10 @@ export function intArg(value: string | true | undefined, fallback: number, flag:
   if (value === true || value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new ValidationError(flag, `must be an integer of at least ${min}`, value);
   return n;
 }
+
+/** `value` as comma-separated whole numbers, each ≥ `min` (default 1), or `fallback` when absent; a ValidationError naming `flag` otherwise. */
+export function intListArg(value: string | true | undefined, fallback: readonly number[], flag: string, min = 1): number[] {
+  if (value === undefined) return [...fallback];
+  if (value === true) throw new ValidationError(flag, `must be comma-separated integers of at least ${min}`, value);
+  return value.split(",").map((part) => intArg(part, 0, flag, min));
+}

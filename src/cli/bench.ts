@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import { ValidationError } from "../errors.js";
-import { intArg, parseArgs } from "./args.js";
+import { intArg, intListArg, parseArgs } from "./args.js";
 import { build } from "./build.js";
 import { engineBench } from "./engine-bench.js";
 import { printTable } from "./demo.js";
@@ -20,7 +20,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment"] as const;
 
-export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S]
+export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).`;
 
 /**
@@ -28,7 +28,7 @@ export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string" });
+  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string" });
   const scenario = args.scenario ?? "all";
   if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
@@ -110,7 +110,7 @@ const machine = () => ({ cpus: cpus().length, parallelism: availableParallelism(
 
 /** The matching engine alone: a seeded mixed workload of at least a million operations on one thread, at each book depth. */
 async function benchEngine(args: Partial<Record<string, string | true>>): Promise<void> {
-  const depths = String(args.depth ?? "2000,20000").split(",").map((d) => intArg(d, 0, "--depth"));
+  const depths = intListArg(args.depth, [2000, 20000], "--depth");
   const results = depths.map((depth) =>
     engineBench({
       operations: intArg(args.ops, 1_000_000, "--ops"),
@@ -143,16 +143,17 @@ async function benchEngine(args: Partial<Record<string, string | true>>): Promis
 }
 
 /**
- * Several proofs per L1 transaction: 8 full batches of a circuit landed k = 1, 4 and 8 per
- * transaction (Rollup.submitBatches): per fill, L1 gas, calldata bytes, constraints and proving
- * time. By default the largest configuration (`large`: production depths, as many fills as circom2
+ * Several proofs per L1 transaction: max(k) full batches of a circuit landed k per transaction
+ * (Rollup.submitBatches) for each k of `--ks` (default 1,4,8): per fill, L1 gas, calldata bytes,
+ * constraints and proving time. By default the largest configuration (`large`: production depths, as many fills as circom2
  * compiles here; its first build takes ~25 minutes, cached after); `--circuit demo` for a quick look.
  */
 async function benchSettlement(args: Partial<Record<string, string | true>>): Promise<void> {
   const circuit = typeof args.circuit === "string" ? args.circuit : "large";
+  const ks = intListArg(args.ks, [1, 4, 8], "--ks");
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
-  const rows = await settlementCost(artifacts!, [1, 4, 8], (m) => console.log(`[bench] settlement: ${m}`));
-  const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), rows };
+  const { rows, proofs } = await settlementCost(artifacts!, ks, (m) => console.log(`[bench] settlement: ${m}`));
+  const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), proofs, rows };
   const file = await writeReport(`settlement-${circuit}`, report);
   console.log("");
   printTable(

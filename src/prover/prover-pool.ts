@@ -73,6 +73,14 @@ export class ProverPool {
         this.log(`batch ${batch.batchNumber}: prover failed (${message}); proving again from the same input (${attempt + 1}/${this.retries})`);
       }
     }
+    return await this.accept(batch, result);
+  }
+
+  /**
+   * `result` as the proof of `batch`, once it is for the batch's expected public input and verifies
+   * off-chain against this pool's key: what `prove` does with every proof, for one made earlier.
+   */
+  async accept(batch: SealedBatch, result: ProveResult): Promise<ProvedBatch> {
     const expected = batch.publicInputs.map(String);
     if (result.publicSignals.length !== expected.length || result.publicSignals.some((x, i) => x !== expected[i])) {
       throw new ProofError(`batch ${batch.batchNumber}: proof is for public inputs ${result.publicSignals.join(",")}, expected ${expected.join(",")}`);
@@ -85,9 +93,13 @@ export class ProverPool {
       this.vkey = undefined;
       throw new ProofError(`cannot read the verification key ${this.artifacts.vkey}: ${(e as Error).message}`, { cause: e });
     }
-    if (!(await snarkjs.groth16.verify(vkey, result.publicSignals, result.proof))) {
-      throw new ProofError(`batch ${batch.batchNumber}: proof does not verify off-chain`);
+    let verifies: boolean;
+    try {
+      verifies = await snarkjs.groth16.verify(vkey, result.publicSignals, result.proof);
+    } catch (e) {
+      throw new ProofError(`batch ${batch.batchNumber}: proof cannot be checked off-chain: ${(e as Error).message}`, { cause: e });
     }
+    if (!verifies) throw new ProofError(`batch ${batch.batchNumber}: proof does not verify off-chain`);
     return { ...result, batch };
   }
 

@@ -9,6 +9,8 @@ describe("cli: bench", () => {
       [["--scenario", "gas"], "--scenario"],
       [["--scenario", "engine", "--ops", "0"], "--ops"],
       [["--scenario", "engine", "--depth", "2000,x"], "--depth"],
+      [["--scenario", "settlement", "--ks", "1,0"], "--ks"],
+      [["--scenario", "settlement", "--ks", "4,"], "--ks"],
     ] as const) {
       const error = await bench(argv).then(
         () => undefined,
