@@ -144,13 +144,14 @@ async function benchEngine(args: Partial<Record<string, string | true>>): Promis
 
 /**
  * Several proofs per L1 transaction: max(k) full batches of a circuit landed k per transaction
- * (Rollup.submitBatches) for each k of `--ks` (default 1,4,8): per fill, L1 gas, calldata bytes,
- * constraints and proving time. By default the largest configuration (`large`: production depths, as many fills as circom2
+ * (Rollup.submitBatches) for each k of `--ks` (default 1,4,8,20,40: 40 proofs, ~60 min on `large`
+ * the first time, kept for later runs): per fill, L1 gas, calldata bytes, constraints and proving
+ * time. By default the largest configuration (`large`: production depths, as many fills as circom2
  * compiles here; its first build takes ~25 minutes, cached after); `--circuit demo` for a quick look.
  */
 async function benchSettlement(args: Partial<Record<string, string | true>>): Promise<void> {
   const circuit = typeof args.circuit === "string" ? args.circuit : "large";
-  const ks = intListArg(args.ks, [1, 4, 8], "--ks");
+  const ks = intListArg(args.ks, [1, 4, 8, 20, 40], "--ks");
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
   const { rows, proofs } = await settlementCost(artifacts!, ks, (m) => console.log(`[bench] settlement: ${m}`));
   const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), proofs, rows };
