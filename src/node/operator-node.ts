@@ -234,6 +234,9 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
         this.metrics.queueDepth.set(this.queue.length);
         await this.applyGroup(group);
       }
+      // Requests that queued behind the group that stopped intake are refused, not left waiting.
+      if (this.intakeStopped) for (const p of this.queue.splice(0)) p.reject(this.stoppedError());
+      this.metrics.queueDepth.set(this.queue.length);
     } finally {
       this.flushing = false;
     }
