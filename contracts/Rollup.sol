@@ -41,8 +41,15 @@ contract Rollup is Ownable, ReentrancyGuard {
     /// @notice Poseidon with 4 and 5 inputs: the exit proof's tree nodes and account leaf.
     IPoseidonT5 public immutable nodeHasher;
     IPoseidonT6 public immutable leafHasher;
-    /// @notice Seconds a forced withdrawal may wait before anyone can switch to exit mode.
-    uint256 public immutable forcedWithdrawalDelay;
+    /// @notice Seconds the operator has to process an L1 request (a deposit, a forced withdrawal)
+    ///         before anyone can switch to exit mode, at the least (docs/protocol.md §8).
+    uint256 public immutable requestDelay;
+    /// @notice Seconds the operator may take per batch's worth of a queue: at most `s` requests of a
+    ///         queue with `s` slots per batch share a deadline window this long.
+    uint256 public immutable batchInterval;
+    /// @notice True if the constructor took a verifier of the INSECURE dev setup beyond the local
+    ///         development chain, by the deployer's explicit override.
+    bool public immutable insecureVerifierAllowed;
     /// @notice Slots of each transaction type per batch of the circuit behind `verifier`.
     uint256 public immutable depositsPerBatch;
     uint256 public immutable withdrawalsPerBatch;
@@ -70,6 +77,8 @@ contract Rollup is Ownable, ReentrancyGuard {
 
     /// @notice Registered tokens by id (1, 2, ...); id 0 is never a token.
     mapping(uint256 tokenId => IERC20) public tokens;
+    /// @notice The id of a registered token address (0: not registered; ETH is address 0).
+    mapping(address token => uint256) public tokenIds;
     uint256 public tokenCount;
     /// @notice What the contract holds for L2 per token: deposited, less claimed. Kept below 2^96.
     mapping(uint256 tokenId => uint256) public tokenTotal;
@@ -82,19 +91,23 @@ contract Rollup is Ownable, ReentrancyGuard {
     bytes32[] public queueHashes;
     /// @notice Deposits consumed by landed batches.
     uint256 public depositsConsumed;
+    /// @notice depositDeadlines[i]: when deposit i must have been consumed, else exit mode opens.
+    uint64[] public depositDeadlines;
 
     /// @notice Withdrawn on L2 by landed batches and not yet claimed.
     mapping(uint256 accountId => mapping(uint256 tokenId => uint256)) public owed;
 
     /// @notice The forced-withdrawal queue: running hashes (forcedHashes[0] = 0) and deadlines.
     bytes32[] public forcedHashes;
-    uint256[] public forcedDeadlines;
+    uint64[] public forcedDeadlines;
     uint256 public forcedConsumed;
+    /// @notice An account's forced withdrawal of a token is queued and not yet processed (one at a time).
+    mapping(uint256 accountId => mapping(uint256 tokenId => bool)) public forcedOpen;
 
     /// @notice The only account that may submit batches; the owner changes it.
     address public operator;
 
-    /// @notice Set once a forced withdrawal went unprocessed past its deadline: no more batches.
+    /// @notice Set once an L1 request went unprocessed past its deadline: no more batches.
     bool public exitMode;
     mapping(uint256 accountId => mapping(uint256 tokenId => bool)) public exited;
     mapping(uint256 index => bool) public refunded;
@@ -102,14 +115,16 @@ contract Rollup is Ownable, ReentrancyGuard {
     event OperatorChanged(address indexed previous, address indexed operator);
     event TokenRegistered(uint256 indexed tokenId, address token);
     event AccountCreated(uint256 indexed accountId, address owner, uint256 ax, uint256 ay);
-    event DepositQueued(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 amount, uint256 ax, uint256 ay);
+    event DepositQueued(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 amount, uint256 ax, uint256 ay, uint256 deadline);
     /// @notice `pubdata` is what anyone needs to rebuild the state, however the batch was sent (a
     ///         direct call, a multisig, a relay): docs/protocol.md §8.
     /// @param inputsHash keccak256 of the batch's public inputs, 32 bytes each (docs/protocol.md §6).
     event BatchSubmitted(uint256 indexed batchNumber, uint256 oldRoot, uint256 newRoot, uint256 timestamp, bytes32 inputsHash, bytes pubdata);
     event Claimed(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
     event WithdrawalRequested(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, uint256 deadline);
-    event ExitModeActivated(uint256 stateRoot, uint256 forcedIndex);
+    /// @notice forcedIndex, depositIndex: the first unprocessed entry of each queue.
+    event ExitModeActivated(uint256 stateRoot, uint256 forcedIndex, uint256 depositIndex);
+    event InsecureVerifierAllowed(address verifier, uint256 chainId);
     event Exited(uint256 indexed accountId, uint256 indexed tokenId, address to, uint256 amount);
     event DepositRefunded(uint256 indexed index, uint256 indexed accountId, uint256 tokenId, address to, uint256 amount);
 
@@ -148,13 +163,19 @@ contract Rollup is Ownable, ReentrancyGuard {
     error WrongValue(uint256 expected, uint256 sent);
     error NotOperator(address sender);
     error InsecureVerifier();
+    error VerifierHasNoCode(address verifier);
+    error ZeroOwner();
+    error TokenAlreadyRegistered(address token, uint256 tokenId);
+    error TokenBalanceShort(uint256 tokenId, uint256 balance, uint256 total);
+    error RequestAlreadyOpen(uint256 accountId, uint256 tokenId);
     error EthTransferFailed(address to, uint256 amount);
 
     /// @param hashers Poseidon with 6 (public input), 4 (tree node) and 5 (account leaf) inputs.
     /// @param slots Slots per batch: [deposits, withdrawals, cancels, fills, fee tokens].
     /// @param depths The circuit's [ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH].
     /// @param firstAccountId The first account id deposits create (genesis accounts lie below it).
-    /// @param forcedWithdrawalDelay_ Seconds the operator has to process a forced withdrawal.
+    /// @param timing [requestDelay, batchInterval] in seconds: the delay the operator has for each L1
+    ///        request, and the time it may take per batch's worth of a queue (docs/protocol.md §8).
     /// @param allowInsecureVerifier Accept a verifier of the INSECURE dev setup on a chain other than
     ///        a local development chain (id 31337). Never on a chain that holds real money.
     constructor(
@@ -164,12 +185,16 @@ contract Rollup is Ownable, ReentrancyGuard {
         uint256[5] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
-        uint256 forcedWithdrawalDelay_,
+        uint256[2] memory timing,
         bool allowInsecureVerifier
     ) Ownable(msg.sender) {
-        // A verifier with no code verifies nothing; one with code must carry the marker.
-        if (address(verifier_).code.length > 0 && verifier_.INSECURE_DEV_SETUP() && block.chainid != 31337 && !allowInsecureVerifier) {
-            revert InsecureVerifier();
+        // The verifier must exist now: a check skipped for an empty address could be dodged by
+        // deploying a dev verifier there afterwards. It must carry the marker.
+        if (address(verifier_).code.length == 0) revert VerifierHasNoCode(address(verifier_));
+        if (verifier_.INSECURE_DEV_SETUP() && block.chainid != 31337) {
+            if (!allowInsecureVerifier) revert InsecureVerifier();
+            insecureVerifierAllowed = true;
+            emit InsecureVerifierAllowed(address(verifier_), block.chainid);
         }
         operator = msg.sender;
         emit OperatorChanged(address(0), msg.sender);
@@ -182,7 +207,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         }
         verifier = verifier_;
         (nodeHasher, leafHasher) = (IPoseidonT5(hashers[0]), IPoseidonT6(hashers[1]));
-        forcedWithdrawalDelay = forcedWithdrawalDelay_;
+        (requestDelay, batchInterval) = (timing[0], timing[1]);
         (accountDepth, balanceDepth, orderDepth) = (depths[0], depths[1], depths[2]);
         genesisRoot = genesisRoot_;
         stateRoot = genesisRoot_;
@@ -192,7 +217,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         while (1 << marketBits < slots[4]) ++marketBits;
         fillRecordBytes = (4 * depths[0] + 4 * depths[2] + 2 * STORAGE_STEP_BITS + 1 + marketBits + LOT_BITS + TICK_BITS + 7) / 8;
         cancelRecordBytes = (2 * depths[0] + 2 * depths[2] + STORAGE_STEP_BITS + 7) / 8;
-        if (address(verifier_).code.length > 0 && verifier_.PUBLIC_INPUTS() != inputCount()) revert VerifierMismatch(inputCount(), verifier_.PUBLIC_INPUTS());
+        if (verifier_.PUBLIC_INPUTS() != inputCount()) revert VerifierMismatch(inputCount(), verifier_.PUBLIC_INPUTS());
         accountCapacity = 4 ** depths[0];
         tokenCapacity = 4 ** depths[1];
         nextAccountId = firstAccountId;
@@ -220,8 +245,11 @@ contract Rollup is Ownable, ReentrancyGuard {
     function registerToken(IERC20 token) external onlyOwner returns (uint256 tokenId) {
         tokenId = tokenCount + 1;
         if (tokenId >= tokenCapacity) revert TokenLimitReached();
+        uint256 registered = tokenIds[address(token)];
+        if (registered != 0) revert TokenAlreadyRegistered(address(token), registered);
         tokenCount = tokenId;
         tokens[tokenId] = token;
+        tokenIds[address(token)] = tokenId;
         emit TokenRegistered(tokenId, address(token));
     }
 
@@ -235,6 +263,7 @@ contract Rollup is Ownable, ReentrancyGuard {
         notInExitMode
         returns (uint256 accountId)
     {
+        if (owner == address(0)) revert ZeroOwner();
         if (!BabyJubJub.isAccountKey(ax, ay, qx, qy)) revert InvalidKey();
         accountId = nextAccountId;
         if (accountId >= accountCapacity) revert AccountLimitReached();
@@ -383,13 +412,16 @@ contract Rollup is Ownable, ReentrancyGuard {
     }
 
     /// @notice Asks for the whole L2 balance of `tokenId` of an account the caller owns on L1. The
-    ///         operator must process it within `forcedWithdrawalDelay`, else anyone may activate exit mode.
+    ///         operator must process it by its deadline (`_nextDeadline`), else anyone may activate exit mode;
+    ///         one request per account and token is open at a time.
     function requestWithdrawal(uint256 accountId, uint256 tokenId) external notInExitMode {
         if (accountId == FEE_ACCOUNT || accountOwner[accountId] != msg.sender) revert NotAccountOwner(accountId);
         if (tokenId == 0 || tokenId > tokenCount) revert UnknownToken(tokenId);
+        if (forcedOpen[accountId][tokenId]) revert RequestAlreadyOpen(accountId, tokenId);
+        forcedOpen[accountId][tokenId] = true;
         uint256 index = forcedHashes.length - 1;
         forcedHashes.push(keccak256(abi.encodePacked(forcedHashes[index], uint32(accountId), uint16(tokenId))));
-        uint256 deadline = block.timestamp + forcedWithdrawalDelay;
+        uint64 deadline = _nextDeadline(forcedDeadlines, withdrawalsPerBatch);
         forcedDeadlines.push(deadline);
         emit WithdrawalRequested(index, accountId, tokenId, deadline);
     }
@@ -399,12 +431,27 @@ contract Rollup is Ownable, ReentrancyGuard {
         return forcedDeadlines.length;
     }
 
-    /// @notice Switches to exit mode once the oldest unprocessed forced withdrawal is past its deadline.
+    /// @notice Switches to exit mode once the oldest unprocessed forced withdrawal, or the oldest
+    ///         unconsumed deposit, is past its deadline.
     function activateExitMode() external notInExitMode {
-        uint256 index = forcedConsumed;
-        if (index >= forcedDeadlines.length || block.timestamp <= forcedDeadlines[index]) revert NoOverdueRequest();
+        (uint256 forced, uint256 deposits) = (forcedConsumed, depositsConsumed);
+        bool forcedOverdue = forced < forcedDeadlines.length && block.timestamp > forcedDeadlines[forced];
+        bool depositOverdue = deposits < depositDeadlines.length && block.timestamp > depositDeadlines[deposits];
+        if (!forcedOverdue && !depositOverdue) revert NoOverdueRequest();
         exitMode = true;
-        emit ExitModeActivated(stateRoot, index);
+        emit ExitModeActivated(stateRoot, forced, deposits);
+    }
+
+    /// @dev The deadline of a queue's next request: requestDelay from now, and at least batchInterval
+    ///      after the deadline of the request `slots` places before it (docs/protocol.md §8).
+    function _nextDeadline(uint64[] storage deadlines, uint256 slots) private view returns (uint64) {
+        uint256 deadline = block.timestamp + requestDelay;
+        uint256 n = deadlines.length;
+        if (slots != 0 && n >= slots) {
+            uint256 spaced = deadlines[n - slots] + batchInterval;
+            if (spaced > deadline) deadline = spaced;
+        }
+        return uint64(deadline);
     }
 
     /// @notice In exit mode: pays the account's L1 owner its whole balance of `tokenId` in the last
@@ -491,6 +538,8 @@ contract Rollup is Ownable, ReentrancyGuard {
         } else {
             if (msg.value != 0) revert WrongValue(0, msg.value);
             uint256 before = token.balanceOf(address(this));
+            // A token whose balance shrank by itself (a negative rebase) is unsupported: no more money goes in.
+            if (before < tokenTotal[tokenId]) revert TokenBalanceShort(tokenId, before, tokenTotal[tokenId]);
             token.safeTransferFrom(msg.sender, address(this), amount);
             received = token.balanceOf(address(this)) - before;
         }
@@ -513,7 +562,9 @@ contract Rollup is Ownable, ReentrancyGuard {
         bytes memory record = abi.encodePacked(uint8(TX_DEPOSIT), uint32(accountId), uint16(tokenId), uint96(amount), ax, ay);
         uint256 index = queueHashes.length - 1;
         queueHashes.push(keccak256(abi.encodePacked(queueHashes[index], record)));
-        emit DepositQueued(index, accountId, tokenId, amount, ax, ay);
+        uint64 deadline = _nextDeadline(depositDeadlines, depositsPerBatch);
+        depositDeadlines.push(deadline);
+        emit DepositQueued(index, accountId, tokenId, amount, ax, ay, deadline);
     }
 
     /// @dev The enabled deposit records of `pubdata` must extend the running hash from
@@ -587,6 +638,7 @@ contract Rollup is Ownable, ReentrancyGuard {
             if (txType != TX_WITHDRAWAL && txType != TX_FORCED_WITHDRAWAL) continue;
             uint256 accountId = uint32(bytes4(record[1:5]));
             uint256 tokenId = uint16(bytes2(record[5:7]));
+            if (txType == TX_FORCED_WITHDRAWAL) forcedOpen[accountId][tokenId] = false;
             owed[accountId][tokenId] += uint96(bytes12(record[7:19]));
         }
     }

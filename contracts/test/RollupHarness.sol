@@ -14,9 +14,9 @@ contract RollupHarness is Rollup {
         uint256[5] memory slots,
         uint256[3] memory depths,
         uint256 firstAccountId,
-        uint256 forcedWithdrawalDelay_,
+        uint256[2] memory timing,
         bool allowInsecureVerifier
-    ) Rollup(verifier_, hashers, genesisRoot, slots, depths, firstAccountId, forcedWithdrawalDelay_, allowInsecureVerifier) {}
+    ) Rollup(verifier_, hashers, genesisRoot, slots, depths, firstAccountId, timing, allowInsecureVerifier) {}
 
     function matchDeposits(bytes calldata pubdata) external view returns (uint256) {
         return _matchDeposits(pubdata);
@@ -24,6 +24,13 @@ contract RollupHarness is Rollup {
 
     function matchForced(bytes calldata pubdata) external view returns (uint256) {
         return _matchForced(pubdata);
+    }
+
+    /// @notice Marks the next `deposits` deposits and `forced` forced withdrawals consumed, as a landed
+    ///         batch would (the deadline tests play an operator's pace without proofs).
+    function consume(uint256 deposits, uint256 forced) external {
+        depositsConsumed += deposits;
+        forcedConsumed += forced;
     }
 
     /// @notice Credits a withdrawal as a landed batch would (the bench measures claims without a proof).

@@ -7,7 +7,7 @@ import { poseidonArtifact, poseidonContractName } from "../../src/chain/poseidon
  * dev-setup marker), the Poseidon contracts (4 and 5 inputs, for exit proofs)
  * and the Rollup. `verifierContract` names the circuit's verifier (its Ignition id). Parameters: genesisRoot,
  * slots ([deposits, withdrawals, cancels, fills, fee tokens] per batch), depths ([ACCOUNT_DEPTH, BALANCE_DEPTH, ORDER_DEPTH]),
- * firstAccountId, forcedWithdrawalDelay (seconds), allowInsecureVerifier (default false: the Rollup refuses
+ * firstAccountId, timing ([requestDelay, batchInterval] in seconds), allowInsecureVerifier (default false: the Rollup refuses
  * a dev-setup verifier beyond the local development chain). `rollupContract` is "Rollup" (or the test harness).
  */
 export function rollupModule(verifierContract: string, rollupContract: "Rollup" | "RollupHarness" = "Rollup") {
@@ -22,7 +22,7 @@ export function rollupModule(verifierContract: string, rollupContract: "Rollup" 
       m.getParameter<bigint[]>("slots"),
       m.getParameter<bigint[]>("depths"),
       m.getParameter<bigint>("firstAccountId"),
-      m.getParameter<bigint>("forcedWithdrawalDelay"),
+      m.getParameter<bigint[]>("timing"),
       m.getParameter<boolean>("allowInsecureVerifier", false),
     ]);
     return { verifier, rollup };

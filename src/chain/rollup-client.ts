@@ -66,14 +66,18 @@ type WalletClient = Awaited<ReturnType<Connection["viem"]["getWalletClients"]>>[
 /** The chain id of a local development chain (Hardhat's in-process network and `hardhat node`). */
 export const DEV_CHAIN_ID = 31337;
 
-/** Seconds the operator has to process a forced withdrawal, by default: one week. */
-export const DEFAULT_FORCED_WITHDRAWAL_DELAY = 7 * 24 * 3600;
+/** Seconds the operator has to process an L1 request (deposit, forced withdrawal), by default: one week. */
+export const DEFAULT_REQUEST_DELAY = 7 * 24 * 3600;
+/** Seconds the operator may take per batch's worth of a queue, by default (docs/protocol.md §8). */
+export const DEFAULT_BATCH_INTERVAL = 600;
 
 export interface DeployOptions {
   /** The first account id deposits create: the genesis state's accounts lie below it (default 1). */
   firstAccountId?: number;
-  /** Seconds the operator has to process a forced withdrawal (default one week). */
-  forcedWithdrawalDelay?: number;
+  /** Seconds the operator has to process an L1 request, at the least (default one week). */
+  requestDelay?: number;
+  /** Seconds the operator may take per batch's worth of a queue: spaces the deadlines under load (default 600). */
+  batchInterval?: number;
   contract?: "Rollup" | "RollupHarness";
   /**
    * Deploy the INSECURE dev setup's verifier to a chain other than the local development chain
@@ -88,6 +92,8 @@ export interface DeployOptions {
 export interface QueuedDeposit {
   index: number;
   record: DepositRecord;
+  /** When a batch must have consumed it, else anyone may open exit mode (Unix seconds). */
+  deadline: bigint;
 }
 
 /** Deploys and drives Rollup.sol through viem (Hardhat's viem plugin and Ignition). */
@@ -118,7 +124,7 @@ export class RollupClient {
       slots: [config.nDeposits, config.nWithdrawals, config.nCancels, config.nFills, config.nMarkets].map(BigInt),
       depths: [config.accountDepth, config.balanceDepth, config.orderDepth].map(BigInt),
       firstAccountId: BigInt(options.firstAccountId ?? 1),
-      forcedWithdrawalDelay: BigInt(options.forcedWithdrawalDelay ?? DEFAULT_FORCED_WITHDRAWAL_DELAY),
+      timing: [BigInt(options.requestDelay ?? DEFAULT_REQUEST_DELAY), BigInt(options.batchInterval ?? DEFAULT_BATCH_INTERVAL)],
       allowInsecureVerifier,
     };
     const deployed = await connection.ignition.deploy(module, { parameters: { [module.id]: parameters }, deploymentId: options.deploymentId });
@@ -264,7 +270,7 @@ export class RollupClient {
     return { deposits: await this.queued(logs), forced: await this.forced(logs) };
   }
 
-  /** Switches the contract to exit mode (only once a forced withdrawal is overdue). */
+  /** Switches the contract to exit mode (only once a forced withdrawal or a deposit is overdue). */
   async activateExitMode(): Promise<void> {
     await this.send("activateExitMode", []);
   }
@@ -295,6 +301,7 @@ export class RollupClient {
       .map((a) => ({
         index: Number(a.index),
         record: { accountId: Number(a.accountId), tokenId: Number(a.tokenId), amount: a.amount as bigint, ax: a.ax as bigint, ay: a.ay as bigint },
+        deadline: a.deadline as bigint,
       }))
       .sort((a, b) => a.index - b.index);
   }

@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { type BatchShape, pubdataLength } from "../batch/pubdata.js";
+import { HEADER_INPUTS, PUBDATA_CHUNK_BYTES } from "../constants.js";
 import { ValidationError } from "../errors.js";
 
 /** snarkjs' verification_key.json for Groth16 (coordinates as decimal strings). */
@@ -44,4 +46,15 @@ export function keyWords(vk: SnarkjsVerificationKey): bigint[] {
 /** `keyWords` of a verification key file (readVerificationKey's errors). */
 export async function verifierKeyWords(vkeyFile: string): Promise<bigint[]> {
   return keyWords(await readVerificationKey(vkeyFile));
+}
+
+/**
+ * Key words for a Groth16BatchVerifier that accepts no proof, sized for batches of `shape` (its
+ * PUBLIC_INPUTS is their input count): every point is (1, 1), which is on no curve, so the pairing
+ * precompile refuses every check. For contract tests and benches that exercise what runs before a
+ * proof (queues, money, guards); the Rollup requires a verifier with code and the right input count.
+ */
+export function inertKeyWords(shape: BatchShape): bigint[] {
+  const inputs = HEADER_INPUTS + Math.ceil(pubdataLength(shape) / PUBDATA_CHUNK_BYTES);
+  return new Array<bigint>(14 + 2 * (inputs + 1)).fill(1n);
 }

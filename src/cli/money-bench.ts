@@ -3,6 +3,7 @@ import { type Abi, type Address, type Hex, toHex } from "viem";
 import { encodeDepositRecord, marketIndexBits } from "../batch/pubdata.js";
 import { exitProof } from "../chain/exit-proof.js";
 import { poseidonArtifact } from "../chain/poseidon-artifact.js";
+import { inertKeyWords } from "../chain/verifying-key.js";
 import { initCrypto, KeyPair, subgroupWitness } from "../crypto/index.js";
 import { CIRCUITS_DIR, ROOT } from "../prover/artifacts.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
@@ -95,9 +96,10 @@ export async function moneyGas(dims: StateDims): Promise<MoneyGas> {
     const state = new RollupState(dims);
     state.createAccount(1, key);
     state.setGenesisBalance(1, 1, amount);
-    const zero = "0x0000000000000000000000000000000000000000";
     const depths = [dims.accountDepth, dims.balanceDepth, dims.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-    const rollup = await connection.viem.deployContract("RollupHarness", [zero, hashers as [Address, Address], state.root, [1n, 1n, 1n, 1n, 1n], depths, 1n, 60n, false]);
+    // A verifier that accepts no proof: the bench measures deposits, claims and exits, never a batch.
+    const verifier = await connection.viem.deployContract("Groth16BatchVerifier", [inertKeyWords({ nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1, ...dims }), false]);
+    const rollup = await connection.viem.deployContract("RollupHarness", [verifier.address, hashers as [Address, Address], state.root, [1n, 1n, 1n, 1n, 1n], depths, 1n, [60n, 0n], false]);
     const asOwner = await connection.viem.getContractAt("RollupHarness", rollup.address, { client: { wallet: owner! } });
     const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
     await token.write.mint([deployer!.account.address, 10n * amount]);

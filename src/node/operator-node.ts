@@ -200,9 +200,21 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   submit(command: NodeCommand): Promise<Applied>;
   submit<T>(command: NodeCommand, view: (outcome: Applied) => T): Promise<T>;
   submit(command: NodeCommand, view: (outcome: Applied) => unknown = (outcome) => outcome): Promise<unknown> {
+    if (this.queue.length >= this.config.intake.maxQueue && !this.closing && !this.intakeStopped) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
+    return this.enqueue(command, view);
+  }
+
+  /**
+   * Queues a command read from L1 (a deposit, a forced withdrawal): past the intake bound, which is
+   * for clients. L1 requests are bounded by L1 itself, and dropping one would stall its queue.
+   */
+  private submitFromL1(command: NodeCommand): Promise<unknown> {
+    return this.enqueue(command, (outcome) => outcome);
+  }
+
+  private enqueue(command: NodeCommand, view: (outcome: Applied) => unknown): Promise<unknown> {
     if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
     if (this.intakeStopped) return Promise.reject(this.stoppedError());
-    if (this.queue.length >= this.config.intake.maxQueue) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
     return new Promise<unknown>((resolve, reject) => {
       this.queue.push({ command, arrived: performance.now(), view, resolve, reject, verdict: this.verifyLater(command) });
       this.metrics.queueDepth.set(this.queue.length);
@@ -438,17 +450,24 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       if (latest < this.l1Cursor) return;
       const { deposits, forced } = await this.client.queueEvents(this.l1Cursor, latest);
       let gap = false;
+      // An L1 request the node could not take (it is closing, or intake stopped) is read again by a
+      // later poll from block 0: the counter goes back to it, never past a request not journaled.
+      const untaken = (what: string, index: number, rewind: () => void) => (e: unknown) => {
+        rewind();
+        this.l1Cursor = 0n;
+        this.log.warn({ err: e, index }, `${what} not taken: it will be read again from L1`);
+      };
       for (const d of deposits) {
         if (d.index < this.depositsQueued) continue;
         if ((gap ||= d.index > this.depositsQueued)) break;
         this.depositsQueued++;
-        void this.submit({ type: "deposit", index: d.index, record: d.record }).catch((e: unknown) => this.log.error({ err: e }, "deposit not taken"));
+        void this.submitFromL1({ type: "deposit", index: d.index, record: d.record }).catch(untaken("deposit", d.index, () => (this.depositsQueued = Math.min(this.depositsQueued, d.index))));
       }
       for (const f of forced) {
         if (f.index < this.forcedQueued) continue;
         if ((gap ||= f.index > this.forcedQueued)) break;
         this.forcedQueued++;
-        void this.submit({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch((e: unknown) => this.log.error({ err: e }, "forced withdrawal not taken"));
+        void this.submitFromL1({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch(untaken("forced withdrawal", f.index, () => (this.forcedQueued = Math.min(this.forcedQueued, f.index))));
       }
       this.l1Cursor = gap ? 0n : latest + 1n;
       if (gap) this.log.warn({ depositsQueued: this.depositsQueued, forcedQueued: this.forcedQueued }, "L1 queue gap: rereading from block 0");

@@ -46,7 +46,7 @@ describe("cli: npm run exit, from L1 data alone, against a separate hardhat node
     const genesisRoot = state.root;
     const connection = await network.connect("external");
     try {
-      const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { forcedWithdrawalDelay: 60, deploymentId });
+      const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { requestDelay: 60, deploymentId });
       const [deployer, owner] = await connection.viem.getWalletClients();
       const token = await connection.viem.deployContract("TestToken", ["BASE", "BASE"]);
       await token.write.mint([deployer!.account.address, 5_000n]);

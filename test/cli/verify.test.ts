@@ -112,7 +112,7 @@ describe("cli: npm run verify, from L1 data alone, against a separate hardhat no
       const state = new RollupState(c);
       const slots = [c.nDeposits, c.nWithdrawals, c.nCancels, c.nFills, c.nMarkets].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
       const depths = [c.accountDepth, c.balanceDepth, c.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-      const rollup = await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], state.root, slots, depths, 1n, 3_600n, false]);
+      const rollup = await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], state.root, slots, depths, 1n, [3_600n, 600n], false]);
       const client = RollupClient.at(connection, rollup.address);
       const header = await chainHeader(client);
       const padding = (batchNumber: number): SealedBatch => new BatchBuilder(c, state, { ...header, batchNumber }).seal();
@@ -138,7 +138,7 @@ describe("cli: npm run verify, from L1 data alone, against a separate hardhat no
 
       // A verifier whose key is not the given one fails the check even with no batch landed.
       const other = await connection.viem.deployContract("AcceptAllVerifier", [words.map((w, i) => (i === 0 ? w + 1n : w))]);
-      const fresh = await connection.viem.deployContract("Rollup", [other.address, [zero, zero], new RollupState(c).root, slots, depths, 1n, 3_600n, false]);
+      const fresh = await connection.viem.deployContract("Rollup", [other.address, [zero, zero], new RollupState(c).root, slots, depths, 1n, [3_600n, 600n], false]);
       const k = await verifyCli(["--rpc", url, "--rollup", fresh.address, "--vkey", artifacts.vkey]);
       expect(k.code, k.stdout + k.stderr).to.equal(1);
       expect(k.stdout).to.include("L1 verifier's key: DIFFERS from the given key");

@@ -12,7 +12,7 @@ import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { bareHarness, type Connection, expectRevert, freshChainPerTest, firstHeader } from "../helpers/chain.js";
+import { bareHarness, chainNow, type Connection, expectRevert, freshChainPerTest, firstHeader } from "../helpers/chain.js";
 import { BASE, QUOTE } from "../helpers/fixtures.js";
 
 const DELAY = 3600;
@@ -36,7 +36,7 @@ describe("contracts: forced withdrawals and exit mode", function () {
     keys = ["alice", "bob", "carol"].map((n) => KeyPair.fromSeed(n));
     const state = new RollupState(artifacts.config);
     genesisRoot = state.root;
-    const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { contract: "RollupHarness", forcedWithdrawalDelay: DELAY }));
+    const header = await firstHeader((c) => RollupClient.deploy(c, artifacts, genesisRoot, { contract: "RollupHarness", requestDelay: DELAY }));
     const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true });
     try {
       const b1 = new BatchBuilder(artifacts.config, state, { ...header, batchNumber: 1 });
@@ -67,7 +67,7 @@ describe("contracts: forced withdrawals and exit mode", function () {
 
   /** Deploys on an empty genesis, registers BASE and QUOTE, queues the three deposits, lands batches 1 and 2. */
   async function live() {
-    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { contract: "RollupHarness", forcedWithdrawalDelay: DELAY });
+    const client = await RollupClient.deploy(connection, artifacts, genesisRoot, { contract: "RollupHarness", requestDelay: DELAY });
     const wallets = await connection.viem.getWalletClients();
     const owners = wallets.slice(1, 4).map((w) => getAddress(w.account.address));
     const tokens = [await connection.viem.deployContract("TestToken", ["BASE", "BASE"]), await connection.viem.deployContract("TestToken", ["QUOTE", "QUOTE"])];
@@ -93,16 +93,30 @@ describe("contracts: forced withdrawals and exit mode", function () {
     await connection.provider.request({ method: "evm_mine", params: [] });
   };
 
-  it("the operator processes a forced withdrawal in time: the whole balance becomes claimable, exit mode stays off", async () => {
-    const { client, as, balanceOf } = await live();
+  it("the operator processes a forced withdrawal in time: the whole balance becomes claimable, and the pair may be requested again", async () => {
+    const { client, as, balanceOf, rollup } = await live();
     const request = await as(0).requestWithdrawal(ALICE, BASE);
     expect(request.index).to.equal(0);
+    await expectRevert(as(0).requestWithdrawal(ALICE, BASE), "RequestAlreadyOpen");
     await client.submit(batches[2]!);
     expect(await client.contract().then((r) => r.read.forcedConsumed())).to.equal(1n);
+    expect(await rollup.read.forcedOpen([BigInt(ALICE), BigInt(BASE)])).to.equal(false);
     expect(await client.claim(ALICE, BASE)).to.include({ amount: 990n });
     expect(await balanceOf(0, BASE)).to.equal(990n);
-    await passTime(DELAY + 1);
+    expect((await as(0).requestWithdrawal(ALICE, BASE)).index).to.equal(1);
+  });
+
+  it("Trust nothing, finding 2: an operator that answers every forced withdrawal but never consumes a deposit cannot hold it: past its deadline exit mode opens and it is refunded", async () => {
+    const { client, as, owners, rollup } = await live();
+    await as(0).requestWithdrawal(ALICE, BASE);
+    await client.submit(batches[2]!); // the forced withdrawal is answered; carol's deposit (index 2) is not consumed
+    const [carol] = await client.queuedDeposits(2);
+    await passTime(Number(carol!.deadline) - (await chainNow(connection)) - 5);
     await expectRevert(client.activateExitMode(), "NoOverdueRequest");
+    await passTime(10);
+    await client.activateExitMode();
+    expect(await rollup.read.exitMode()).to.equal(true);
+    expect(await client.refundDeposit(carol!)).to.include({ amount: 300n, to: owners[2] });
   });
 
   it("the operator stops: after the deadline anyone activates exit mode; exits and refunds return every token exactly once", async () => {

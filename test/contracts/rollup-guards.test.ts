@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getAddress, toHex } from "viem";
+import { getAddress, getContractAddress, toHex } from "viem";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { proofCalldata } from "../../src/chain/proof-calldata.js";
 import { rebuildFromL1 } from "../../src/chain/rebuild-from-l1.js";
@@ -54,8 +54,7 @@ describe("contracts: operator role and deploy guard", function () {
     expect(await client.batchCount()).to.equal(1n);
   });
 
-  it("a verifier address with no code verifies nothing: an all-padding batch, one or several per transaction, is refused (InvalidProof)", async () => {
-    // The verifier is called with a low-level staticcall, which succeeds on an address without code.
+  it("a verifier that accepts no proof refuses an all-padding batch, one or several per transaction (InvalidProof)", async () => {
     const { rollup, client } = await bareHarness(connection, [2n, 0n, 0n]);
     const batch = { oldRoot: 0n, newRoot: 1n, timestamp: BigInt(await client.chainTime()), pubdata: toHex(new Uint8Array(Number(await rollup.read.pubdataLength()))), proof: [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n] as const };
     await expectRevert(rollup.write.submitBatch([batch.oldRoot, batch.newRoot, batch.timestamp, batch.pubdata, batch.proof]), "InvalidProof");
@@ -121,14 +120,30 @@ describe("contracts: operator role and deploy guard", function () {
       const generated = await foreign.viem.deployContract(artifacts.verifierContract as string);
       const batchVerifier = await foreign.viem.deployContract("Groth16BatchVerifier", [await verifierKeyWords(artifacts.vkey), true]);
       const zero = "0x0000000000000000000000000000000000000000";
-      const args = (verifier: `0x${string}`, allow: boolean) => [verifier, [zero, zero], genesisRoot, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, allow] as const;
+      const args = (verifier: `0x${string}`, allow: boolean) => [verifier, [zero, zero], genesisRoot, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, [60n, 0n], allow] as const;
       for (const address of [generated.address, batchVerifier.address]) {
         const verifier = await foreign.viem.getContractAt("IDevSetupMarker", address);
         expect(await verifier.read.INSECURE_DEV_SETUP()).to.equal(true);
         await expectRevert(foreign.viem.deployContract("Rollup", args(address, false)), "InsecureVerifier");
       }
-      // With the override, only the batch verifier (the one the Rollup calls) is accepted.
-      await foreign.viem.deployContract("Rollup", args(batchVerifier.address, true));
+      // With the override, only the batch verifier (the one the Rollup calls) is accepted, and the
+      // override is recorded on chain: a getter and an event.
+      const allowed = await foreign.viem.deployContract("Rollup", args(batchVerifier.address, true));
+      expect(await allowed.read.insecureVerifierAllowed()).to.equal(true);
+      const events = await (await foreign.viem.getPublicClient()).getContractEvents({ abi: allowed.abi, address: allowed.address, eventName: "InsecureVerifierAllowed", fromBlock: 0n });
+      expect(events.map((e) => e.args)).to.deep.equal([{ verifier: getAddress(batchVerifier.address), chainId: 11155111n }]);
+      const secure = await foreign.viem.deployContract("Groth16BatchVerifier", [await verifierKeyWords(artifacts.vkey), false]);
+      expect(await (await foreign.viem.deployContract("Rollup", args(secure.address, true))).read.insecureVerifierAllowed()).to.equal(false);
+    });
+
+    it("Trust nothing, finding 4: a Rollup cannot be built against an address with no code yet, so a dev verifier cannot be put there afterwards (VerifierHasNoCode)", async () => {
+      const publicClient = await foreign.viem.getPublicClient();
+      const [deployer] = await foreign.viem.getWalletClients();
+      // Where the deployer's next-but-one contract will land: the Rollup would be the next one.
+      const nonce = await publicClient.getTransactionCount({ address: deployer!.account.address });
+      const later = getContractAddress({ from: deployer!.account.address, nonce: BigInt(nonce + 1) });
+      const zero = "0x0000000000000000000000000000000000000000";
+      await expectRevert(foreign.viem.deployContract("Rollup", [later, [zero, zero], genesisRoot, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, [60n, 0n], false]), "VerifierHasNoCode");
     });
   });
 

@@ -4,14 +4,14 @@ import { BatchBuilder } from "../../src/batch/batch-builder.js";
 import { type DepositRecord, encodeDepositRecord, PADDING_DEPOSIT } from "../../src/batch/pubdata.js";
 import { EMPTY_QUEUE_HASH, nextQueueHash } from "../../src/chain/deposit-queue.js";
 import { proofCalldata } from "../../src/chain/proof-calldata.js";
-import { RollupClient } from "../../src/chain/rollup-client.js";
+import { DEFAULT_REQUEST_DELAY, RollupClient } from "../../src/chain/rollup-client.js";
 import { MAX_AMOUNT, SNARK_FIELD } from "../../src/constants.js";
 import { addPoints, isValidAccountKey, KeyPair, mulPoint, type PublicKey, signWithdrawal, subgroupWitness } from "../../src/crypto/index.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import type { RollupState } from "../../src/state/rollup-state.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { bareHarness, type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
+import { bareHarness, chainNow, type Connection, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
 import { BASE, QUOTE, scenario } from "../helpers/fixtures.js";
 
 /** The order-2 point (0, -1): adding it moves a key out of the prime-order subgroup. */
@@ -112,7 +112,8 @@ describe("contracts: Rollup deposits, withdrawals and claims", function () {
     const { client, rollup, tokens, other } = await deploy();
     const owner = getAddress(other.account.address);
     const queued = await client.depositNewAccount(owner, alice.publicKey, BASE, 1_000n);
-    expect(queued).to.deep.equal({ index: 0, record: create() });
+    expect(queued).to.deep.equal({ index: 0, record: create(), deadline: await rollup.read.depositDeadlines([0n]) });
+    expect(queued.deadline).to.equal(BigInt(await chainNow(connection)) + BigInt(DEFAULT_REQUEST_DELAY));
     expect(await rollup.read.queueHashes([1n])).to.equal(nextQueueHash(EMPTY_QUEUE_HASH, create()));
     expect(await rollup.read.accountOwner([BigInt(FIRST_ACCOUNT)])).to.equal(owner);
     await client.submit(valid);

@@ -12,7 +12,7 @@ import { BATCH_TIMESTAMP_WINDOW, SNARK_FIELD } from "../../src/constants.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
-import { type Connection, chainNow, expectRevert, firstHeader, freshChainPerTest } from "../helpers/chain.js";
+import { type Connection, chainNow, expectRevert, firstHeader, freshChainPerTest, inertVerifier } from "../helpers/chain.js";
 import { scenario } from "../helpers/fixtures.js";
 
 describe("contracts: Rollup", function () {
@@ -160,15 +160,19 @@ describe("contracts: Rollup", function () {
 
   it("refuses tree depths out of range and a first account id of 0 (InvalidConfiguration)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
+    const ones = { nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1 };
+    // The depths are checked before the verifier's input count: any verifier with code will do.
+    const verifier = await inertVerifier(connection, { ...ones, accountDepth: 16, orderDepth: 16 });
     for (const [depths, first] of [[[0n, 1n, 1n], 1n], [[17n, 1n, 1n], 1n], [[2n, 0n, 1n], 1n], [[2n, 9n, 1n], 1n], [[2n, 1n, 0n], 1n], [[2n, 1n, 17n], 1n], [[2n, 1n, 1n], 0n]] as const) {
-      await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], depths, first, 60n, false]), "InvalidConfiguration");
+      await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], depths, first, [60n, 0n], false]), "InvalidConfiguration");
     }
-    await connection.viem.deployContract("Rollup", [zero, [zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, 60n, false]);
+    await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [1n, 1n, 1n, 1n, 1n], [16n, 8n, 16n], 1n, [60n, 0n], false]);
   });
 
   it("refuses a genesis root outside the field (RootNotInField)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    await expectRevert(connection.viem.deployContract("Rollup", [zero, [zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, 60n, false]), "RootNotInField");
+    const verifier = await inertVerifier(connection, { nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1, accountDepth: 2, orderDepth: 1 });
+    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], SNARK_FIELD, [1n, 1n, 1n, 1n, 1n], [2n, 1n, 1n], 1n, [60n, 0n], false]), "RootNotInField");
   });
 
   it("refuses a verifier whose key has another number of public inputs than its batches (VerifierMismatch), and a market count that is not a power of 2", async () => {
@@ -178,20 +182,21 @@ describe("contracts: Rollup", function () {
     const cfg = artifacts.config;
     const slots = [cfg.nDeposits, cfg.nWithdrawals, cfg.nCancels, cfg.nFills, cfg.nMarkets].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
     const depths = [cfg.accountDepth, cfg.balanceDepth, cfg.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-    await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, slots, depths, 1n, 60n, false]);
+    await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, slots, depths, 1n, [60n, 0n], false]);
     // Four more fill slots: more pubdata, more chunks than the key has points for.
-    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3] + 4n, slots[4]], depths, 1n, 60n, false]), "VerifierMismatch");
+    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3] + 4n, slots[4]], depths, 1n, [60n, 0n], false]), "VerifierMismatch");
     // A market count that is not a power of 2: a fill could not name its record in whole bits.
-    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3], 3n], depths, 1n, 60n, false]), "InvalidConfiguration");
+    await expectRevert(connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], slots[2], slots[3], 3n], depths, 1n, [60n, 0n], false]), "InvalidConfiguration");
   });
 
   it("sizes fill, cancel and whole-batch pubdata as the TS model does, for every configuration (production depths included)", async () => {
     const zero = "0x0000000000000000000000000000000000000000";
-    // Every configuration, and one with 8 market records (3 index bits); no verifier, so no key to match.
+    // Every configuration, and one with 8 market records (3 index bits), each with a verifier of its input count.
     for (const cfg of [...Object.values(CIRCUIT_CONFIGS), { ...CIRCUIT_CONFIGS.large, nMarkets: 8 }]) {
       const slots = [cfg.nDeposits, cfg.nWithdrawals, cfg.nCancels, cfg.nFills, cfg.nMarkets].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
       const depths = [cfg.accountDepth, cfg.balanceDepth, cfg.orderDepth].map(BigInt) as [bigint, bigint, bigint];
-      const rollup = await connection.viem.deployContract("Rollup", [zero, [zero, zero], 0n, slots, depths, 1n, 60n, false]);
+      const verifier = await inertVerifier(connection, cfg);
+      const rollup = await connection.viem.deployContract("Rollup", [verifier.address, [zero, zero], 0n, slots, depths, 1n, [60n, 0n], false]);
       expect(Number(await rollup.read.fillRecordBytes()), `${cfg.name}: fill record`).to.equal(fillRecordBytes(cfg));
       expect(Number(await rollup.read.cancelRecordBytes()), `${cfg.name}: cancel record`).to.equal(cancelRecordBytes(cfg));
       expect(Number(await rollup.read.pubdataLength()), `${cfg.name}: pubdata`).to.equal(pubdataLength(cfg));

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { BatchHeader } from "../../src/batch/public-input.js";
+import type { BatchShape } from "../../src/batch/pubdata.js";
 import { RollupClient } from "../../src/chain/rollup-client.js";
+import { inertKeyWords } from "../../src/chain/verifying-key.js";
 
 export type Connection = Awaited<ReturnType<typeof network.connect>>;
 
@@ -29,20 +31,35 @@ export function freshChainPerTest(): () => Connection {
   return () => connection!;
 }
 
+/** A Groth16BatchVerifier sized for batches of `shape` that accepts no proof (`inertKeyWords`). */
+export async function inertVerifier(connection: Connection, shape: BatchShape) {
+  return await connection.viem.deployContract("Groth16BatchVerifier", [inertKeyWords(shape), false]);
+}
+
+/** `[slots, depths]` of a Rollup's constructor for `shape` (and `balanceDepth`). */
+export function rollupSizes(shape: BatchShape & { balanceDepth: number }) {
+  const slots = [shape.nDeposits, shape.nWithdrawals, shape.nCancels, shape.nFills, shape.nMarkets].map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+  const depths = [shape.accountDepth, shape.balanceDepth, shape.orderDepth].map(BigInt) as [bigint, bigint, bigint];
+  return { slots, depths };
+}
+
 /**
- * A RollupHarness with no verifier and no hashers (for checks that run before any proof, such as
+ * A RollupHarness with a verifier that accepts no proof and no hashers (for checks that run before any proof, such as
  * queue matching), `slots` per batch ([deposits, withdrawals, fills], no cancel or fee records), 16 accounts, 4 tokens, and
- * one test token registered `tokens` times; the first wallet holds and has approved 1,000 of it.
+ * `timing` ([requestDelay, batchInterval]), and `tokens` test tokens registered (ids 1, 2, ...); the first wallet holds and has approved 1,000 of each.
  */
-export async function bareHarness(connection: Connection, slots: [bigint, bigint, bigint], tokens = 1) {
+export async function bareHarness(connection: Connection, slots: [bigint, bigint, bigint], tokens = 1, timing: [bigint, bigint] = [60n, 0n]) {
   const zero = "0x0000000000000000000000000000000000000000";
-  const rollup = await connection.viem.deployContract("RollupHarness", [zero, [zero, zero], 0n, [slots[0], slots[1], 0n, slots[2], 1n], [2n, 1n, 1n], 1n, 60n, false]);
+  const verifier = await inertVerifier(connection, { nDeposits: Number(slots[0]), nWithdrawals: Number(slots[1]), nCancels: 0, nFills: Number(slots[2]), nMarkets: 1, accountDepth: 2, orderDepth: 1 });
+  const rollup = await connection.viem.deployContract("RollupHarness", [verifier.address, [zero, zero], 0n, [slots[0], slots[1], 0n, slots[2], 1n], [2n, 1n, 1n], 1n, timing, false]);
   const client = RollupClient.at(connection, rollup.address);
-  const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
   const [wallet] = await connection.viem.getWalletClients();
-  await token.write.mint([wallet!.account.address, 1000n]);
-  await token.write.approve([rollup.address, 1000n]);
-  for (let i = 0; i < tokens; i++) await client.registerToken(token.address);
+  for (let i = 0; i < tokens; i++) {
+    const token = await connection.viem.deployContract("TestToken", ["T", "T"]);
+    await token.write.mint([wallet!.account.address, 1000n]);
+    await token.write.approve([rollup.address, 1000n]);
+    await client.registerToken(token.address);
+  }
   return { rollup, client, owner: wallet!.account.address };
 }
 

@@ -261,6 +261,33 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(await api.book(1)).to.deep.equal(bookBefore);
     const late = await fetch(`${started.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(forged[0])) });
     expect(late.status, "after the burst the queue takes a request again (and refuses it on its signature)").to.equal(400);
+
+    // Trust nothing, finding 3: an L1 deposit that arrives while the queue is full is not dropped
+    // (it used to be, and the next one then stopped intake): L1 requests pass the client bound.
+    const wallet = (await connection.viem.getWalletClients())[5]!;
+    const key = KeyPair.fromSeed("node-test-trader-busy");
+    const [token] = (await api.status()).tokens!;
+    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
+    await asOwner.write.mint([wallet.account.address, 2_000n]);
+    await asOwner.write.approve([rollup, 2_000n]);
+    let flooding = true;
+    const flood = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (flooding) await fetch(`${started.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(forged[0])) }).then((r) => r.arrayBuffer());
+      }),
+    );
+    const as = RollupClient.at(connection, rollup, wallet);
+    const created = await as.depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
+    await new Promise((r) => setTimeout(r, 1_500)); // several polls while the queue is full
+    await as.deposit(created.record.accountId, BASE, 1_000n);
+    await new Promise((r) => setTimeout(r, 1_500));
+    flooding = false;
+    await flood;
+    for (let i = 0; (await api.account(created.record.accountId).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 2_000n; i++) {
+      expect(i, "both deposits reached the node").to.be.lessThan(300);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await api.status()).halted, "intake goes on").to.equal(undefined);
     await node.kill9();
     await start();
   });
