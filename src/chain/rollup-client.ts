@@ -137,6 +137,11 @@ export class RollupClient {
     return new RollupClient(connection, address, wallet);
   }
 
+  /** The connection's public client (reads, calls, code). */
+  async publicClient() {
+    return await this.connection.viem.getPublicClient();
+  }
+
   contract() {
     return this.connection.viem.getContractAt("Rollup", this.address, this.wallet ? { client: { wallet: this.wallet } } : undefined);
   }

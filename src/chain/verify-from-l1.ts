@@ -3,6 +3,7 @@ import type { Hex } from "viem";
 import { inputsHash, publicInputs } from "../batch/public-input.js";
 import type { RollupState } from "../state/rollup-state.js";
 import { applyPubdata } from "../state/rebuild.js";
+import { type CodeCheck, checkDeploymentCode, expectedDomain } from "./deployment-code.js";
 import { proofFromCalldata } from "./proof-calldata.js";
 import type { RollupClient } from "./rollup-client.js";
 import { keyWords, type SnarkjsVerificationKey } from "./verifying-key.js";
@@ -24,13 +25,19 @@ export interface BatchCheck {
 }
 
 export interface L1Verification {
+  /** The code each contract of the deployment runs, against this build's (deployment-code.ts). */
+  code: CodeCheck[];
+  /** The domain recomputed from the chain id and the Rollup's address, and the one the contract reports. */
+  domain: { expected: bigint; reported: bigint };
+  /** The deployer used the override that lets a dev-setup verifier run beyond a local development chain. */
+  insecureVerifierAllowed: boolean;
   batches: BatchCheck[];
   /** The L1 verifier's key against the verifier's own: "matches", "differs", or "unreadable" (it does not tell its key). */
   key: "matches" | "differs" | "unreadable";
   /** The root of the state rebuilt from every batch, and the contract's state root. */
   rebuiltRoot: bigint;
   stateRoot: bigint;
-  /** True only if the key matches, every check of every batch passed and the roots agree. */
+  /** True only if the code is this build's, the domain and key match, no insecure override was used, every check of every batch passed and the roots agree. */
   ok: boolean;
 }
 
@@ -42,10 +49,15 @@ export interface L1Verification {
  * pubdata does not give, or a proof of other inputs each show as a failed check of that batch.
  */
 export async function verifyFromL1(client: RollupClient, genesis: RollupState, vkey: SnarkjsVerificationKey, onBatch: (check: BatchCheck) => void = () => {}): Promise<L1Verification> {
-  const shape = await client.shape();
-  const domain = await client.domain();
-  const onChainKey = await client.verifierKey();
   const ownKey = keyWords(vkey);
+  const code = await checkDeploymentCode(client, ownKey);
+  const shape = await client.shape();
+  const chainId = await (await client.publicClient()).getChainId();
+  // The domain every batch's inputs carry is recomputed here, not taken from the contract.
+  const domain = expectedDomain(chainId, client.address);
+  const reportedDomain = await client.domain();
+  const insecureVerifierAllowed = await (await client.contract()).read.insecureVerifierAllowed();
+  const onChainKey = await client.verifierKey();
   const key = onChainKey === undefined ? "unreadable" : onChainKey.length === ownKey.length && onChainKey.every((w, i) => w === ownKey[i]) ? "matches" : "differs";
   const batches: BatchCheck[] = [];
   for (const event of await client.pubdataHistory()) {
@@ -76,8 +88,8 @@ export async function verifyFromL1(client: RollupClient, genesis: RollupState, v
     onBatch(check);
   }
   const stateRoot = await client.stateRoot();
-  const ok = key === "matches" && stateRoot === genesis.root && batches.every((b) => b.problem === undefined);
-  return { batches, key, rebuiltRoot: genesis.root, stateRoot, ok };
+  const ok = code.every((c) => c.ok) && domain === reportedDomain && !insecureVerifierAllowed && key === "matches" && stateRoot === genesis.root && batches.every((b) => b.problem === undefined);
+  return { code, domain: { expected: domain, reported: reportedDomain }, insecureVerifierAllowed, batches, key, rebuiltRoot: genesis.root, stateRoot, ok };
 }
 
 /** snarkjs' Groth16 check; a proof whose points are not on the curve is false, not an exception. */

@@ -33,6 +33,13 @@ export async function verifyCommand(argv: readonly string[], log: (m: string) =>
     log(`checking rollup ${rollup} from L1 with the key ${vkeyFile} ...`);
     const report = await verifyFromL1(client, state, vkey, (b) => log(`batch ${b.batchNumber}: ${b.problem === undefined ? "ok" : `MISMATCH: ${b.problem}`}`));
     printTable(
+      ["contract", "address", "code"],
+      report.code.map((c) => [c.contract, c.address, c.ok ? "this build's" : `MISMATCH: ${c.problem}`]),
+    );
+    for (const c of report.code) log(`code of ${c.contract}: ${c.ok ? "ok" : `MISMATCH: ${c.problem}`}`);
+    log(`domain: ${report.domain.expected === report.domain.reported ? "matches keccak256(chain id, rollup address)" : `MISMATCH: the contract reports ${report.domain.reported}, chain id and address give ${report.domain.expected}`}`);
+    log(`insecure dev-setup override: ${report.insecureVerifierAllowed ? "USED (anyone who knows the dev secrets can forge proofs)" : "not used"}`);
+    printTable(
       ["batch", "transaction", "old root", "pubdata -> new root", "public inputs", "proof"],
       report.batches.map((b) => [String(b.batchNumber), `${b.txHash.slice(0, 10)}…`, mark(b.chained), mark(b.rebuilt), mark(b.inputs), mark(b.proof)]),
     );

@@ -16,6 +16,8 @@ import { RollupState } from "../../src/state/rollup-state.js";
 import { proveAll, testArtifacts } from "../helpers/artifacts.js";
 import { BASE, chainHeader } from "../helpers/fixtures.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
+import { rollupSizes } from "../helpers/chain.js";
+import { poseidonArtifact } from "../../src/chain/poseidon-artifact.js";
 
 const verifyCli = (args: string[]) => runProofbook("verify", args);
 
@@ -94,6 +96,9 @@ describe("cli: npm run verify, from L1 data alone, against a separate hardhat no
       expect(r.code, r.stdout + r.stderr).to.equal(0);
       for (const n of [1, 2, 3]) expect(batchLine(r.stdout, n), `batch ${n}`).to.equal("ok");
       expect(r.stdout).to.include("L1 verifier's key: matches the given key");
+      for (const c of ["Rollup", "Groth16BatchVerifier", "verifier key store", "Poseidon(4) hasher", "Poseidon(5) hasher"]) expect(r.stdout).to.include(`code of ${c}: ok`);
+      expect(r.stdout).to.include("domain: matches keccak256(chain id, rollup address)");
+      expect(r.stdout).to.include("insecure dev-setup override: not used");
       expect(r.stdout).to.include(`root ${state.root}; the contract's state root ${state.root}: MATCH`);
       expect(r.stdout).to.include("verified: every batch checks out");
     } finally {
@@ -142,6 +147,56 @@ describe("cli: npm run verify, from L1 data alone, against a separate hardhat no
       const k = await verifyCli(["--rpc", url, "--rollup", fresh.address, "--vkey", artifacts.vkey]);
       expect(k.code, k.stdout + k.stderr).to.equal(1);
       expect(k.stdout).to.include("L1 verifier's key: DIFFERS from the given key");
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("Trust nothing, finding 1: checks the code that runs; a Rollup with an owner-only drain, a verifier that accepts anything while it reports the honest key, swapped hashers: each is a MISMATCH row and exit 1", async () => {
+    const connection = await network.connect("external");
+    try {
+      const words = await verifierKeyWords(artifacts.vkey);
+      const c = artifacts.config;
+      const { slots, depths } = rollupSizes(c);
+      const [deployer] = await connection.viem.getWalletClients();
+      const publicClient = await connection.viem.getPublicClient();
+      const hashers: `0x${string}`[] = [];
+      for (const n of [4, 5]) {
+        const a = poseidonArtifact(n);
+        const hash = await deployer!.deployContract({ abi: a.abi, bytecode: a.bytecode as `0x${string}` });
+        hashers.push((await publicClient.waitForTransactionReceipt({ hash })).contractAddress!);
+      }
+      const honestVerifier = await connection.viem.deployContract("Groth16BatchVerifier", [words, true]);
+      const lyingVerifier = await connection.viem.deployContract("AcceptAllVerifier", [words]);
+      const root = new RollupState(c).root;
+      const deploy = async (contract: "Rollup" | "DrainableRollup", verifier: `0x${string}`, h: readonly `0x${string}`[]) =>
+        (await connection.viem.deployContract(contract, [verifier, [h[0]!, h[1]!], root, slots, depths, 1n, [3_600n, 600n], false])).address;
+      const run = async (rollup: `0x${string}`) => await verifyCli(["--rpc", url, "--rollup", rollup, "--vkey", artifacts.vkey]);
+
+      // The issue's deployment: before, verify said "verified" with exit 0.
+      const drainable = await run(await deploy("DrainableRollup", lyingVerifier.address, hashers));
+      expect(drainable.code, drainable.stdout + drainable.stderr).to.equal(1);
+      expect(drainable.stdout).to.match(/code of Rollup: MISMATCH: its code (is \d+ bytes, this build's \d+|differs from this build's from byte \d+)/);
+      expect(drainable.stdout).to.include("NOT verified");
+
+      const lying = await run(await deploy("Rollup", lyingVerifier.address, hashers));
+      expect(lying.code, lying.stdout + lying.stderr).to.equal(1);
+      expect(lying.stdout).to.include("code of Rollup: ok");
+      expect(lying.stdout).to.match(/code of Groth16BatchVerifier: MISMATCH/);
+      expect(lying.stdout).to.include("L1 verifier's key: matches the given key");
+
+      const swapped = await run(await deploy("Rollup", honestVerifier.address, [hashers[1]!, hashers[0]!]));
+      expect(swapped.code, swapped.stdout + swapped.stderr).to.equal(1);
+      expect(swapped.stdout).to.include("code of Groth16BatchVerifier: ok");
+      expect(swapped.stdout).to.include("code of verifier key store: ok");
+      expect(swapped.stdout).to.include("code of Poseidon(4) hasher: MISMATCH: its code is not circomlibjs' Poseidon with 4 inputs");
+      expect(swapped.stdout).to.include("code of Poseidon(5) hasher: MISMATCH: its code is not circomlibjs' Poseidon with 5 inputs");
+
+      // A verifier built from another key: its key store is not the given key.
+      const other = await connection.viem.deployContract("Groth16BatchVerifier", [words.map((w, i) => (i === 0 ? w + 1n : w)), true]);
+      const otherKey = await run(await deploy("Rollup", other.address, hashers));
+      expect(otherKey.code).to.equal(1);
+      expect(otherKey.stdout).to.include("code of verifier key store: MISMATCH");
     } finally {
       await connection.close();
     }
