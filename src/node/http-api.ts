@@ -29,7 +29,19 @@ const idParam = (value: string, field: string) => {
  */
 export async function buildHttpApi(node: OperatorNode, log: Logger) {
   // Fastify logs every request at info: its logger keeps only warnings and errors.
-  const app = Fastify({ loggerInstance: log.child({ component: "http" }, { level: "warn" }), bodyLimit: 64 * 1024 });
+  const limits = node.config.api;
+  // Slow clients are timed out: headers and body within requestTimeoutMs, idle keep-alive within idleTimeoutMs.
+  const app = Fastify({
+    loggerInstance: log.child({ component: "http" }, { level: "warn" }),
+    bodyLimit: 64 * 1024,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs + limits.idleTimeoutMs,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    // Node checks those deadlines every connectionsCheckingInterval (30 s by default): often enough to hold them.
+    http: { connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.requestTimeoutMs / 2))) },
+  });
+  app.server.headersTimeout = limits.requestTimeoutMs;
+  app.server.maxConnections = limits.maxConnections;
   await app.register(websocket);
 
   app.setErrorHandler((error, _request, reply) => {
@@ -101,11 +113,22 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
 
   // The feed: every subscriber gets fills and batch events as they happen, and each touched
   // market's top of book once per turn of the event loop.
-  const sockets = new Set<{ send(data: string): void; readyState: number }>();
+  type Subscriber = { send(data: string): void; readyState: number; bufferedAmount: number; close(code: number, reason: string): void; terminate(): void };
+  const sockets = new Set<Subscriber>();
   const touched = new Set<number>();
   const send = (message: unknown) => {
     const text = JSON.stringify(toWire(message));
-    for (const s of sockets) if (s.readyState === 1) s.send(text);
+    for (const s of sockets) {
+      if (s.readyState !== 1) continue;
+      // A slow reader is dropped, not buffered without bound.
+      if (s.bufferedAmount > limits.maxUnsentBytes) {
+        sockets.delete(s);
+        s.terminate();
+        log.warn({ unsent: s.bufferedAmount }, "feed subscriber dropped: it does not read");
+        continue;
+      }
+      s.send(text);
+    }
   };
   const onFeed = (e: FeedEvent) => {
     if (sockets.size === 0) return;
@@ -119,12 +142,13 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
   };
   node.on("feed", onFeed);
   app.get("/v1/stream", { websocket: true }, (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    if (sockets.size >= limits.maxSubscribers) return socket.close(1013, `feed full (${limits.maxSubscribers} subscribers)`);
+    sockets.add(socket as unknown as Subscriber);
+    socket.on("close", () => sockets.delete(socket as unknown as Subscriber));
   });
   app.addHook("onClose", async () => {
     node.off("feed", onFeed);
-    for (const s of sockets) (s as unknown as { terminate(): void }).terminate();
+    for (const s of sockets) s.terminate();
   });
   return app;
 }

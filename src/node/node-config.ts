@@ -61,6 +61,21 @@ export const nodeConfigSchema = z.strictObject({
       maxQueue: positiveInt.default(50_000),
     })
     .default({ maxGroup: 2_048, maxQueue: 50_000 }),
+  /** Bounds that keep hostile or slow clients from holding the API's resources (docs/protocol.md §11). */
+  api: z
+    .strictObject({
+      /** A request whose headers and body have not all arrived by then is answered 408 and closed (milliseconds). */
+      requestTimeoutMs: positiveInt.default(10_000),
+      /** A keep-alive connection with no request for this long is closed (milliseconds). */
+      idleTimeoutMs: positiveInt.default(30_000),
+      /** Open connections at most; more are refused at once. */
+      maxConnections: positiveInt.default(1_024),
+      /** WebSocket feed subscribers at most; more are refused (close code 1013). */
+      maxSubscribers: positiveInt.default(256),
+      /** A subscriber whose unsent bytes exceed this is dropped (close code 1008), not buffered. */
+      maxUnsentBytes: positiveInt.default(1 << 20),
+    })
+    .default({ requestTimeoutMs: 10_000, idleTimeoutMs: 30_000, maxConnections: 1_024, maxSubscribers: 256, maxUnsentBytes: 1 << 20 }),
   prover: z
     .strictObject({
       workers: positiveInt.optional(),

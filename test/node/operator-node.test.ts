@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { type Address, getAddress } from "viem";
@@ -288,6 +289,71 @@ describe("operator node: a child process against a separate hardhat node, killed
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await api.status()).halted, "intake goes on").to.equal(undefined);
+    await node.kill9();
+    await start();
+  });
+
+  it("Trust nothing, finding 6: slow clients are timed out, connections and feed subscribers are capped", async () => {
+    const hostileConfig = join(dataDir, "hostile.json");
+    const api_ = { requestTimeoutMs: 1_000, idleTimeoutMs: 1_000, maxConnections: 16, maxSubscribers: 2, maxUnsentBytes: 65_536 };
+    await writeFile(hostileConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 }, api: api_ }));
+    await node.kill9();
+    const started = await NodeProcess.start(["--config", hostileConfig, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
+    node = started.node;
+    const { hostname, port } = new URL(started.url);
+    const open = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const s = connect({ host: hostname, port: Number(port) }, () => resolve(s));
+        s.on("error", reject);
+      });
+    const closedWithin = (s: Socket, ms: number) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        s.on("close", () => (clearTimeout(timer), resolve(true)));
+        s.on("error", () => undefined);
+        s.resume(); // read what the server sends (a 408), so its close is seen
+      });
+
+    // A body that trickles in a byte every 300 ms (as in the issue, 400 such clients stayed open 70 s).
+    const slow = await open();
+    slow.write(`POST /v1/orders HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+    const trickle = setInterval(() => slow.writable && slow.write(" "), 300);
+    const slowClosed = closedWithin(slow, 8_000);
+    // Headers that never end.
+    const headers = await open();
+    const headersClosed = closedWithin(headers, 8_000);
+    headers.write(`GET /v1/status HTTP/1.1\r\nHost: ${hostname}\r\n`);
+    // An idle keep-alive connection.
+    const idle = await open();
+    const idleClosed = closedWithin(idle, 8_000);
+    try {
+      expect(await slowClosed, "a trickling body is cut off").to.equal(true);
+      expect(await headersClosed, "unfinished headers are cut off").to.equal(true);
+      expect(await idleClosed, "an idle connection is closed").to.equal(true);
+    } finally {
+      clearInterval(trickle);
+    }
+
+    // Past maxConnections, a new connection is closed at once.
+    const many = await Promise.all(Array.from({ length: api_.maxConnections + 4 }, () => open().catch(() => undefined)));
+    const closed = await Promise.all(many.map((s) => (s ? closedWithin(s, 500) : Promise.resolve(true))));
+    expect(closed.filter(Boolean).length, "connections beyond the cap are refused").to.be.at.least(4);
+    for (const s of many) s?.destroy();
+
+    // Past maxSubscribers, a feed subscription is closed with 1013.
+    await new Promise((r) => setTimeout(r, 300));
+    const feed = started.url.replace(/^http/, "ws") + "/v1/stream";
+    const subscribe = () =>
+      new Promise<{ ws: WebSocket; code?: number }>((resolve) => {
+        const ws = new WebSocket(feed);
+        const timer = setTimeout(() => resolve({ ws }), 1_500);
+        ws.addEventListener("close", (e) => (clearTimeout(timer), resolve({ ws, code: e.code })));
+      });
+    const subs = await Promise.all([subscribe(), subscribe(), subscribe()]);
+    expect(subs.map((s) => s.code).sort()).to.deep.equal([1013, undefined, undefined]);
+    for (const s of subs) s.ws.close();
+    // The API still answers.
+    expect((await new ProofbookClient(started.url).status()).halted).to.equal(undefined);
     await node.kill9();
     await start();
   });
