@@ -38,6 +38,8 @@ export const nodeConfigSchema = z.strictObject({
       allowInsecureDevSetup: z.boolean().default(false),
       /** Milliseconds between reads of L1's deposit and forced-withdrawal queues. */
       pollMs: positiveInt.default(1_000),
+      /** Blocks on top of a deposit or forced withdrawal before the node takes it (default 0 on the development chain 31337, else 12); a reorganisation deeper than that stops intake. */
+      confirmations: z.number().int().min(0).max(10_000).optional(),
     })
     .default({ allowInsecureDevSetup: false, pollMs: 1_000 }),
   markets: z.array(marketSchema).min(1).optional(),

@@ -72,6 +72,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private polling = false;
   /** The first L1 block pollL1 has not read. */
   private l1Cursor = 0n;
+  /** The last block pollL1 read, by number and hash: a different hash there later is a reorganisation deeper than the confirmations. */
+  private lastRead: { number: bigint; hash: string } | undefined;
+  /** Blocks on top of an L1 request before it is taken. */
+  private confirmations = 0n;
 
   private constructor(
     readonly config: NodeConfig,
@@ -146,6 +150,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     const hooks = { onProved: (p: { batch: SealedBatch; witnessMs: number; proveMs: number }) => node.proved(p), onSettled: (s: SettledBatch) => node.settled(s) };
     const pipeline = new SettlementPipeline(prover, client, hooks, { maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction });
     const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log);
+    node.confirmations = BigInt(config.chain.confirmations ?? (chainId === DEV_CHAIN_ID ? 0 : 12));
     await node.reconcile();
     node.startTimers();
     return node;
@@ -185,7 +190,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       batches: { sealed: this.core.batches.size, landed: [...this.core.batches.values()].filter((b) => b.state === "landed").length },
       l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
       queueDepth: this.queue.length,
-      halted: (this.halted ?? this.intakeStopped)?.message,
+      halted: (this.intakeStopped ?? this.halted)?.message,
     });
     return this.intakeStopped ? view() : this.read(view);
   }
@@ -446,7 +451,21 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (this.polling || this.closing) return;
     this.polling = true;
     try {
-      const latest = await this.client.blockNumber();
+      const publicClient = await this.client.publicClient();
+      if (this.lastRead && !this.intakeStopped) {
+        const now = await publicClient.getBlock({ blockNumber: this.lastRead.number }).catch(() => undefined);
+        if (now?.hash !== this.lastRead.hash) {
+          const e = new NodeRecoveryError(
+            `L1 reorganised below block ${this.lastRead.number} (hash ${this.lastRead.hash}, now ${now?.hash ?? "no such block"}): deeper than chain.confirmations (${this.confirmations}), so deposits or forced withdrawals the node took may be gone; check the chain, then start the node on a new data directory or raise chain.confirmations`,
+          );
+          this.intakeStopped = e;
+          this.metrics.halted.set(1);
+          this.log.error({ err: e }, "L1 reorganisation: intake stopped");
+          return;
+        }
+      }
+      if (this.intakeStopped) return;
+      const latest = (await this.client.blockNumber()) - this.confirmations;
       if (latest < this.l1Cursor) return;
       const { deposits, forced } = await this.client.queueEvents(this.l1Cursor, latest);
       let gap = false;
@@ -470,6 +489,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
         void this.submitFromL1({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch(untaken("forced withdrawal", f.index, () => (this.forcedQueued = Math.min(this.forcedQueued, f.index))));
       }
       this.l1Cursor = gap ? 0n : latest + 1n;
+      if (!gap) this.lastRead = { number: latest, hash: (await publicClient.getBlock({ blockNumber: latest })).hash };
       if (gap) this.log.warn({ depositsQueued: this.depositsQueued, forcedQueued: this.forcedQueued }, "L1 queue gap: rereading from block 0");
     } finally {
       this.polling = false;

@@ -450,4 +450,33 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(await p.wait()).to.equal(2);
     expect(p.stderr[0]).to.match(/^error: sealing\.maxAgeMs/);
   });
+
+  it("Trust nothing, finding 3: a reorganisation of L1 below what the node read (snapshot and revert) stops intake with one clear message", async () => {
+    await start();
+    const wallet = (await connection.viem.getWalletClients())[6]!;
+    const key = KeyPair.fromSeed("node-test-trader-reorg");
+    const [token] = (await api.status()).tokens!;
+    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
+    await asOwner.write.mint([wallet.account.address, 1_000n]);
+    await asOwner.write.approve([rollup, 1_000n]);
+    const snapshot = (await connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
+    const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
+    for (let i = 0; (await api.account(created.record.accountId).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000n; i++) {
+      expect(i, "the deposit reached the node").to.be.lessThan(300);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The deposit's block is gone, and the chain goes on on another branch.
+    expect(await connection.provider.request({ method: "evm_revert", params: [snapshot] })).to.equal(true);
+    for (let i = 0; i < 5; i++) await connection.provider.request({ method: "evm_mine", params: [] });
+    let halted: string | undefined;
+    for (let i = 0; !/reorganised/.test((halted = (await api.status()).halted) ?? ""); i++) {
+      expect(i, "the node noticed the reorganisation").to.be.lessThan(100);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(halted).to.match(/^L1 reorganised below block \d+ .*deeper than chain\.confirmations \(0\)/);
+    const refused = await api.submitOrder(signOrder(order(traders[0]!, 3, Side.Sell, 1n, 500n), traders[0]!.key)).catch((e: unknown) => e);
+    expect(refused).to.be.instanceOf(ProofbookApiError);
+    expect((refused as ProofbookApiError).status).to.equal(503);
+    await node.kill9();
+  });
 });
