@@ -86,7 +86,7 @@ export async function nodeIntakeBench(o: NodeIntakeOptions): Promise<NodeIntakeR
     // The deposits' batches are proved and land before the load: no proving competes with it.
     for (;;) {
       const s = await api.status();
-      const funded = await Promise.all(accounts.map((id) => api.account(id).then(() => true, () => false)));
+      const funded = await Promise.all(accounts.map((id, i) => api.account(id, keys[i]!).then(() => true, () => false)));
       if (funded.every(Boolean) && s.batches.sealed > 0 && s.batches.landed === s.batches.sealed) break;
       await new Promise((r) => setTimeout(r, 1_000));
     }

@@ -1,6 +1,8 @@
 import http from "node:http";
 import https from "node:https";
 import type { SignedCancel } from "../crypto/cancel.js";
+import type { KeyPair } from "../crypto/eddsa.js";
+import { READ_HEADER, signReadHeader } from "../crypto/read-request.js";
 import type { SignedOrder } from "../crypto/signed-order.js";
 import type { SignedWithdrawal } from "../crypto/withdrawal.js";
 import { ProofbookError } from "../errors.js";
@@ -10,6 +12,12 @@ import type { OrderInstructions } from "../sequencer/sequencer.js";
 import { toWire, type Wire } from "./wire.js";
 
 /** The node refused a request (HTTP 4xx/5xx): its status, error class, the field at fault if any, and message. */
+/** Who signs a private read: an account and its L2 key. */
+export interface Reader {
+  accountId: number;
+  key: KeyPair;
+}
+
 export class ProofbookApiError extends ProofbookError {
   constructor(
     readonly status: number,
@@ -75,16 +83,18 @@ export class ProofbookClient {
     return await this.post("/v1/withdrawals", signed);
   }
 
-  async order(orderId: number): Promise<Wire<OrderStatus>> {
-    return await this.get(`/v1/orders/${orderId}`);
+  /** One of the reader's orders: a private read, signed by the account's key (`reader`). */
+  async order(orderId: number, reader: Reader): Promise<Wire<OrderStatus>> {
+    return await this.request("GET", `/v1/orders/${orderId}`, undefined, await this.readHeader(reader));
   }
 
   async book(market: number, levels = 10): Promise<Wire<{ market: number; bids: LevelView[]; asks: LevelView[] }>> {
     return await this.get(`/v1/markets/${market}/book?levels=${levels}`);
   }
 
-  async account(accountId: number): Promise<AccountView> {
-    const a = await this.get<Wire<AccountView>>(`/v1/accounts/${accountId}`);
+  /** The account's balances and reservations before settlement: a private read, signed by its key. */
+  async account(accountId: number, key: KeyPair): Promise<AccountView> {
+    const a = await this.request<Wire<AccountView>>("GET", `/v1/accounts/${accountId}`, undefined, await this.readHeader({ accountId, key }));
     return { ...a, balances: a.balances.map((b) => ({ token: b.token, balance: BigInt(b.balance), reserved: BigInt(b.reserved) })) };
   }
 
@@ -112,6 +122,13 @@ export class ProofbookClient {
     this.agent.destroy();
   }
 
+  /** The signed-read header for `reader` (docs/protocol.md §11), with this node's domain (asked once). */
+  private async readHeader(reader: Reader): Promise<Record<string, string>> {
+    this.domain ??= this.status().then((s) => BigInt(s.domain));
+    return { [READ_HEADER]: signReadHeader(reader.accountId, await this.domain, reader.key) };
+  }
+  private domain: Promise<bigint> | undefined;
+
   private async get<T>(path: string): Promise<T> {
     return await this.request<T>("GET", path);
   }
@@ -124,11 +141,11 @@ export class ProofbookClient {
    * One request on the client's keep-alive connections (node:http: a market maker's steady stream
    * of orders reuses a few sockets, and costs a fraction of fetch's CPU per request).
    */
-  private request<T>(method: "GET" | "POST", path: string, body?: string): Promise<T> {
+  private request<T>(method: "GET" | "POST", path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<T> {
     const url = new URL(this.url + path);
     const transport = url.protocol === "https:" ? https : http;
     return new Promise<T>((resolve, reject) => {
-      const headers: Record<string, string | number> = body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+      const headers: Record<string, string | number> = { ...extraHeaders, ...(body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }) };
       const req = transport.request(url, { method, agent: this.agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -8,6 +8,7 @@ export * from "./eddsa.js";
 export * from "./native-crypto.js";
 export * from "./order-hash.js";
 export * from "./poseidon.js";
+export * from "./read-request.js";
 export * from "./signed-order.js";
 export * from "./withdrawal.js";
 

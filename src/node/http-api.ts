@@ -2,6 +2,7 @@ import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import type { Logger } from "pino";
 import { toWire } from "../client/wire.js";
+import { checkReadRequest, parseReadHeader, READ_HEADER } from "../crypto/read-request.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { Applied, NodeCommand } from "./node-core.js";
 import { type FeedEvent, NodeBusyError, type OperatorNode } from "./operator-node.js";
@@ -16,6 +17,9 @@ function orderAck(node: OperatorNode, applied: Applied) {
 
 /** A found value in its JSON form (undefined stays undefined: a 404). */
 const wireOf = <T>(value: T | undefined) => (value === undefined ? undefined : toWire(value));
+
+/** A private read without a valid signature of the account it reads (HTTP 401). */
+export class UnauthorizedError extends ProofbookError {}
 
 const idParam = (value: string, field: string) => {
   if (!/^\d{1,15}$/.test(value)) throw new ValidationError(field, "must be a non-negative integer", value);
@@ -46,6 +50,7 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ValidationError) return reply.code(400).send({ error: "ValidationError", field: error.field, message: error.message });
+    if (error instanceof UnauthorizedError) return reply.code(401).send({ error: "UnauthorizedError", field: "read", message: error.message });
     if (error instanceof NodeBusyError) return reply.code(503).send({ error: "NodeBusyError", message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: "BadRequest", message: (error as Error).message });
@@ -77,9 +82,32 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     return write({ type: "withdraw", signed }, () => ({ queued: true }));
   });
 
+  /**
+   * The account a private read is signed by (the READ_HEADER: accountId, timestamp within
+   * READ_WINDOW_SECONDS, EdDSA signature by the account's key); UnauthorizedError otherwise.
+   */
+  const signedBy = async (header: string | string[] | undefined): Promise<number> => {
+    let parsed: ReturnType<typeof parseReadHeader>;
+    try {
+      parsed = parseReadHeader(header);
+    } catch (e) {
+      throw new UnauthorizedError((e as Error).message);
+    }
+    const { accountId, timestamp, signature } = parsed;
+    const key = await node.read(() => (node.core.state.hasAccount(accountId) ? node.core.state.account(accountId).publicKey : undefined));
+    const verdict = key === undefined ? "unknown account" : checkReadRequest({ accountId, timestamp, domain: node.domain }, signature, key);
+    if (verdict !== "ok") throw new UnauthorizedError(`${READ_HEADER}: ${verdict === "stale" ? "its timestamp is not within a minute of the node's clock" : verdict === "unknown account" ? `no account ${accountId}` : "not signed by the account's key for this rollup"}`);
+    return accountId;
+  };
+
+  // An account's orders and balances before settlement are private: only a read signed by its key sees them.
   app.get<{ Params: { id: string } }>("/v1/orders/:id", async (request, reply) => {
     const id = idParam(request.params.id, "orderId");
-    const order = await node.read(() => wireOf(node.core.orders.get(id)));
+    const reader = await signedBy(request.headers[READ_HEADER]);
+    const order = await node.read(() => {
+      const o = node.core.orders.get(id);
+      return o?.accountId === reader ? wireOf(o) : undefined;
+    });
     if (!order) return reply.code(404).send({ error: "NotFound", message: `no order ${request.params.id}` });
     return order;
   });
@@ -91,6 +119,7 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
   });
   app.get<{ Params: { id: string } }>("/v1/accounts/:id", async (request, reply) => {
     const accountId = idParam(request.params.id, "accountId");
+    if ((await signedBy(request.headers[READ_HEADER])) !== accountId) throw new UnauthorizedError(`${READ_HEADER}: signed for another account than ${accountId}`);
     const tokens = [...new Set(node.config.markets.flatMap((m) => [m.baseToken, m.quoteToken]))].sort((a, b) => a - b);
     const view = await node.read(() => {
       const { state, sequencer } = node.core;

@@ -9,7 +9,7 @@ import { RollupClient } from "../../src/chain/rollup-client.js";
 import { ProofbookApiError, ProofbookClient } from "../../src/client/proofbook-client.js";
 import { toWire } from "../../src/client/wire.js";
 import { Side } from "../../src/constants.js";
-import { initCrypto, KeyPair, NO_EXPIRY, type Order, signCancel, signOrder } from "../../src/crypto/index.js";
+import { initCrypto, KeyPair, NO_EXPIRY, type Order, READ_HEADER, signCancel, signOrder, signReadHeader } from "../../src/crypto/index.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 import { NodeProcess } from "../../src/cli/node-process.js";
@@ -40,7 +40,7 @@ describe("operator node: a child process against a separate hardhat node, killed
   let domain: bigint;
   const traders: Trader[] = [];
   /** Every acknowledged order: its id and what the ack said was filled. */
-  const acked: { orderId: number; filled: string; state: string }[] = [];
+  const acked: { orderId: number; filled: string; state: string; reader: Trader }[] = [];
 
   const start = async (extra: string[] = []) => {
     const started = await NodeProcess.start(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0", ...extra]);
@@ -51,13 +51,13 @@ describe("operator node: a child process against a separate hardhat node, killed
   const order = (t: Trader, storageId: number, side: Side, amount: bigint, price: bigint): Order => ({ accountId: t.accountId, storageId, baseToken: BASE, quoteToken: QUOTE, side, validUntil: NO_EXPIRY, maxFeeRate: 2_000, amount, price, domain });
   const submit = async (t: Trader, storageId: number, side: Side, amount: bigint, price: bigint) => {
     const ack = await api.submitOrder(signOrder(order(t, storageId, side, amount, price), t.key));
-    acked.push({ orderId: ack.orderId, filled: ack.order!.filled, state: ack.order!.state });
+    acked.push({ orderId: ack.orderId, filled: ack.order!.filled, state: ack.order!.state, reader: t });
     return ack;
   };
   /** Every acknowledged order is known to the node with at least what its ack said was filled. */
   const expectAckedKept = async () => {
     for (const a of acked) {
-      const o = await api.order(a.orderId);
+      const o = await api.order(a.orderId, a.reader);
       expect(BigInt(o.filled) >= BigInt(a.filled), `order ${a.orderId}`).to.equal(true);
       if (a.state !== "open") expect(o.state, `order ${a.orderId}`).to.equal(a.state);
     }
@@ -120,7 +120,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     }
     await node.waitFor(landed(1));
     for (const t of traders) {
-      const account = await api.account(t.accountId);
+      const account = await api.account(t.accountId, t.key);
       expect(account.balances.find((b) => b.token === BASE)!.balance).to.equal(1_000_000n);
       expect(account.balances.find((b) => b.token === QUOTE)!.balance).to.equal(10_000_000n);
     }
@@ -138,8 +138,8 @@ describe("operator node: a child process against a separate hardhat node, killed
       [() => api.submitOrder(signOrder({ ...good.order, amount: 10n ** 12n }, a!.key)), 400, "order.amount"],
       [() => api.submitOrder(signOrder({ ...good.order, baseToken: 7 }, a!.key)), 400, "order.baseToken/quoteToken"],
       [() => api.submitOrder(signOrder({ ...good.order, storageId: 16 }, a!.key)), 400, "order.storageId"],
-      [() => api.order(123_456), 404, undefined],
-      [() => api.account(3_000), 404, undefined],
+      [() => api.order(123_456, a!), 404, undefined],
+      [() => api.account(3_000, a!.key), 401, "read"],
       [() => api.batch(999), 404, undefined],
     ];
     for (const [request, status, field] of refusals) {
@@ -186,6 +186,30 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(book.asks[0]).to.deep.include({ price: "100", quantity: "6" });
   });
 
+  it("Trust nothing, finding 6: an account's orders and balances before settlement are read only with a signature of its key; the book stays public", async () => {
+    // Trust nothing, finding 6: an account's orders and balances before settlement are private.
+    const [reader, other] = [traders[0]!, traders[1]!];
+    const mineId = acked.find((x) => x.reader === reader)!.orderId;
+    const get = async (path: string, header?: string) => {
+      const r = await fetch(`${api.url}${path}`, { headers: header === undefined ? {} : { [READ_HEADER]: header } });
+      return { status: r.status, body: (await r.json()) as { error?: string; field?: string; message?: string } };
+    };
+    for (const path of [`/v1/accounts/${reader.accountId}`, `/v1/orders/${mineId}`]) {
+      const unsigned = await get(path);
+      expect(unsigned.status, `${path} unsigned`).to.equal(401);
+      expect(unsigned.body).to.include({ error: "UnauthorizedError", field: "read" });
+      expect((await get(path, "1,2,3")).status, `${path} malformed`).to.equal(401);
+      expect((await get(path, signReadHeader(reader.accountId, domain, reader.key, Date.now() - 120_000))).status, `${path} stale`).to.equal(401);
+      expect((await get(path, signReadHeader(reader.accountId, domain + 1n, reader.key))).status, `${path} another domain`).to.equal(401);
+      expect((await get(path, signReadHeader(reader.accountId, domain, other.key))).status, `${path} another key`).to.equal(401);
+      expect((await get(path, signReadHeader(reader.accountId, domain, reader.key))).status, `${path} signed`).to.equal(200);
+    }
+    // Another account's valid signature reads neither this account nor its orders.
+    expect((await get(`/v1/accounts/${reader.accountId}`, signReadHeader(other.accountId, domain, other.key))).status).to.equal(401);
+    expect((await get(`/v1/orders/${mineId}`, signReadHeader(other.accountId, domain, other.key))).status).to.equal(404);
+    expect((await get("/v1/markets/1/book")).status, "the book stays public").to.equal(200);
+  });
+
   it("kill -9 during intake: every acknowledged order is there after the restart, the book as it was", async () => {
     const [a, b, c] = traders;
     // Every free slot of the three accounts at once, none crossing: some are acknowledged before
@@ -219,13 +243,13 @@ describe("operator node: a child process against a separate hardhat node, killed
 
   it("a cancel is durable and the whole history checks out from L1 alone (npm run verify)", async () => {
     const open = acked.find((x) => x.state === "open")!;
-    const o = await api.order(open.orderId);
+    const o = await api.order(open.orderId, open.reader);
     const owner = traders.find((t) => t.accountId === o.accountId)!;
     const r = await api.cancel(signCancel({ accountId: o.accountId, storageId: o.storageId, domain }, owner.key));
     expect(r.cancelled).to.include(open.orderId);
     await node.kill9();
     await start();
-    expect((await api.order(open.orderId)).state).to.equal("cancelled");
+    expect((await api.order(open.orderId, open.reader)).state).to.equal("cancelled");
     const sealed = await node.waitFor((l) => l.msg === "batch sealed" && Number(l.cancels) > 0);
     await node.waitFor(landed(Number(sealed.batch)));
     await expectMatchesL1();
@@ -284,7 +308,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await new Promise((r) => setTimeout(r, 1_500));
     flooding = false;
     await flood;
-    for (let i = 0; (await api.account(created.record.accountId).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 2_000n; i++) {
+    for (let i = 0; (await api.account(created.record.accountId, key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 2_000n; i++) {
       expect(i, "both deposits reached the node").to.be.lessThan(300);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -368,7 +392,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await asOwner.write.approve([rollup, 1_000_000n]);
     const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000_000n);
     const d: Trader = { key, accountId: created.record.accountId };
-    for (let i = 0; (await api.account(d.accountId).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000_000n; i++) {
+    for (let i = 0; (await api.account(d.accountId, d.key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000_000n; i++) {
       expect(i, "the deposit reached the node").to.be.lessThan(600);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -402,9 +426,9 @@ describe("operator node: a child process against a separate hardhat node, killed
       expect((e as ProofbookApiError).error).to.equal("NodeBusyError");
     };
     await refused(() => api.submitOrder(signOrder(order(d, 3_001, Side.Sell, 1n, 60_000n), d.key)));
-    await refused(() => api.order(mine[0]!));
+    await refused(() => api.order(mine[0]!, d));
     await refused(() => api.book(1));
-    await refused(() => api.account(d.accountId));
+    await refused(() => api.account(d.accountId, d.key));
     const halted = await api.status();
     expect(halted.halted).to.match(/intake stopped|journal/i);
     // Restarted with room: everything acknowledged is there, the roots match L1, intake works.
@@ -413,7 +437,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await expectAckedKept();
     const book = await api.book(1, 1_000);
     for (const id of mine) {
-      const o = await api.order(id);
+      const o = await api.order(id, d);
       if (o.state === "open") expect(book.asks.some((l) => l.price === o.price), `order ${id} rests`).to.equal(true);
     }
     await expectMatchesL1();
@@ -461,7 +485,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await asOwner.write.approve([rollup, 1_000n]);
     const snapshot = (await connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
     const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
-    for (let i = 0; (await api.account(created.record.accountId).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000n; i++) {
+    for (let i = 0; (await api.account(created.record.accountId, key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000n; i++) {
       expect(i, "the deposit reached the node").to.be.lessThan(300);
       await new Promise((r) => setTimeout(r, 100));
     }
