@@ -5,6 +5,7 @@ import { toWire } from "../client/wire.js";
 import { checkReadRequest, parseReadHeader, READ_HEADER } from "../crypto/read-request.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { Applied, NodeCommand } from "./node-core.js";
+import { FeedFanout } from "./feed-fanout.js";
 import { type FeedEvent, NodeBusyError, type OperatorNode } from "./operator-node.js";
 import { cancelRequest, orderRequest, parseRequest, replaceRequest, withdrawalRequest } from "./request-schemas.js";
 
@@ -142,25 +143,11 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
 
   // The feed: every subscriber gets fills and batch events as they happen, and each touched
   // market's top of book once per turn of the event loop.
-  type Subscriber = { send(data: string): void; readyState: number; bufferedAmount: number; close(code: number, reason: string): void; terminate(): void };
-  const sockets = new Set<Subscriber>();
+  const feed = new FeedFanout(limits, (unsent) => log.warn({ unsent }, "feed subscriber dropped: it does not read"));
   const touched = new Set<number>();
-  const send = (message: unknown) => {
-    const text = JSON.stringify(toWire(message));
-    for (const s of sockets) {
-      if (s.readyState !== 1) continue;
-      // A slow reader is dropped, not buffered without bound.
-      if (s.bufferedAmount > limits.maxUnsentBytes) {
-        sockets.delete(s);
-        s.terminate();
-        log.warn({ unsent: s.bufferedAmount }, "feed subscriber dropped: it does not read");
-        continue;
-      }
-      s.send(text);
-    }
-  };
+  const send = (message: unknown) => feed.send(JSON.stringify(toWire(message)));
   const onFeed = (e: FeedEvent) => {
-    if (sockets.size === 0) return;
+    if (feed.size === 0) return;
     if (e.type !== "book") return send(e);
     if (touched.size === 0) setImmediate(() => {
       const markets = [...touched];
@@ -170,14 +157,10 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     touched.add(e.market);
   };
   node.on("feed", onFeed);
-  app.get("/v1/stream", { websocket: true }, (socket) => {
-    if (sockets.size >= limits.maxSubscribers) return socket.close(1013, `feed full (${limits.maxSubscribers} subscribers)`);
-    sockets.add(socket as unknown as Subscriber);
-    socket.on("close", () => sockets.delete(socket as unknown as Subscriber));
-  });
+  app.get("/v1/stream", { websocket: true }, (socket) => void feed.add(socket));
   app.addHook("onClose", async () => {
     node.off("feed", onFeed);
-    for (const s of sockets) s.terminate();
+    feed.close();
   });
   return app;
 }

@@ -83,6 +83,25 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(status.stateRoot).to.equal(status.l1.stateRoot);
   };
 
+  /** Hardhat wallet `index` with `amount` of the base token minted and approved to the rollup, a fresh L2 key, and the rollup as that wallet. */
+  const fundedWallet = async (index: number, seed: string, amount: bigint, reader = api) => {
+    const wallet = (await connection.viem.getWalletClients())[index]!;
+    const [token] = (await reader.status()).tokens!;
+    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
+    await asOwner.write.mint([wallet.account.address, amount]);
+    await asOwner.write.approve([rollup, amount]);
+    return { wallet, key: KeyPair.fromSeed(seed), l1: RollupClient.at(connection, rollup, wallet) };
+  };
+  /** The base-token balance the node shows the account (a signed read); undefined while it has none. */
+  const baseBalance = async (accountId: number, key: KeyPair, reader = api) => (await reader.account(accountId, key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance;
+  /** Waits (100 ms polls) until the node shows `amount` of the base token on the account. */
+  const untilBalance = async (accountId: number, key: KeyPair, amount: bigint, what: string, polls = 300) => {
+    for (let i = 0; (await baseBalance(accountId, key)) !== amount; i++) {
+      expect(i, what).to.be.lessThan(polls);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   before(async function () {
     rpc = nodeUrl();
     await testArtifacts(); // built once, before any node starts
@@ -289,29 +308,20 @@ describe("operator node: a child process against a separate hardhat node, killed
 
     // Trust nothing, finding 3: an L1 deposit that arrives while the queue is full is not dropped
     // (it used to be, and the next one then stopped intake): L1 requests pass the client bound.
-    const wallet = (await connection.viem.getWalletClients())[5]!;
-    const key = KeyPair.fromSeed("node-test-trader-busy");
-    const [token] = (await api.status()).tokens!;
-    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
-    await asOwner.write.mint([wallet.account.address, 2_000n]);
-    await asOwner.write.approve([rollup, 2_000n]);
+    const { wallet, key, l1: as } = await fundedWallet(5, "node-test-trader-busy", 2_000n);
     let flooding = true;
     const flood = Promise.all(
       Array.from({ length: 8 }, async () => {
         while (flooding) await fetch(`${started.url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(toWire(forged[0])) }).then((r) => r.arrayBuffer());
       }),
     );
-    const as = RollupClient.at(connection, rollup, wallet);
     const created = await as.depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
     await new Promise((r) => setTimeout(r, 1_500)); // several polls while the queue is full
     await as.deposit(created.record.accountId, BASE, 1_000n);
     await new Promise((r) => setTimeout(r, 1_500));
     flooding = false;
     await flood;
-    for (let i = 0; (await api.account(created.record.accountId, key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 2_000n; i++) {
-      expect(i, "both deposits reached the node").to.be.lessThan(300);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilBalance(created.record.accountId, key, 2_000n, "both deposits reached the node");
     expect((await api.status()).halted, "intake goes on").to.equal(undefined);
     await node.kill9();
     await start();
@@ -384,18 +394,10 @@ describe("operator node: a child process against a separate hardhat node, killed
 
   it("disk full: the append that fails is refused (500 JournalError) and stops intake (writes and reads 503, status says why); the restart keeps every acknowledged order", async () => {
     // A fourth trader with four free order slots.
-    const wallet = (await connection.viem.getWalletClients())[4]!;
-    const key = KeyPair.fromSeed("node-test-trader-disk-full");
-    const [token] = (await api.status()).tokens!;
-    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
-    await asOwner.write.mint([wallet.account.address, 1_000_000n]);
-    await asOwner.write.approve([rollup, 1_000_000n]);
-    const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000_000n);
+    const { wallet, key, l1 } = await fundedWallet(4, "node-test-trader-disk-full", 1_000_000n);
+    const created = await l1.depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000_000n);
     const d: Trader = { key, accountId: created.record.accountId };
-    for (let i = 0; (await api.account(d.accountId, d.key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000_000n; i++) {
-      expect(i, "the deposit reached the node").to.be.lessThan(600);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilBalance(d.accountId, d.key, 1_000_000n, "the deposit reached the node", 600);
     // A clean stop checkpoints the journal; then no file the node writes may grow 32 KiB beyond the largest one.
     expect(await node.stop()).to.equal(0);
     const sizes = await Promise.all(["", "-wal"].map((x) => stat(join(dataDir, `journal.sqlite${x}`)).then((s) => s.size, () => 0)));
@@ -475,20 +477,45 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(p.stderr[0]).to.match(/^error: sealing\.maxAgeMs/);
   });
 
-  it("Trust nothing, finding 3: a reorganisation of L1 below what the node read (snapshot and revert) stops intake with one clear message", async () => {
-    await start();
-    const wallet = (await connection.viem.getWalletClients())[6]!;
-    const key = KeyPair.fromSeed("node-test-trader-reorg");
-    const [token] = (await api.status()).tokens!;
-    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
-    await asOwner.write.mint([wallet.account.address, 1_000n]);
-    await asOwner.write.approve([rollup, 1_000n]);
-    const snapshot = (await connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
-    const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
-    for (let i = 0; (await api.account(created.record.accountId, key).catch(() => undefined))?.balances.find((b) => b.token === BASE)?.balance !== 1_000n; i++) {
-      expect(i, "the deposit reached the node").to.be.lessThan(300);
+  it("Trust nothing, finding 3: with chain.confirmations 3, a deposit is credited only once 3 blocks stand on top of it", async () => {
+    await node.kill9();
+    const confirmedConfig = join(dataDir, "confirmations.json");
+    await writeFile(confirmedConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 200, confirmations: 3 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    const started = await NodeProcess.start(["--config", confirmedConfig, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
+    node = started.node;
+    const reader = new ProofbookClient(started.url);
+    const { wallet, key, l1 } = await fundedWallet(7, "node-test-trader-confirmations", 700n, reader);
+    const created = await l1.depositNewAccount(wallet.account.address, key.publicKey, BASE, 700n);
+    const credited = async () => (await baseBalance(created.record.accountId, key, reader)) === 700n;
+    const queued = await (await connection.viem.getContractAt("Rollup", rollup)).getEvents.DepositQueued({}, { fromBlock: 0n });
+    const depositBlock = queued.find((e) => Number(e.args.index) === created.index)!.blockNumber;
+    const head = async () => (await connection.viem.getPublicClient()).getBlockNumber();
+    // Polled every 200 ms, the node waits while 0, 1, 2 blocks stand on the deposit's. Whatever else
+    // mines meanwhile (a batch landing), a credit must never come before 3 blocks on top: read the
+    // credit first, then the head (which can only have grown since the node's read).
+    let seenUncredited = 0;
+    for (let mined = 0; mined < 3; mined++) {
+      await new Promise((r) => setTimeout(r, 1_200));
+      const isCredited = await credited();
+      const onTop = (await head()) - depositBlock;
+      if (isCredited) expect(onTop, "blocks on top of the deposit when it was credited").to.satisfy((n: bigint) => n >= 3n);
+      else seenUncredited++;
+      await connection.provider.request({ method: "evm_mine", params: [] });
+    }
+    expect(seenUncredited, "the node waited for confirmations").to.be.greaterThan(0);
+    for (let i = 0; !(await credited()); i++) {
+      expect(i, "credited once 3 blocks stand on top").to.be.lessThan(100);
       await new Promise((r) => setTimeout(r, 100));
     }
+    await node.kill9();
+  });
+
+  it("Trust nothing, finding 3: a reorganisation of L1 below what the node read (snapshot and revert) stops intake with one clear message", async () => {
+    await start();
+    const { wallet, key, l1 } = await fundedWallet(6, "node-test-trader-reorg", 1_000n);
+    const snapshot = (await connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
+    const created = await l1.depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
+    await untilBalance(created.record.accountId, key, 1_000n, "the deposit reached the node");
     // The deposit's block is gone, and the chain goes on on another branch.
     expect(await connection.provider.request({ method: "evm_revert", params: [snapshot] })).to.equal(true);
     for (let i = 0; i < 5; i++) await connection.provider.request({ method: "evm_mine", params: [] });
