@@ -5,6 +5,13 @@
       "sources": ["proofbook-crypto.cc"],
       "cflags_cc": ["-O3", "-funroll-loops", "-std=c++17"],
       "cflags_cc!": ["-fno-exceptions"]
+    },
+    {
+      "target_name": "proofbook_prover",
+      "sources": ["proofbook-prover.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-pthread"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "ldflags": ["-pthread"]
     }
   ]
 }

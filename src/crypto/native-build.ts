@@ -5,10 +5,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { PACKAGE_ROOT } from "../package-root.js";
+import { NATIVE_PROVER_ADDON } from "../prover/native-prover.js";
 import { NATIVE_ADDON, NativeAddonError } from "./native-crypto.js";
 
 const NATIVE_DIR = join(PACKAGE_ROOT, "native");
-const SOURCES = ["binding.gyp", "proofbook-crypto.cc"];
+const SOURCES = ["binding.gyp", "proofbook-crypto.cc", "proofbook-prover.cc", ...["field.h", "curve.h", "parallel.h", "msm.h", "ntt.h", "zkey.h", "prover.h"].map((h) => join("groth16", h))];
 const STAMP = join(NATIVE_DIR, "build", "sources.sha256");
 
 /**
@@ -24,15 +25,15 @@ function nodeHeaders(): string {
 }
 
 /**
- * Builds native/ (the signature-check addon) with node-gyp, unless the built addon is there and was
+ * Builds native/ (the signature-check addon and the Groth16 prover) with node-gyp, unless the built addon is there and was
  * built from these very sources (a sha256 of them is kept beside it). Needs g++, make and python3.
  */
 export async function buildNativeAddon(log: (m: string) => void): Promise<void> {
   const hash = createHash("sha256");
   for (const f of SOURCES) hash.update(f).update(await readFile(join(NATIVE_DIR, f)));
   const digest = hash.digest("hex");
-  if (existsSync(NATIVE_ADDON) && existsSync(STAMP) && (await readFile(STAMP, "utf8")) === digest) return;
-  log("building the native signature-check addon (node-gyp) ...");
+  if (existsSync(NATIVE_ADDON) && existsSync(NATIVE_PROVER_ADDON) && existsSync(STAMP) && (await readFile(STAMP, "utf8")) === digest) return;
+  log("building the native addons: signature checks and the Groth16 prover (node-gyp) ...");
   const gyp = join(PACKAGE_ROOT, "node_modules", "node-gyp", "bin", "node-gyp.js");
   try {
     await promisify(execFile)(process.execPath, [gyp, "rebuild", `--nodedir=${nodeHeaders()}`], { cwd: NATIVE_DIR, maxBuffer: 16 * 1024 * 1024 });
