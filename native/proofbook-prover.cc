@@ -61,18 +61,28 @@ void setNumber(napi_env env, napi_value obj, const char* key, double value) {
 
 // --- zkeys: one map per file (device, inode, size, mtime), shared by every thread and proof ---
 
-std::mutex zkeysLock;
+std::mutex mapsLock;
 std::map<std::string, std::weak_ptr<Zkey>> zkeys;
+std::map<std::string, std::weak_ptr<R1cs>> r1csFiles;
 
-std::shared_ptr<Zkey> openShared(const std::string& path) {
+// The file's map if this process holds one (same device, inode, size and mtime), else a new one.
+template <class T>
+std::shared_ptr<T> openShared(std::map<std::string, std::weak_ptr<T>>& maps, const std::string& path, const char* kind) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) throw InputError{"ZKEY_UNREADABLE", "cannot open " + path + ": " + strerror(errno)};
+  if (stat(path.c_str(), &st) != 0) throw InputError{std::string(kind) + "_UNREADABLE", "cannot open " + path + ": " + strerror(errno)};
   const std::string id = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
-  std::lock_guard<std::mutex> hold(zkeysLock);
-  if (auto found = zkeys[id].lock()) return found;
-  std::shared_ptr<Zkey> z(Zkey::open(path));
-  zkeys[id] = z;
-  return z;
+  std::lock_guard<std::mutex> hold(mapsLock);
+  if (auto found = maps[id].lock()) return found;
+  std::shared_ptr<T> opened(T::open(path));
+  maps[id] = opened;
+  return opened;
+}
+
+template <class T>
+napi_value externalOf(napi_env env, const std::shared_ptr<T>& held) {
+  napi_value handle;
+  napi_create_external(env, new std::shared_ptr<T>(held), [](napi_env, void* data, void*) { delete static_cast<std::shared_ptr<T>*>(data); }, nullptr, &handle);
+  return handle;
 }
 
 // openZkey(path) → { handle, nVars, nPublic, domainSize }
@@ -83,24 +93,35 @@ napi_value OpenZkey(napi_env env, napi_callback_info info) {
   if (argc < 1) return throwCoded(env, "USAGE", "openZkey(path: string)");
   std::shared_ptr<Zkey> z;
   try {
-    z = openShared(stringArg(env, argv[0]));
+    z = openShared(zkeys, stringArg(env, argv[0]), "ZKEY");
   } catch (const InputError& e) {
     return throwCoded(env, e.code.c_str(), e.message);
   }
-  napi_value handle, result;
-  auto* held = new std::shared_ptr<Zkey>(z);
-  napi_create_external(env, held, [](napi_env, void* data, void*) { delete static_cast<std::shared_ptr<Zkey>*>(data); }, nullptr, &handle);
+  napi_value result;
   napi_create_object(env, &result);
-  napi_set_named_property(env, result, "handle", handle);
+  napi_set_named_property(env, result, "handle", externalOf(env, z));
   setNumber(env, result, "nVars", z->nVars);
   setNumber(env, result, "nPublic", z->nPublic);
   setNumber(env, result, "domainSize", z->domainSize);
   return result;
 }
 
+// openR1cs(path) → handle: the constraints a witness is checked against before proving.
+napi_value OpenR1cs(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 1) return throwCoded(env, "USAGE", "openR1cs(path: string)");
+  try {
+    return externalOf(env, openShared(r1csFiles, stringArg(env, argv[0]), "R1CS"));
+  } catch (const InputError& e) {
+    return throwCoded(env, e.code.c_str(), e.message);
+  }
+}
+
 // zkeysMapped() → how many zkeys this process holds mapped (for the tests of sharing).
 napi_value ZkeysMapped(napi_env env, napi_callback_info) {
-  std::lock_guard<std::mutex> hold(zkeysLock);
+  std::lock_guard<std::mutex> hold(mapsLock);
   uint32_t n = 0;
   for (auto& [id, z] : zkeys) n += z.expired() ? 0 : 1;
   napi_value v;
@@ -112,6 +133,7 @@ struct ProveJob {
   napi_async_work work = nullptr;
   napi_ref witnessRef = nullptr, callback = nullptr;
   std::shared_ptr<Zkey> zkey;
+  std::shared_ptr<R1cs> r1cs;
   const uint8_t* witness = nullptr;
   size_t witnessBytes = 0;
   int threads = 1;
@@ -120,27 +142,30 @@ struct ProveJob {
   InputError error;
 };
 
-// prove(handle, witness: Uint8Array, threads, callback(error, result)): on a libuv pool thread,
+// prove(handle, r1cs handle or null, witness: Uint8Array, threads, callback(error, result)): on a libuv pool thread,
 // which runs `threads` threads of its own. result: { a: 64 bytes, b: 128, c: 64 (affine, normal
 // form: a.x, a.y; b.x.c0, b.x.c1, b.y.c0, b.y.c1; c.x, c.y), abcMs, nttMs, msmMs }.
 napi_value Prove(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  const char* usage = "prove(handle, witness: Uint8Array, threads: number, callback: (error, result) => void)";
-  void* held = nullptr;
-  napi_valuetype t;
+  const char* usage = "prove(handle, r1cs: handle | null, witness: Uint8Array, threads: number, callback: (error, result) => void)";
+  void *held = nullptr, *heldR1cs = nullptr;
+  napi_valuetype t, r1csType;
   uint8_t* witness;
   size_t bytes;
-  if (argc < 4 || napi_get_value_external(env, argv[0], &held) != napi_ok || !held || !bytesArg(env, argv[1], &witness, &bytes) || napi_typeof(env, argv[3], &t) != napi_ok || t != napi_function)
+  if (argc < 5 || napi_get_value_external(env, argv[0], &held) != napi_ok || !held || napi_typeof(env, argv[1], &r1csType) != napi_ok ||
+      (r1csType != napi_null && napi_get_value_external(env, argv[1], &heldR1cs) != napi_ok) || !bytesArg(env, argv[2], &witness, &bytes) ||
+      napi_typeof(env, argv[4], &t) != napi_ok || t != napi_function)
     return throwCoded(env, "USAGE", usage);
   ProveJob* job = new ProveJob();
   job->zkey = *static_cast<std::shared_ptr<Zkey>*>(held);
+  if (heldR1cs) job->r1cs = *static_cast<std::shared_ptr<R1cs>*>(heldR1cs);
   job->witness = witness;
   job->witnessBytes = bytes;
-  job->threads = std::max(1, std::min(256, intArg(env, argv[2], 1)));
-  napi_create_reference(env, argv[1], 1, &job->witnessRef);
-  napi_create_reference(env, argv[3], 1, &job->callback);
+  job->threads = std::max(1, std::min(256, intArg(env, argv[3], 1)));
+  napi_create_reference(env, argv[2], 1, &job->witnessRef);
+  napi_create_reference(env, argv[4], 1, &job->callback);
   napi_value name;
   napi_create_string_utf8(env, "proofbook.prove", NAPI_AUTO_LENGTH, &name);
   napi_create_async_work(
@@ -148,7 +173,7 @@ napi_value Prove(napi_env env, napi_callback_info info) {
       [](napi_env, void* data) {
         ProveJob* j = static_cast<ProveJob*>(data);
         try {
-          j->proof = prove(*j->zkey, j->witness, j->witnessBytes, j->threads);
+          j->proof = prove(*j->zkey, j->r1cs.get(), j->witness, j->witnessBytes, j->threads);
         } catch (const InputError& e) {
           j->failed = true;
           j->error = e;
@@ -360,6 +385,7 @@ napi_value RootOfUnity(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"openZkey", nullptr, OpenZkey, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"openR1cs", nullptr, OpenR1cs, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"zkeysMapped", nullptr, ZkeysMapped, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"prove", nullptr, Prove, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fieldOp", nullptr, FieldOp, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -14,6 +14,7 @@
 
 #include "msm.h"
 #include "ntt.h"
+#include "r1cs.h"
 #include "zkey.h"
 
 namespace groth16 {
@@ -58,8 +59,13 @@ inline void checkWitness(const Zkey& z, const uint8_t* witness, size_t bytes) {
   }
 }
 
-inline Proof prove(const Zkey& z, const uint8_t* witness, size_t bytes, int threads) {
+// With `r1cs`, a witness that does not satisfy its constraints is refused before any MSM.
+inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size_t bytes, int threads) {
   checkWitness(z, witness, bytes);
+  if (r1cs) {
+    if (r1cs->nWires != z.nVars) throw InputError{"R1CS_MISMATCH", "the r1cs has " + std::to_string(r1cs->nWires) + " wires, the key's circuit " + std::to_string(z.nVars) + " variables: another circuit"};
+    r1cs->check(witness, threads);
+  }
   Proof proof;
   const size_t n = z.domainSize;
   auto t = std::chrono::steady_clock::now();

@@ -5,26 +5,15 @@
 // value·R^2), 5 A, 6 B1, 7 B2, 8 C, 9 H points (affine, Montgomery form).
 #pragma once
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstring>
 #include <string>
 
 #include "curve.h"
+#include "mapped-file.h"
 
 namespace groth16 {
 
-// A refused input: `code` names the kind (ZKEY_*, WITNESS_*), `message` says what.
-struct InputError {
-  std::string code, message;
-};
-
 struct Zkey {
-  const uint8_t* base = nullptr;
-  size_t size = 0;
+  MappedFile file;
   uint32_t nVars = 0, nPublic = 0, domainSize = 0, nCoefs = 0;
   int domainBits = 0;
   G1Affine alpha1, beta1, delta1;
@@ -32,32 +21,13 @@ struct Zkey {
   const uint8_t* coefs = nullptr;  // nCoefs × (u32 matrix, u32 constraint, u32 signal, 32-byte value)
   const uint8_t *pointsA = nullptr, *pointsB1 = nullptr, *pointsB2 = nullptr, *pointsC = nullptr, *pointsH = nullptr;
 
-  ~Zkey() {
-    if (base) munmap((void*)base, size);
-  }
-
-  static uint32_t u32(const uint8_t* p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-  }
+  static uint32_t u32(const uint8_t* p) { return MappedFile::u32(p); }
 
   // Maps and checks `path`; throws InputError.
   static Zkey* open(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError{"ZKEY_UNREADABLE", "cannot open " + path + ": " + strerror(errno)};
-    struct stat st;
-    if (fstat(fd, &st) != 0 || st.st_size < 12) {
-      ::close(fd);
-      throw InputError{"ZKEY_TRUNCATED", path + " is too short for a zkey"};
-    }
-    void* map = mmap(nullptr, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map == MAP_FAILED) throw InputError{"ZKEY_UNREADABLE", "cannot map " + path + ": " + strerror(errno)};
     Zkey* z = new Zkey();
-    z->base = (const uint8_t*)map;
-    z->size = (size_t)st.st_size;
     try {
+      z->file.open(path, "zkey", "ZKEY");
       z->parse(path);
     } catch (...) {
       delete z;
@@ -68,21 +38,8 @@ struct Zkey {
 
  private:
   void parse(const std::string& path) {
-    if (memcmp(base, "zkey", 4) != 0) throw InputError{"ZKEY_FORMAT", path + " is not a zkey file (no \"zkey\" magic)"};
-    const uint32_t nSections = u32(base + 8);
-    const uint8_t* sections[11] = {};
-    uint64_t sizes[11] = {};
-    size_t at = 12;
-    for (uint32_t i = 0; i < nSections; i++) {
-      if (at + 12 > size) throw InputError{"ZKEY_TRUNCATED", path + " ends inside its section table"};
-      const uint32_t type = u32(base + at);
-      uint64_t len;
-      memcpy(&len, base + at + 4, 8);
-      at += 12;
-      if (len > size - at) throw InputError{"ZKEY_TRUNCATED", path + ": section " + std::to_string(type) + " runs past the end of the file (truncated?)"};
-      if (type < 11) sections[type] = base + at, sizes[type] = len;
-      at += len;
-    }
+    const uint8_t* const* sections = file.sections;
+    const uint64_t* sizes = file.sizes;
     for (int s : {1, 2, 4, 5, 6, 7, 8, 9})
       if (!sections[s]) throw InputError{"ZKEY_TRUNCATED", path + ": no section " + std::to_string(s) + " (truncated?)"};
     if (sizes[1] < 4 || u32(sections[1]) != 1) throw InputError{"ZKEY_FORMAT", path + " is not a Groth16 key"};

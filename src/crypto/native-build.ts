@@ -9,7 +9,7 @@ import { NATIVE_PROVER_ADDON } from "../prover/native-prover.js";
 import { NATIVE_ADDON, NativeAddonError } from "./native-crypto.js";
 
 const NATIVE_DIR = join(PACKAGE_ROOT, "native");
-const SOURCES = ["binding.gyp", "proofbook-crypto.cc", "proofbook-prover.cc", ...["field.h", "curve.h", "parallel.h", "msm.h", "ntt.h", "zkey.h", "prover.h"].map((h) => join("groth16", h))];
+const SOURCES = ["binding.gyp", "proofbook-crypto.cc", "proofbook-prover.cc", ...["field.h", "curve.h", "parallel.h", "msm.h", "ntt.h", "mapped-file.h", "zkey.h", "r1cs.h", "prover.h"].map((h) => join("groth16", h))];
 const STAMP = join(NATIVE_DIR, "build", "sources.sha256");
 
 /**

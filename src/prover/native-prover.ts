@@ -10,8 +10,9 @@ export const NATIVE_PROVER_ADDON = join(PACKAGE_ROOT, "native", "build", "Releas
 /** What the addon exports (docs/protocol.md §9); the building blocks are exported for the tests. */
 export interface ProverAddon {
   openZkey(path: string): { handle: object; nVars: number; nPublic: number; domainSize: number };
+  openR1cs(path: string): object;
   zkeysMapped(): number;
-  prove(handle: object, witness: Uint8Array, threads: number, done: (error: (Error & { code?: string }) | null, result?: NativeProofBytes) => void): void;
+  prove(handle: object, r1cs: object | null, witness: Uint8Array, threads: number, done: (error: (Error & { code?: string }) | null, result?: NativeProofBytes) => void): void;
   fieldOp(field: "fq" | "fr" | "fq2", op: string, a: Uint8Array, b: Uint8Array): Uint8Array;
   curveOp(group: "g1" | "g2", op: string, p: Uint8Array, lp: Uint8Array, q: Uint8Array, lq: Uint8Array): Uint8Array;
   msm(group: "g1" | "g2", points: Uint8Array, scalars: Uint8Array, threads: number): Uint8Array;
@@ -33,8 +34,8 @@ export class NativeProverUnavailableError extends ProofbookError {}
 
 /**
  * A zkey or witness the native prover refuses, before any proving: `code` says which kind
- * (ZKEY_UNREADABLE, ZKEY_TRUNCATED, ZKEY_FORMAT, ZKEY_CURVE, WITNESS_LENGTH, WITNESS_VALUE,
- * WITNESS_UNSATISFIED).
+ * (ZKEY_UNREADABLE, ZKEY_TRUNCATED, ZKEY_FORMAT, ZKEY_CURVE, R1CS_UNREADABLE, R1CS_TRUNCATED,
+ * R1CS_FORMAT, R1CS_MISMATCH, WITNESS_FORMAT, WITNESS_LENGTH, WITNESS_VALUE, WITNESS_UNSATISFIED).
  */
 export class ProverInputError extends ProofbookError {
   constructor(
@@ -114,14 +115,23 @@ export interface NativeProof {
  */
 export class NativeProver {
   private readonly key: { handle: object; nVars: number; nPublic: number; domainSize: number };
+  private readonly constraints: object | null;
 
-  /** Maps `zkey` (or shares its map): throws ProverInputError for a key it cannot use. */
+  /**
+   * Maps `zkey` (or shares its map), and `r1cs` if given: then a witness that does not satisfy the
+   * circuit's constraints is refused (WITNESS_UNSATISFIED) before any MSM. Throws ProverInputError
+   * for a key or r1cs it cannot use.
+   */
   constructor(
     readonly zkey: string,
-    private readonly addon: ProverAddon = proverAddon(),
+    options: { r1cs?: string; addon?: ProverAddon } = {},
   ) {
-    this.key = wrapInputErrors(() => addon.openZkey(zkey));
+    this.addon = options.addon ?? proverAddon();
+    this.key = wrapInputErrors(() => this.addon.openZkey(zkey));
+    this.constraints = options.r1cs === undefined ? null : wrapInputErrors(() => this.addon.openR1cs(options.r1cs!));
   }
+
+  private readonly addon: ProverAddon;
 
   get nVars(): number {
     return this.key.nVars;
@@ -131,7 +141,7 @@ export class NativeProver {
   prove(witness: Uint8Array, threads = 1): Promise<NativeProof> {
     return new Promise((resolve, reject) => {
       try {
-        this.addon.prove(this.key.handle, witness, threads, (error, r) => {
+        this.addon.prove(this.key.handle, this.constraints, witness, threads, (error, r) => {
           if (error) return reject(error.code ? new ProverInputError(error.code, error.message) : error);
           const n = (bytes: Uint8Array, i: number) => leToBigInt(bytes, 32 * i).toString();
           const publicSignals = Array.from({ length: this.key.nPublic }, (_, i) => leToBigInt(witness, 32 * (i + 1)).toString());

@@ -8,6 +8,7 @@ import * as snarkjs from "snarkjs";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { leToBigInt, NativeProver, proverAddon, ProverInputError, witnessValues } from "../../src/prover/native-prover.js";
+import { readR1cs } from "../../src/prover/r1cs-file.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { sealedBatch } from "../helpers/fixtures.js";
 
@@ -176,7 +177,7 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
     });
 
     it("verify with snarkjs under the circuit's key, with snarkjs' public signals; two proofs of one witness differ (fresh r, s); one map of the key per process", async () => {
-      const prover = new NativeProver(artifacts.zkey);
+      const prover = new NativeProver(artifacts.zkey, { r1cs: artifacts.r1cs });
       const [one, two] = [await prover.prove(witness, 1), await new NativeProver(artifacts.zkey).prove(witness, 2)];
       expect(addon.zkeysMapped()).to.equal(1);
       const reference = await snarkjs.groth16.prove(artifacts.zkey, wtnsFile);
@@ -216,6 +217,22 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
       big.set(le(R), 32 * 5);
       expect(await refused(() => prover.prove(big))).to.equal("WITNESS_VALUE");
       expect(await refused(() => witnessValues(key))).to.equal("WITNESS_FORMAT");
+      expect(await refused(() => new NativeProver(artifacts.zkey, { r1cs: artifacts.zkey }))).to.equal("R1CS_FORMAT");
+    });
+
+    it("with the circuit's r1cs, refuses a witness that breaks one constraint before proving (WITNESS_UNSATISFIED); without it the proof does not verify", async () => {
+      const checked = new NativeProver(artifacts.zkey, { r1cs: artifacts.r1cs });
+      // One more on a signal that a constraint's C names.
+      const { constraints } = await readR1cs(artifacts.r1cs);
+      const signal = constraints.flatMap(([, , c]) => c.map((t) => t.signal)).find((w) => w > 0)!;
+      const broken = Uint8Array.from(witness);
+      broken.set(le(Fr.add(leToBigInt(witness, 32 * signal), 1n)), 32 * signal);
+      const error = await checked.prove(broken).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ProverInputError);
+      expect((error as ProverInputError).code).to.equal("WITNESS_UNSATISFIED");
+      expect((error as Error).message).to.match(/does not satisfy constraint \d+/);
+      const unchecked = await new NativeProver(artifacts.zkey).prove(broken);
+      expect(await snarkjs.groth16.verify(vkey, unchecked.publicSignals, unchecked.proof)).to.equal(false);
     });
   });
 });
