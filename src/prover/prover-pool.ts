@@ -5,7 +5,7 @@ import * as snarkjs from "snarkjs";
 import type { SealedBatch } from "../batch/batch-builder.js";
 import type { CircuitArtifacts } from "./artifacts.js";
 import { InsecureSetupError, ProofError } from "./errors.js";
-import type { ProveResult, ProveTask } from "./prove-worker.js";
+import type { ProveResult, ProverBackend, ProveTask } from "./prove-worker.js";
 import { siblingModule } from "../package-root.js";
 
 export interface ProvedBatch extends ProveResult {
@@ -24,6 +24,11 @@ export interface ProverPoolOptions {
   retries?: number;
   /** Progress and retry messages. */
   log?: (message: string) => void;
+  /**
+   * "snarkjs" (default for now: the reference) or "native" (native/groth16, docs/protocol.md §9).
+   * Either way every proof is verified off-chain before it counts.
+   */
+  backend?: ProverBackend;
   /** The worker module; tests substitute one that crashes. Default: ./prove-worker.ts. */
   workerFile?: URL;
 }
@@ -36,6 +41,7 @@ export interface ProverPoolOptions {
 export class ProverPool {
   readonly workers: number;
   readonly retries: number;
+  readonly backend: ProverBackend;
   private readonly log: (message: string) => void;
   private readonly pool: Piscina<ProveTask, ProveResult>;
   private vkey?: Promise<unknown>;
@@ -50,6 +56,7 @@ export class ProverPool {
     const cores = availableParallelism();
     this.workers = Math.max(1, Math.min(options.workers ?? cores, cores));
     this.retries = options.retries ?? 2;
+    this.backend = options.backend ?? "snarkjs";
     this.log = options.log ?? (() => {});
     this.pool = new Piscina<ProveTask, ProveResult>({
       filename: (options.workerFile ?? siblingModule("./prove-worker", import.meta.url)).href,
@@ -61,7 +68,14 @@ export class ProverPool {
 
   async prove(batch: SealedBatch): Promise<ProvedBatch> {
     if (batch.circuit !== this.artifacts.config.name) throw new ProofError(`batch ${batch.batchNumber} was sealed for ${batch.circuit}, this pool proves ${this.artifacts.config.name}`);
-    const task: ProveTask = { input: batch.circuitInput, wasm: this.artifacts.wasm, zkey: this.artifacts.zkey, singleThread: this.workers > 1 };
+    const task: ProveTask = {
+      input: batch.circuitInput,
+      wasm: this.artifacts.wasm,
+      zkey: this.artifacts.zkey,
+      r1cs: this.artifacts.r1cs,
+      backend: this.backend,
+      threads: this.workers > 1 ? 1 : availableParallelism(),
+    };
     let result: ProveResult | undefined;
     for (let attempt = 0; !result; attempt++) {
       try {

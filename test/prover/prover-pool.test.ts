@@ -69,4 +69,15 @@ describe("prover: the worker pool survives a crashed worker", function () {
       await pool.close();
     }
   });
+
+  it("with backend native, proves the batch with the native prover; the proof passes the pool's off-chain check", async () => {
+    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true, backend: "native" });
+    try {
+      const proved = await pool.prove(batch);
+      expect(proved.publicSignals).to.deep.equal(batch.publicInputs.map(String));
+      expect(proved.backend).to.equal("native");
+    } finally {
+      await pool.close();
+    }
+  });
 });
