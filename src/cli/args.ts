@@ -38,3 +38,10 @@ export function intListArg(value: string | true | undefined, fallback: readonly 
   if (value === true) throw new ValidationError(flag, `must be comma-separated integers of at least ${min}`, value);
   return value.split(",").map((part) => intArg(part, 0, flag, min));
 }
+
+/** `--prover`: "native" or "snarkjs" (absent: undefined, the pool's default); a ValidationError otherwise. */
+export function proverArg(value: string | boolean | undefined): "native" | "snarkjs" | undefined {
+  if (value === undefined) return undefined;
+  if (value === "native" || value === "snarkjs") return value;
+  throw new ValidationError("--prover", "must be native or snarkjs", value);
+}

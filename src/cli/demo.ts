@@ -1,5 +1,5 @@
 import { build } from "./build.js";
-import { intArg, parseArgs } from "./args.js";
+import { intArg, parseArgs, proverArg } from "./args.js";
 import { circuitConfig } from "../prover/circuit-configs.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import type { SettledBatch } from "../sequencer/settlement-pipeline.js";
@@ -9,18 +9,19 @@ const short = (v: bigint) => {
   return `${h.slice(0, 10)}…${h.slice(-6)}`;
 };
 
-export const USAGE = `usage: proofbook demo [--batches N] [--seed S] [--workers W] [--circuit NAME]
+export const USAGE = `usage: proofbook demo [--batches N] [--seed S] [--workers W] [--circuit NAME] [--prover native|snarkjs]
   The main job on embedded defaults: L1 deposits, signed orders, matched fills, withdrawals and
   cancels, Groth16-proven batches landed on an in-process chain, claims on L1 (default 3 batches,
-  seed 1, one prover per core, circuit demo).`;
+  seed 1, one prover per core, circuit demo, the snarkjs prover; --prover native uses native/groth16).`;
 
 /** npm run demo: the main job on embedded defaults. Returns the process exit code. */
 export async function demo(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string" });
+  const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string", prover: "string" });
   // Every argument is checked before any work.
   const batches = intArg(args.batches, 3, "--batches");
   const seed = intArg(args.seed, 1, "--seed", 0);
   const workers = args.workers === undefined ? undefined : intArg(args.workers, 1, "--workers");
+  const backend = proverArg(args.prover);
   const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
   circuitConfig(circuit);
   const log = (m: string) => console.log(m);
@@ -52,6 +53,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
     batches,
     seed,
     workers,
+    backend,
     allowInsecureDevSetup: true,
     log: (m) => log(`[pipeline] ${m}`),
     onSettled,

@@ -81,10 +81,12 @@ export const nodeConfigSchema = z.strictObject({
   prover: z
     .strictObject({
       workers: positiveInt.optional(),
+      /** native (native/groth16) or snarkjs; every proof is verified off-chain either way. */
+      backend: z.enum(["native", "snarkjs"]).default("snarkjs"),
       /** Most batches one L1 transaction lands (Rollup.submitBatches). */
       maxBatchesPerTransaction: positiveInt.default(8),
     })
-    .default({ maxBatchesPerTransaction: 8 }),
+    .default({ maxBatchesPerTransaction: 8, backend: "snarkjs" }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -146,7 +146,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
 
     const chainTime = await ChainTime.start(client, config.chain.pollMs);
     const signatures = new SignaturePool({ workers: config.intake.signatureWorkers });
-    const prover = new ProverPool(artifacts, { workers: config.prover.workers, allowInsecureDevSetup });
+    const prover = new ProverPool(artifacts, { workers: config.prover.workers, backend: config.prover.backend, allowInsecureDevSetup });
     const hooks = { onProved: (p: { batch: SealedBatch; witnessMs: number; proveMs: number }) => node.proved(p), onSettled: (s: SettledBatch) => node.settled(s) };
     const pipeline = new SettlementPipeline(prover, client, hooks, { maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction });
     const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log);

@@ -1,3 +1,4 @@
+import type { ProverBackend } from "../prover/prove-worker.js";
 import { network } from "hardhat";
 import { RollupClient } from "../chain/rollup-client.js";
 import { initCrypto } from "../crypto/index.js";
@@ -25,6 +26,8 @@ export interface SettlementRunOptions {
   seed?: number;
   traders?: number;
   workers?: number;
+  /** The prover backend (ProverPool's default when absent). */
+  backend?: ProverBackend;
   allowInsecureDevSetup?: boolean;
   log?: (message: string) => void;
   onSettled?: (s: SettledBatch) => void;
@@ -68,7 +71,7 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
   if (!Number.isInteger(batches) || batches < 1) throw new ValidationError("batches", "must be a positive integer", batches);
   await initCrypto();
   // The pool first: it refuses dev artifacts before anything else is opened.
-  const prover = new ProverPool(artifacts, { workers: options.workers, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
+  const prover = new ProverPool(artifacts, { workers: options.workers, backend: options.backend, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
   const connection = options.connection ?? (await network.connect());
   try {
     return await settle(options, prover, connection, log);
@@ -119,7 +122,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     traders.push({ accountId: created.record.accountId, key, balances: { [DEMO_BASE_TOKEN]: DEMO_DEPOSIT[0], [DEMO_QUOTE_TOKEN]: DEMO_DEPOSIT[1] } });
   }
   log(`${traders.length} traders deposited ${DEMO_DEPOSIT[0]} BASE and ${DEMO_DEPOSIT[1]} QUOTE each on L1 (accounts ${traders.map((t) => t.accountId).join(", ")})`);
-  log(`prover pool: ${prover.workers} worker thread(s)`);
+  log(`prover pool: ${prover.workers} worker thread(s), ${prover.backend} prover`);
   const pipeline = new SettlementPipeline(prover, client, {
     onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,

@@ -13,6 +13,8 @@ describe("cli: proofbook refuses bad arguments with one line and exit code 2", f
     ["demo", ["--batches"], "--batches"],
     ["demo", ["--circuit", "nope"], "circuit"],
     ["demo", ["--bogus"], "--bogus"],
+    ["demo", ["--prover", "gpu"], "--prover"],
+    ["node", ["--prover", "gpu"], "prover"],
     ["build", ["--circuit", "test,nope"], "circuit"],
     ["build", ["--bogus"], "--bogus"],
     ["bench", ["--scenario", "nope"], "--scenario"],
