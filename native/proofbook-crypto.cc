@@ -5,6 +5,8 @@
 // (src/crypto/native-crypto.ts), and the results are checked against circomlibjs by the tests.
 #include <node_api.h>
 
+#include "napi-bytes.h"
+
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -461,20 +463,6 @@ bool initialised = false;
 napi_value throwError(napi_env env, const char* message) {
   napi_throw_error(env, "ERR_PROOFBOOK_NATIVE", message);
   return nullptr;
-}
-
-bool bytesArg(napi_env env, napi_value value, uint8_t** data, size_t* length) {
-  bool is = false;
-  napi_is_typedarray(env, value, &is);
-  if (!is) return false;
-  napi_typedarray_type type;
-  void* raw;
-  napi_value buffer;
-  size_t offset;
-  napi_get_typedarray_info(env, value, &type, length, &raw, &buffer, &offset);
-  if (type != napi_uint8_array) return false;
-  *data = static_cast<uint8_t*>(raw);
-  return true;
 }
 
 struct Reader {

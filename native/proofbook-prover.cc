@@ -5,6 +5,8 @@
 // normal form, except zkey-layout points (Montgomery form, as in the file).
 #include <node_api.h>
 
+#include "napi-bytes.h"
+
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,18 +21,6 @@ namespace {
 napi_value throwCoded(napi_env env, const char* code, const std::string& message) {
   napi_throw_error(env, code, message.c_str());
   return nullptr;
-}
-
-bool bytesArg(napi_env env, napi_value v, uint8_t** data, size_t* length) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
-  napi_typedarray_type type;
-  void* raw;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_uint8_array) return false;
-  *data = static_cast<uint8_t*>(raw);
-  return true;
 }
 
 std::string stringArg(napi_env env, napi_value v) {
@@ -85,18 +75,24 @@ napi_value externalOf(napi_env env, const std::shared_ptr<T>& held) {
   return handle;
 }
 
-// openZkey(path) → { handle, nVars, nPublic, domainSize }
-napi_value OpenZkey(napi_env env, napi_callback_info info) {
+// The map of the file named by argv[0] (shared, see openShared); nullptr once it has thrown.
+template <class T>
+std::shared_ptr<T> openArg(napi_env env, napi_callback_info info, std::map<std::string, std::weak_ptr<T>>& maps, const char* kind, const char* usage) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 1) return throwCoded(env, "USAGE", "openZkey(path: string)");
-  std::shared_ptr<Zkey> z;
+  if (argc < 1) return throwCoded(env, "USAGE", usage), nullptr;
   try {
-    z = openShared(zkeys, stringArg(env, argv[0]), "ZKEY");
+    return openShared(maps, stringArg(env, argv[0]), kind);
   } catch (const InputError& e) {
-    return throwCoded(env, e.code.c_str(), e.message);
+    return throwCoded(env, e.code.c_str(), e.message), nullptr;
   }
+}
+
+// openZkey(path) → { handle, nVars, nPublic, domainSize }
+napi_value OpenZkey(napi_env env, napi_callback_info info) {
+  const std::shared_ptr<Zkey> z = openArg(env, info, zkeys, "ZKEY", "openZkey(path: string)");
+  if (!z) return nullptr;
   napi_value result;
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "handle", externalOf(env, z));
@@ -108,15 +104,8 @@ napi_value OpenZkey(napi_env env, napi_callback_info info) {
 
 // openR1cs(path) → handle: the constraints a witness is checked against before proving.
 napi_value OpenR1cs(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 1) return throwCoded(env, "USAGE", "openR1cs(path: string)");
-  try {
-    return externalOf(env, openShared(r1csFiles, stringArg(env, argv[0]), "R1CS"));
-  } catch (const InputError& e) {
-    return throwCoded(env, e.code.c_str(), e.message);
-  }
+  const std::shared_ptr<R1cs> r = openArg(env, info, r1csFiles, "R1CS", "openR1cs(path: string)");
+  return r ? externalOf(env, r) : nullptr;
 }
 
 // zkeysMapped() → how many zkeys this process holds mapped (for the tests of sharing).
@@ -361,8 +350,7 @@ napi_value Ntt(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < n; i++)
     if (!readField<Fr>(values + 32 * i, a[i])) return throwCoded(env, "USAGE", "ntt: a value is not below r");
   const int threads = std::max(1, intArg(env, argv[2], 1));
-  if (inverse) inverseNtt(a.data(), bits, rootOfUnity(bits), threads);
-  else ntt(a.data(), bits, rootOfUnity(bits), threads);
+  ntt(a.data(), Twiddles(bits, rootOfUnity(bits), threads), inverse, threads);
   std::vector<uint8_t> out(length);
   for (size_t i = 0; i < n; i++) a[i].toNormal((uint64_t*)(out.data() + 32 * i));
   return bytesValue(env, out.data(), length);

@@ -30,8 +30,32 @@ inline size_t reverseBits(size_t x, int bits) {
   return r;
 }
 
-// In place: a_j <- Σ_i a_i·w^(ij), w a primitive n-th root (n = 2^bits); radix 2, decimation in time.
-inline void ntt(Fr* a, int bits, const Fr& w, int threads) {
+// The powers w^k and w^-k (k < n/2) of a primitive n-th root w, n = 2^bits: computed once per
+// domain and shared by every transform over it (a proof makes six).
+struct Twiddles {
+  int bits = 0;
+  std::vector<Fr> forward, inverse;
+  Fr nInverse;
+
+  Twiddles(int bits_, const Fr& w, int threads) : bits(bits_), forward((size_t)1 << bits_ >> 1), inverse(forward.size()) {
+    nInverse = Fr::fromU64((uint64_t)1 << bits).inverse();
+    powers(forward, w, threads);
+    powers(inverse, w.inverse(), threads);
+  }
+
+  static void powers(std::vector<Fr>& table, const Fr& root, int threads) {
+    parallelFor(table.size(), threads, [&](size_t begin, size_t end) {
+      uint64_t e[4] = {begin, 0, 0, 0};
+      Fr x = root.pow(e);
+      for (size_t k = begin; k < end; k++, x = x * root) table[k] = x;
+    });
+  }
+};
+
+// In place, n = 2^tw.bits: a_j <- Σ_i a_i·w^(ij), or with `inverse` (1/n)·Σ_i a_i·w^(-ij); radix 2,
+// decimation in time.
+inline void ntt(Fr* a, const Twiddles& tw, bool inverse, int threads) {
+  const int bits = tw.bits;
   const size_t n = (size_t)1 << bits;
   if (n == 1) return;
   parallelFor(n, threads, [&](size_t begin, size_t end) {
@@ -40,13 +64,8 @@ inline void ntt(Fr* a, int bits, const Fr& w, int threads) {
       if (i < j) std::swap(a[i], a[j]);
     }
   });
-  // roots[k] = w^k for k < n/2: the stage of half-size m uses roots[k·n/(2m)].
-  std::vector<Fr> roots(n / 2);
-  parallelFor(n / 2, threads, [&](size_t begin, size_t end) {
-    uint64_t e[4] = {begin, 0, 0, 0};
-    Fr x = w.pow(e);
-    for (size_t k = begin; k < end; k++, x = x * w) roots[k] = x;
-  });
+  // The stage of half-size m uses roots[k·n/(2m)].
+  const std::vector<Fr>& roots = inverse ? tw.inverse : tw.forward;
   for (size_t m = 1; m < n; m <<= 1) {
     const size_t stride = n / (2 * m);
     parallelFor(n / 2, threads, [&](size_t begin, size_t end) {
@@ -58,14 +77,10 @@ inline void ntt(Fr* a, int bits, const Fr& w, int threads) {
       }
     });
   }
-}
-
-inline void inverseNtt(Fr* a, int bits, const Fr& w, int threads) {
-  ntt(a, bits, w.inverse(), threads);
-  const Fr nInv = Fr::fromU64((uint64_t)1 << bits).inverse();
-  parallelFor((size_t)1 << bits, threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; i++) a[i] = a[i] * nInv;
-  });
+  if (inverse)
+    parallelFor(n, threads, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; i++) a[i] = a[i] * tw.nInverse;
+    });
 }
 
 }  // namespace groth16

@@ -88,19 +88,16 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
 
   // 2. Onto the odd coset.
   t = std::chrono::steady_clock::now();
-  const Fr w = rootOfUnity(z.domainBits), inc = rootOfUnity(z.domainBits + 1);
+  const Twiddles tw(z.domainBits, rootOfUnity(z.domainBits), threads);
+  const Fr inc = rootOfUnity(z.domainBits + 1);
   std::vector<Fr> powers(n);
-  parallelFor(n, threads, [&](size_t begin, size_t end) {
-    uint64_t e[4] = {begin, 0, 0, 0};
-    Fr x = inc.pow(e);
-    for (size_t i = begin; i < end; i++, x = x * inc) powers[i] = x;
-  });
+  Twiddles::powers(powers, inc, threads);
   for (std::vector<Fr>* v : {&a, &b, &c}) {
-    inverseNtt(v->data(), z.domainBits, w, threads);
+    ntt(v->data(), tw, true, threads);
     parallelFor(n, threads, [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; i++) (*v)[i] = (*v)[i] * powers[i];
     });
-    ntt(v->data(), z.domainBits, w, threads);
+    ntt(v->data(), tw, false, threads);
   }
   std::vector<uint8_t> h(n * 32);
   parallelFor(n, threads, [&](size_t begin, size_t end) {

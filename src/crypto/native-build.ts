@@ -1,15 +1,23 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { NATIVE_PROVER_ADDON } from "../prover/native-prover.js";
 import { NATIVE_ADDON, NativeAddonError } from "./native-crypto.js";
 
 const NATIVE_DIR = join(PACKAGE_ROOT, "native");
-const SOURCES = ["binding.gyp", "proofbook-crypto.cc", "proofbook-prover.cc", ...["field.h", "curve.h", "parallel.h", "msm.h", "ntt.h", "mapped-file.h", "zkey.h", "r1cs.h", "prover.h"].map((h) => join("groth16", h))];
+/** Every file the addons are built from: binding.gyp and the C++ sources and headers under native/ (build/ aside). */
+async function sources(): Promise<string[]> {
+  const entries = await readdir(NATIVE_DIR, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && (e.name === "binding.gyp" || /\.(cc|h)$/.test(e.name)))
+    .map((e) => relative(NATIVE_DIR, join(e.parentPath, e.name)))
+    .filter((f) => !f.startsWith(`build${sep}`))
+    .sort();
+}
 const STAMP = join(NATIVE_DIR, "build", "sources.sha256");
 
 /**
@@ -30,7 +38,7 @@ function nodeHeaders(): string {
  */
 export async function buildNativeAddon(log: (m: string) => void): Promise<void> {
   const hash = createHash("sha256");
-  for (const f of SOURCES) hash.update(f).update(await readFile(join(NATIVE_DIR, f)));
+  for (const f of await sources()) hash.update(f).update(await readFile(join(NATIVE_DIR, f)));
   const digest = hash.digest("hex");
   if (existsSync(NATIVE_ADDON) && existsSync(NATIVE_PROVER_ADDON) && existsSync(STAMP) && (await readFile(STAMP, "utf8")) === digest) return;
   log("building the native addons: signature checks and the Groth16 prover (node-gyp) ...");

@@ -218,6 +218,22 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
       expect(await refused(() => prover.prove(big))).to.equal("WITNESS_VALUE");
       expect(await refused(() => witnessValues(key))).to.equal("WITNESS_FORMAT");
       expect(await refused(() => new NativeProver(artifacts.zkey, { r1cs: artifacts.zkey }))).to.equal("R1CS_FORMAT");
+      const notOne = Uint8Array.from(witness);
+      notOne[0] = 2;
+      expect(await refused(() => prover.prove(notOne)), "signal 0 is not 1").to.equal("WITNESS_VALUE");
+      // An r1cs cut short, and one of another circuit (one wire more: every term still in range).
+      const r1cs = await readFile(artifacts.r1cs);
+      const shortR1cs = join(dir, "short.r1cs");
+      await writeFile(shortR1cs, r1cs.subarray(0, r1cs.length - 100));
+      expect(await refused(() => new NativeProver(artifacts.zkey, { r1cs: shortR1cs }))).to.equal("R1CS_TRUNCATED");
+      const wider = Buffer.from(r1cs);
+      let header = 12; // after magic, version and section count: find the header section (type 1)
+      while (wider.readUInt32LE(header) !== 1) header += 12 + Number(wider.readBigUInt64LE(header + 4));
+      header += 12;
+      wider.writeUInt32LE(wider.readUInt32LE(header + 36) + 1, header + 36); // nWires
+      const otherCircuit = join(dir, "other.r1cs");
+      await writeFile(otherCircuit, wider);
+      expect(await refused(() => new NativeProver(artifacts.zkey, { r1cs: otherCircuit }).prove(witness))).to.equal("R1CS_MISMATCH");
     });
 
     it("with the circuit's r1cs, refuses a witness that breaks one constraint before proving (WITNESS_UNSATISFIED); without it the proof does not verify", async () => {
