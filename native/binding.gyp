@@ -9,7 +9,7 @@
     {
       "target_name": "proofbook_prover",
       "sources": ["proofbook-prover.cc"],
-      "cflags_cc": ["-O3", "-std=c++17", "-pthread"],
+      "cflags_cc": ["-O3", "-std=c++17", "-pthread", "<!@(python3 cpu-flags.py)"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "ldflags": ["-pthread"]
     }

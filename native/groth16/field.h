@@ -5,11 +5,84 @@
 
 #include <cstdint>
 #include <cstring>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+
+// The multiplication's assembly (x86-64 with BMI2 and ADX: the addon is built with -march=native
+// on the machine that runs it; elsewhere the portable CIOS below is compiled). Each macro is one
+// step of CIOS over the words named r0..r4 (r0 lowest); rax holds 0 for the carry-ins.
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__)
+#define PROOFBOOK_MULX 1
+#define PB_R(r) "%[" #r "]"
+// r0..r4 = a·b[off/8] (the first limb: t was 0)
+#define PROOFBOOK_MUL_FIRST(off, r0, r1, r2, r3, r4)                                        \
+  "movq " off "(%[b]), %%rdx\n\t"                                                           \
+  "xorl %%eax, %%eax\n\t"                                                                   \
+  "mulxq 0(%[a]), " PB_R(r0) ", " PB_R(r1) "\n\t"                                           \
+  "mulxq 8(%[a]), %[lo], " PB_R(r2) "\n\t adcxq %[lo], " PB_R(r1) "\n\t"                   \
+  "mulxq 16(%[a]), %[lo], " PB_R(r3) "\n\t adcxq %[lo], " PB_R(r2) "\n\t"                  \
+  "mulxq 24(%[a]), %[lo], " PB_R(r4) "\n\t adcxq %[lo], " PB_R(r3) "\n\t"                  \
+  "adcxq %%rax, " PB_R(r4) "\n\t"
+// r0..r4 = r0..r3 + a·b[off/8]: low halves on the OF chain, high halves on the CF chain
+#define PROOFBOOK_MUL_NEXT(off, r0, r1, r2, r3, r4)                                         \
+  "movq " off "(%[b]), %%rdx\n\t"                                                           \
+  "xorl %%eax, %%eax\n\t"                                                                   \
+  "mulxq 0(%[a]), %[lo], %[hi]\n\t adoxq %[lo], " PB_R(r0) "\n\t adcxq %[hi], " PB_R(r1) "\n\t"   \
+  "mulxq 8(%[a]), %[lo], %[hi]\n\t adoxq %[lo], " PB_R(r1) "\n\t adcxq %[hi], " PB_R(r2) "\n\t"   \
+  "mulxq 16(%[a]), %[lo], %[hi]\n\t adoxq %[lo], " PB_R(r2) "\n\t adcxq %[hi], " PB_R(r3) "\n\t"  \
+  "mulxq 24(%[a]), %[lo], " PB_R(r4) "\n\t adoxq %[lo], " PB_R(r3) "\n\t"                  \
+  "adcxq %%rax, " PB_R(r4) "\n\t adoxq %%rax, " PB_R(r4) "\n\t"
+// r0..r4 += m·p with m = r0·inv, which clears r0 (the caller's next step starts at r1)
+#define PROOFBOOK_REDUCE(r0, r1, r2, r3, r4)                                                 \
+  "movq " PB_R(r0) ", %%rdx\n\t imulq %[inv], %%rdx\n\t"                                    \
+  "xorl %%eax, %%eax\n\t"                                                                   \
+  "mulxq 0(%[p]), %[lo], %[hi]\n\t adcxq %[lo], " PB_R(r0) "\n\t adoxq %[hi], " PB_R(r1) "\n\t"   \
+  "mulxq 8(%[p]), %[lo], %[hi]\n\t adcxq %[lo], " PB_R(r1) "\n\t adoxq %[hi], " PB_R(r2) "\n\t"   \
+  "mulxq 16(%[p]), %[lo], %[hi]\n\t adcxq %[lo], " PB_R(r2) "\n\t adoxq %[hi], " PB_R(r3) "\n\t"  \
+  "mulxq 24(%[p]), %[lo], %[hi]\n\t adcxq %[lo], " PB_R(r3) "\n\t adoxq %[hi], " PB_R(r4) "\n\t"  \
+  "adcxq %%rax, " PB_R(r4) "\n\t"
+// r0..r3 (below 2p) minus p if not below p, by cmov: kept in registers, no branch
+#define PROOFBOOK_REDUCE_FINAL(r0, r1, r2, r3)                                              \
+  "movq " PB_R(r0) ", %%rax\n\t subq 0(%[p]), %%rax\n\t"                                   \
+  "movq " PB_R(r1) ", %%rdx\n\t sbbq 8(%[p]), %%rdx\n\t"                                   \
+  "movq " PB_R(r2) ", %[lo]\n\t sbbq 16(%[p]), %[lo]\n\t"                                  \
+  "movq " PB_R(r3) ", %[hi]\n\t sbbq 24(%[p]), %[hi]\n\t"                                  \
+  "cmovncq %%rax, " PB_R(r0) "\n\t cmovncq %%rdx, " PB_R(r1) "\n\t"                          \
+  "cmovncq %[lo], " PB_R(r2) "\n\t cmovncq %[hi], " PB_R(r3) "\n\t"
+#else
+#define PROOFBOOK_MULX 0
+#endif
 
 namespace groth16 {
 
 typedef unsigned __int128 u128;
 
+// 4-limb add and subtract with carry out. On x86-64 the carry intrinsics compile to one add/adc
+// (sub/sbb) chain in registers; GCC's 128-bit arithmetic spilled every carry to the stack, which
+// made a field addition cost as much as a multiplication.
+#if defined(__x86_64__)
+inline uint64_t add4(uint64_t* r, const uint64_t* a, const uint64_t* b) {
+  unsigned long long o0, o1, o2, o3;
+  unsigned char c = _addcarry_u64(0, a[0], b[0], &o0);
+  c = _addcarry_u64(c, a[1], b[1], &o1);
+  c = _addcarry_u64(c, a[2], b[2], &o2);
+  c = _addcarry_u64(c, a[3], b[3], &o3);
+  r[0] = o0, r[1] = o1, r[2] = o2, r[3] = o3;
+  return c;
+}
+
+inline uint64_t sub4(uint64_t* r, const uint64_t* a, const uint64_t* b) {
+  unsigned long long o0, o1, o2, o3;
+  unsigned char c = _subborrow_u64(0, a[0], b[0], &o0);
+  c = _subborrow_u64(c, a[1], b[1], &o1);
+  c = _subborrow_u64(c, a[2], b[2], &o2);
+  c = _subborrow_u64(c, a[3], b[3], &o3);
+  r[0] = o0, r[1] = o1, r[2] = o2, r[3] = o3;
+  return c;
+}
+#else
 inline uint64_t add4(uint64_t* r, const uint64_t* a, const uint64_t* b) {
   uint64_t carry = 0;
   for (int i = 0; i < 4; i++) {
@@ -29,6 +102,7 @@ inline uint64_t sub4(uint64_t* r, const uint64_t* a, const uint64_t* b) {
   }
   return borrow;
 }
+#endif
 
 inline bool geq4(const uint64_t* a, const uint64_t* b) {
   for (int i = 3; i >= 0; i--)
@@ -121,6 +195,23 @@ struct Field {
   Field operator-() const { return isZero() ? *this : Field::zero() - *this; }
   Field dbl() const { return *this + *this; }
 
+#if PROOFBOOK_MULX
+  // Montgomery product a·b·R^-1 (CIOS) with mulx and the two carry chains of adcx/adox: per limb
+  // b_i, t += a·b_i, then m = t_0·(-p^-1) and t = (t + m·p) / 2^64, the five words of t rotating
+  // through registers instead of moving. p's top limb is below 2^62, so t stays below 2p.
+  friend inline __attribute__((always_inline)) Field operator*(const Field& x, const Field& y) {
+    uint64_t t0, t1, t2, t3, t4, lo, hi;
+    asm(PROOFBOOK_MUL_FIRST("0", t0, t1, t2, t3, t4) PROOFBOOK_REDUCE(t0, t1, t2, t3, t4)
+            PROOFBOOK_MUL_NEXT("8", t1, t2, t3, t4, t0) PROOFBOOK_REDUCE(t1, t2, t3, t4, t0)
+                PROOFBOOK_MUL_NEXT("16", t2, t3, t4, t0, t1) PROOFBOOK_REDUCE(t2, t3, t4, t0, t1)
+                    PROOFBOOK_MUL_NEXT("24", t3, t4, t0, t1, t2) PROOFBOOK_REDUCE(t3, t4, t0, t1, t2)
+                        PROOFBOOK_REDUCE_FINAL(t4, t0, t1, t2)
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [lo] "=&r"(lo), [hi] "=&r"(hi)
+        : [a] "r"(x.v), [b] "r"(y.v), [p] "r"(P), [inv] "r"(INV), "m"(x.v), "m"(y.v)
+        : "rax", "rdx", "cc");
+    return Field{{t4, t0, t1, t2}};
+  }
+#else
   static inline void madd(uint64_t& hi, uint64_t& lo, uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
     const u128 r = (u128)a * b + c + d;
     lo = (uint64_t)r;
@@ -128,7 +219,7 @@ struct Field {
   }
 
   // Montgomery product a·b·R^-1 (CIOS): p's top limb is below 2^62, so no extra carry word.
-  friend inline Field operator*(const Field& x, const Field& y) {
+  friend inline __attribute__((always_inline)) Field operator*(const Field& x, const Field& y) {
     const uint64_t p0 = P[0], p1 = P[1], p2 = P[2], p3 = P[3];
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     for (int i = 0; i < 4; i++) {
@@ -149,6 +240,7 @@ struct Field {
     select(r.v, sub4(s, t, P), t, s);
     return r;
   }
+#endif
 
   Field square() const { return *this * *this; }
 

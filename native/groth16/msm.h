@@ -6,7 +6,9 @@
 // one addition in all, a full scalar one per window. Windows are independent and run on threads.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -78,6 +80,198 @@ inline Affine<F> loadAffine(const uint8_t* points, size_t i) {
   return p;
 }
 
+// Sums of affine points by batches of affine additions: all the additions of a batch share one
+// field inversion (Montgomery's trick), so an addition costs about 6 multiplications instead of a
+// mixed Jacobian addition's 11, and the batch's multiplications are independent of each other.
+// A pair whose x coordinates agree is a doubling (same y) or cancels (opposite y); either operand
+// may be infinity (x = y = 0).
+template <class F>
+class AffineAdder {
+ public:
+  // Queues out = a + b. Pointers stay valid until flush(); `out` may alias an operand of this or a
+  // later pair only as the in-order tree reduction below uses it (written after its readers).
+  void add(Affine<F>* out, const Affine<F>* a, const Affine<F>* b) {
+    pairs_.push_back(Pair{out, a, b});
+    if (pairs_.size() == BATCH) flush();
+  }
+
+  void flush() {
+    const size_t n = pairs_.size();
+    if (n == 0) return;
+    // Denominators: x2 - x1 for an addition, 2y for a doubling; none where the result is an operand or infinity.
+    den_.resize(n);
+    kind_.resize(n);
+    // Montgomery's trick on LANES interleaved running products: the products are chains of
+    // dependent multiplications, and independent chains overlap in the CPU.
+    F acc[LANES];
+    for (F& a : acc) a = F::one();
+    prefix_.resize(n);
+    for (size_t i = 0; i < n; i++) {
+      const Pair& q = pairs_[i];
+      uint8_t k;
+      if (q.a->isInfinity()) k = B_ONLY;
+      else if (q.b->isInfinity()) k = A_ONLY;
+      else if (q.a->x != q.b->x) k = ADD, den_[i] = q.b->x - q.a->x;
+      else if (q.a->y == q.b->y && !q.a->y.isZero()) k = DOUBLE, den_[i] = q.a->y.dbl();
+      else k = NONE;  // P + (-P), or a point of order 2 doubled
+      kind_[i] = k;
+      F& a = acc[i % LANES];
+      prefix_[i] = a;
+      if (k == ADD || k == DOUBLE) a = a * den_[i];
+    }
+    // One inversion for all lanes: 1/acc_l = (Π acc)^-1 · Π_{m != l} acc_m.
+    F inv[LANES], left = F::one();
+    for (size_t l = 0; l < LANES; l++) inv[l] = left, left = left * acc[l];
+    F right = left.inverse();
+    for (size_t l = LANES; l-- > 0;) inv[l] = inv[l] * right, right = right * acc[l];
+    for (size_t i = n; i-- > 0;) {
+      if (kind_[i] != ADD && kind_[i] != DOUBLE) continue;
+      F& v = inv[i % LANES];
+      const F d = den_[i];
+      den_[i] = v * prefix_[i];  // 1 / den_i
+      v = v * d;
+    }
+    // Results, in queue order (see add()), LANES pairs at a time: each step (λ, x3, y3) of the
+    // LANES pairs is a run of independent multiplications; a block's operands are read before any
+    // of its results is written.
+    for (size_t i = 0; i < n; i += LANES) {
+      const size_t m = std::min(LANES, n - i);
+      Affine<F> a[LANES], b[LANES], r[LANES];
+      F num[LANES], lambda[LANES];
+      for (size_t l = 0; l < m; l++) {
+        a[l] = *pairs_[i + l].a, b[l] = *pairs_[i + l].b;
+        if (kind_[i + l] == DOUBLE) {
+          const F xx = a[l].x.square();
+          num[l] = xx.dbl() + xx;
+        } else {
+          num[l] = b[l].y - a[l].y;
+        }
+      }
+      for (size_t l = 0; l < m; l++) lambda[l] = num[l] * den_[i + l];
+      for (size_t l = 0; l < m; l++) r[l].x = lambda[l].square() - a[l].x - b[l].x;
+      for (size_t l = 0; l < m; l++) r[l].y = lambda[l] * (a[l].x - r[l].x) - a[l].y;
+      for (size_t l = 0; l < m; l++) {
+        const uint8_t k = kind_[i + l];
+        *pairs_[i + l].out = k == B_ONLY ? b[l] : k == A_ONLY ? a[l] : k == NONE ? Affine<F>{F::zero(), F::zero()} : r[l];
+      }
+    }
+    pairs_.clear();
+  }
+
+ private:
+  static constexpr size_t BATCH = 2048, LANES = 4;
+  enum : uint8_t { ADD, DOUBLE, A_ONLY, B_ONLY, NONE };
+  struct Pair {
+    Affine<F>* out;
+    const Affine<F>* a;
+    const Affine<F>* b;
+  };
+  std::vector<Pair> pairs_;
+  std::vector<F> den_, prefix_;
+  std::vector<uint8_t> kind_;
+};
+
+// One thread's buckets for one window at a time. Points are taken in chunks: a chunk's points are
+// sorted by bucket (a counting sort) behind each bucket's current sum, and every bucket's run is
+// then halved round by round by pairwise affine additions (all pairs of a round are independent,
+// however many points one bucket gets: a circom witness puts most of its 1s in one bucket).
+template <class F>
+class BucketSums {
+ public:
+  explicit BucketSums(size_t nBuckets) : buckets_(nBuckets), count_(nBuckets) {}
+
+  // Σ_b (b + 1)·bucket_b of window `d` over points[0..count).
+  Jacobian<F> window(const uint8_t* points, const int16_t* d, size_t count) {
+    const Affine<F> inf{F::zero(), F::zero()};
+    std::fill(buckets_.begin(), buckets_.end(), inf);
+    for (size_t begin = 0; begin < count;) {
+      // A chunk: up to CHUNK points with a nonzero digit.
+      size_t end = begin, taken = 0;
+      std::fill(count_.begin(), count_.end(), 0);
+      for (; end < count && taken < CHUNK; end++)
+        if (d[end] != 0) count_[std::abs(d[end]) - 1]++, taken++;
+      sortChunk(points, d, begin, end);
+      reduceRuns();
+      for (const Run& r : runs_) buckets_[r.bucket] = scratch_[r.start];
+      begin = end;
+    }
+    return weightedSum();
+  }
+
+ private:
+  // Σ (b+1)·S_b over the buckets S_b. The buckets are cut into K segments of L; segment k keeps a
+  // running sum R_k and a sum of running sums U_k from its top down, all K in one batch per step,
+  // so U_k = Σ_i (i+1)·S_(kL+i) and the total is Σ_k U_k + L·Σ_k k·R_k (R_k over its whole segment).
+  Jacobian<F> weightedSum() {
+    const Affine<F> inf{F::zero(), F::zero()};
+    const size_t k = std::min<size_t>(buckets_.size(), 512), l = buckets_.size() / k;
+    running_.assign(k, inf), sums_.assign(k, inf);
+    for (size_t j = l; j-- > 0;) {
+      for (size_t s = 0; s < k; s++) adder_.add(&running_[s], &running_[s], &buckets_[s * l + j]);
+      adder_.flush();
+      for (size_t s = 0; s < k; s++) adder_.add(&sums_[s], &sums_[s], &running_[s]);
+      adder_.flush();
+    }
+    Jacobian<F> total = Jacobian<F>::infinity(), running = Jacobian<F>::infinity(), weighted = Jacobian<F>::infinity();
+    for (size_t s = k; s-- > 0;) {
+      total = total.addMixed(sums_[s]);
+      if (s == 0) break;
+      running = running.addMixed(running_[s]);
+      weighted = weighted.add(running);
+    }
+    for (size_t m = l; m > 1; m >>= 1) weighted = weighted.dbl();
+    return total.add(weighted);
+  }
+
+  static constexpr size_t CHUNK = (size_t)1 << 16;
+  struct Run {
+    uint32_t bucket, start, len;
+  };
+
+  void sortChunk(const uint8_t* points, const int16_t* d, size_t begin, size_t end) {
+    runs_.clear();
+    size_t at = 0;
+    for (size_t b = 0; b < count_.size(); b++) {
+      if (!count_[b]) continue;
+      const uint32_t held = buckets_[b].isInfinity() ? 0 : 1;  // the bucket's sum so far leads its run
+      runs_.push_back(Run{(uint32_t)b, (uint32_t)at, count_[b] + held});
+      count_[b] = (uint32_t)at + held;  // from here on: the next free slot of bucket b's run
+      at += runs_.back().len;
+    }
+    scratch_.resize(at);
+    for (const Run& r : runs_)
+      if (count_[r.bucket] != r.start) scratch_[r.start] = buckets_[r.bucket];
+    for (size_t i = begin; i < end; i++) {
+      const int16_t di = d[i];
+      if (di == 0) continue;
+      const Affine<F> p = loadAffine<F>(points, i);
+      scratch_[count_[std::abs(di) - 1]++] = di > 0 ? p : p.neg();
+    }
+  }
+
+  // Halves every run until one point is left at its start.
+  void reduceRuns() {
+    for (bool more = true; more;) {
+      more = false;
+      for (const Run& r : runs_) {
+        Affine<F>* s = scratch_.data() + r.start;
+        for (uint32_t j = 0; 2 * j + 1 < r.len; j++) adder_.add(s + j, s + 2 * j, s + 2 * j + 1);
+      }
+      adder_.flush();
+      for (Run& r : runs_) {
+        if (r.len & 1 && r.len > 1) scratch_[r.start + r.len / 2] = scratch_[r.start + r.len - 1];
+        r.len = (r.len + 1) / 2;
+        if (r.len > 1) more = true;
+      }
+    }
+  }
+
+  std::vector<Affine<F>> buckets_, scratch_, running_, sums_;
+  std::vector<uint32_t> count_;
+  std::vector<Run> runs_;
+  AffineAdder<F> adder_;
+};
+
 // Σ digits(k_{offset+i})·P_i for i < count: `points` holds count affine points.
 template <class F>
 Jacobian<F> msm(const uint8_t* points, const Digits& digits, size_t offset, size_t count, int threads) {
@@ -88,26 +282,12 @@ Jacobian<F> msm(const uint8_t* points, const Digits& digits, size_t offset, size
   std::atomic<int> next{0};
   const int workers = std::max(1, std::min(threads, digits.windows));
   parallelFor((size_t)workers, workers, [&](size_t, size_t) {
-    std::vector<J> buckets(nBuckets);
+    BucketSums<F> sums(nBuckets);
     for (int w; (w = next.fetch_add(1)) < digits.windows;) {
       const int16_t* d = digits.window(w) + offset;
       bool any = false;
       for (size_t i = 0; i < count && !any; i++) any = d[i] != 0;
-      if (!any) continue;
-      std::fill(buckets.begin(), buckets.end(), J::infinity());
-      for (size_t i = 0; i < count; i++) {
-        const int16_t di = d[i];
-        if (di == 0) continue;
-        const Affine<F> p = loadAffine<F>(points, i);
-        if (di > 0) buckets[di - 1] = buckets[di - 1].addMixed(p);
-        else buckets[-di - 1] = buckets[-di - 1].addMixed(p.neg());
-      }
-      J running = J::infinity(), sum = J::infinity();
-      for (size_t b = nBuckets; b-- > 0;) {
-        running = running.add(buckets[b]);
-        sum = sum.add(running);
-      }
-      windowSums[w] = sum;
+      if (any) windowSums[w] = sums.window(points, d, count);
     }
   });
   J acc = J::infinity();

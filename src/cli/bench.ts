@@ -14,11 +14,12 @@ import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
 import { commitmentCost } from "./commitment-bench.js";
 import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
+import { proverBench } from "./prover-bench.js";
 import { nodeIntakeBench } from "./node-intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment"] as const;
+const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover"] as const;
 
 export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).`;
@@ -38,6 +39,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario === "all" || scenario === "money") await benchMoney();
   if (scenario === "all" || scenario === "settlement") await benchSettlement(args);
   if (scenario === "all" || scenario === "commitment") await benchCommitment();
+  if (scenario === "all" || scenario === "prover") await benchProver(args);
   return 0;
 }
 
@@ -164,6 +166,26 @@ async function benchSettlement(args: Partial<Record<string, string | true>>): Pr
   console.log("\nL1 gas per fill by what paid for it (src/chain/gas-breakdown.ts):\n");
   const parts = Object.keys(rows[0]!.gasPerFillBy) as (keyof SettlementCost["gasPerFillBy"])[];
   printTable(["k", ...parts], rows.map((r) => [String(r.k), ...parts.map((p) => r.gasPerFillBy[p].toFixed(0))]));
+  console.log(`\nwrote ${file}\n`);
+}
+
+/**
+ * The native Groth16 prover against snarkjs (src/cli/prover-bench.ts): one full batch of each of
+ * `--circuit` (default test,demo,large) proved by each on one thread and on every thread, `--runs`
+ * times (default 1), each configuration in its own process.
+ */
+async function benchProver(args: Partial<Record<string, string | true>>): Promise<void> {
+  const names = typeof args.circuit === "string" ? args.circuit.split(",") : ["test", "demo", "large"];
+  const runs = intArg(args.runs, 1, "--runs");
+  const artifacts = await build({ circuits: names, log: (m) => console.log(`[build] ${m}`) });
+  const { rows, zkeyMb } = await proverBench(artifacts, { runs, log: (m) => console.log(`[bench] prover: ${m}`) });
+  const report = { scenario: "prover", date: new Date().toISOString(), machine: machine(), runs, circuits: artifacts.map((a) => ({ name: a.config.name, constraints: a.constraints, nFills: a.config.nFills, domain: 2 ** a.power, zkeyMb: zkeyMb[a.config.name] })), rows };
+  const file = await writeReport("prover", report);
+  console.log("");
+  printTable(
+    ["circuit", "backend", "threads", "witness ms", "prove ms", "prove ms/fill", "peak RSS MB", "zkey MB", "vs snarkjs", "vs 1 thread"],
+    rows.map((r) => [r.circuit, r.backend, String(r.threads), r.witnessMs.toFixed(0), r.proveMs.toFixed(0), r.proveMsPerFill.toFixed(0), r.peakRssMb.toFixed(0), zkeyMb[r.circuit]!.toFixed(0), `${r.speedupVsSnarkjs.toFixed(2)}x`, `${r.speedupVsOneThread.toFixed(2)}x`]),
+  );
   console.log(`\nwrote ${file}\n`);
 }
 

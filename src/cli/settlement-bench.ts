@@ -1,15 +1,14 @@
 import { join } from "node:path";
 import { network } from "hardhat";
-import { BatchBuilder, type SealedBatch } from "../batch/batch-builder.js";
 import { fillRecordBytes, pubdataLength } from "../batch/pubdata.js";
 import { type GasBreakdown, gasBreakdown } from "../chain/gas-breakdown.js";
 import { RollupClient } from "../chain/rollup-client.js";
-import { Side } from "../constants.js";
-import { initCrypto, NO_EXPIRY, signOrder } from "../crypto/index.js";
+import { initCrypto } from "../crypto/index.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { type ProvedBatch, ProverPool } from "../prover/prover-pool.js";
+import { fullBatches } from "./full-batches.js";
 import { ProofCache } from "./proof-cache.js";
-import { DEMO_BASE_TOKEN, DEMO_QUOTE_TOKEN, demoGenesis } from "../state/genesis.js";
+import { demoGenesis } from "../state/genesis.js";
 
 /** Per-fill cost of landing full batches k at a time (Rollup.submitBatches, docs/protocol.md §8). */
 export interface SettlementCost {
@@ -60,17 +59,7 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
   const probe = await deploy();
   const header = { batchNumber: 1, timestamp: BENCH_TIMESTAMP, domain: await probe.client.domain() };
   await probe.connection.close();
-  const [buyer, seller] = [traders[0]!, traders[1]!];
-  const order = (accountId: number, storageId: number, side: Side) => ({ accountId, storageId, side, baseToken: DEMO_BASE_TOKEN, quoteToken: DEMO_QUOTE_TOKEN, validUntil: NO_EXPIRY, maxFeeRate: 0, amount: 1n, price: 50n, domain: header.domain });
-  const batches: SealedBatch[] = [];
-  for (let n = 1; n <= count; n++) {
-    const b = new BatchBuilder(config, state, { ...header, batchNumber: n });
-    for (let f = 0; f < config.nFills; f++) {
-      const storageId = (n - 1) * config.nFills + f;
-      b.add({ taker: signOrder(order(buyer.accountId, storageId, Side.Buy), buyer.key), maker: signOrder(order(seller.accountId, storageId, Side.Sell), seller.key), baseAmount: 1n });
-    }
-    batches.push(b.seal());
-  }
+  const batches = fullBatches(config, state, traders, header, count);
   const cache = new ProofCache(join(artifacts.dir, "settlement-proofs"));
   const pool = new ProverPool(artifacts, { allowInsecureDevSetup: true });
   const proofs = { made: 0, kept: 0 };

@@ -9,11 +9,11 @@ import { NATIVE_PROVER_ADDON } from "../prover/native-prover.js";
 import { NATIVE_ADDON, NativeAddonError } from "./native-crypto.js";
 
 const NATIVE_DIR = join(PACKAGE_ROOT, "native");
-/** Every file the addons are built from: binding.gyp and the C++ sources and headers under native/ (build/ aside). */
+/** Every file the addons are built from: binding.gyp, its CPU-flag probe and the C++ sources and headers under native/ (build/ aside). */
 async function sources(): Promise<string[]> {
   const entries = await readdir(NATIVE_DIR, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && (e.name === "binding.gyp" || /\.(cc|h)$/.test(e.name)))
+    .filter((e) => e.isFile() && (e.name === "binding.gyp" || /\.(cc|h|py)$/.test(e.name)))
     .map((e) => relative(NATIVE_DIR, join(e.parentPath, e.name)))
     .filter((f) => !f.startsWith(`build${sep}`))
     .sort();
