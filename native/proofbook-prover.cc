@@ -383,5 +383,9 @@ NAPI_MODULE_INIT() {
       {"rootOfUnity", nullptr, RootOfUnity, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  // Which field multiplication this build compiled (groth16/field.h): "mulx" assembly or "portable" C++.
+  napi_value arithmetic;
+  napi_create_string_utf8(env, PROOFBOOK_MULX ? "mulx" : "portable", NAPI_AUTO_LENGTH, &arithmetic);
+  napi_set_named_property(env, exports, "arithmetic", arithmetic);
   return exports;
 }

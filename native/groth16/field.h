@@ -5,15 +5,21 @@
 
 #include <cstdint>
 #include <cstring>
-#if defined(__x86_64__)
+// PROOFBOOK_PORTABLE (the proofbook_prover_portable addon) compiles the portable C++ only: the
+// reference the assembly is tested against, and a prover for a CPU without BMI2 and ADX.
+#if defined(__x86_64__) && !defined(PROOFBOOK_PORTABLE)
+#define PROOFBOOK_X86_64 1
 #include <x86intrin.h>
+#else
+#define PROOFBOOK_X86_64 0
 #endif
 
 
-// The multiplication's assembly (x86-64 with BMI2 and ADX: the addon is built with -march=native
-// on the machine that runs it; elsewhere the portable CIOS below is compiled). Each macro is one
+// The multiplication's assembly (x86-64 with BMI2 and ADX: the addon is built with -mbmi2 -madx
+// when native/cpu-flags.py finds them on the machine that builds it; elsewhere the portable CIOS
+// below is compiled). Each macro is one
 // step of CIOS over the words named r0..r4 (r0 lowest); rax holds 0 for the carry-ins.
-#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__)
+#if PROOFBOOK_X86_64 && defined(__BMI2__) && defined(__ADX__)
 #define PROOFBOOK_MULX 1
 #define PB_R(r) "%[" #r "]"
 // r0..r4 = a·b[off/8] (the first limb: t was 0)
@@ -62,7 +68,7 @@ typedef unsigned __int128 u128;
 // 4-limb add and subtract with carry out. On x86-64 the carry intrinsics compile to one add/adc
 // (sub/sbb) chain in registers; GCC's 128-bit arithmetic spilled every carry to the stack, which
 // made a field addition cost as much as a multiplication.
-#if defined(__x86_64__)
+#if PROOFBOOK_X86_64
 inline uint64_t add4(uint64_t* r, const uint64_t* a, const uint64_t* b) {
   unsigned long long o0, o1, o2, o3;
   unsigned char c = _addcarry_u64(0, a[0], b[0], &o0);

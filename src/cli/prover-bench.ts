@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
 import { initCrypto } from "../crypto/index.js";
 import { ProofbookError } from "../errors.js";
+import { siblingModule } from "../package-root.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProverBackend } from "../prover/prove-worker.js";
 import { demoGenesis } from "../state/genesis.js";
@@ -93,7 +94,7 @@ export async function proverBench(circuits: readonly CircuitArtifacts[], options
 
 function proveInChild(task: ProveOnceTask): Promise<ProveOnceResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL("./prove-once.js", import.meta.url)), [], { env: { ...process.env, PROOFBOOK_PROVE_ONCE: "1" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(siblingModule("./prove-once", import.meta.url)), [], { env: { ...process.env, PROOFBOOK_PROVE_ONCE: "1" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let answer: { result?: ProveOnceResult; error?: string } | undefined;
     child.once("message", (m: { result?: ProveOnceResult; error?: string }) => (answer = m));
     child.once("error", reject);

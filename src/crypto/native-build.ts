@@ -5,7 +5,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { PACKAGE_ROOT } from "../package-root.js";
-import { NATIVE_PROVER_ADDON } from "../prover/native-prover.js";
+import { NATIVE_PROVER_ADDON, PORTABLE_PROVER_ADDON } from "../prover/native-prover.js";
 import { NATIVE_ADDON, NativeAddonError } from "./native-crypto.js";
 
 const NATIVE_DIR = join(PACKAGE_ROOT, "native");
@@ -33,18 +33,19 @@ function nodeHeaders(): string {
 }
 
 /**
- * Builds native/ (the signature-check addon and the Groth16 prover) with node-gyp, unless the built addon is there and was
+ * Builds native/ (the signature-check addon and the Groth16 prover, in its default and portable builds) with node-gyp, unless the built addon is there and was
  * built from these very sources (a sha256 of them is kept beside it). Needs g++, make and python3.
  */
 export async function buildNativeAddon(log: (m: string) => void): Promise<void> {
   const hash = createHash("sha256");
   for (const f of await sources()) hash.update(f).update(await readFile(join(NATIVE_DIR, f)));
   const digest = hash.digest("hex");
-  if (existsSync(NATIVE_ADDON) && existsSync(NATIVE_PROVER_ADDON) && existsSync(STAMP) && (await readFile(STAMP, "utf8")) === digest) return;
+  const built = [NATIVE_ADDON, NATIVE_PROVER_ADDON, PORTABLE_PROVER_ADDON].every((f) => existsSync(f));
+  if (built && existsSync(STAMP) && (await readFile(STAMP, "utf8")) === digest) return;
   log("building the native addons: signature checks and the Groth16 prover (node-gyp) ...");
   const gyp = join(PACKAGE_ROOT, "node_modules", "node-gyp", "bin", "node-gyp.js");
   try {
-    await promisify(execFile)(process.execPath, [gyp, "rebuild", `--nodedir=${nodeHeaders()}`], { cwd: NATIVE_DIR, maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, [gyp, "rebuild", "--jobs", "max", `--nodedir=${nodeHeaders()}`], { cwd: NATIVE_DIR, maxBuffer: 16 * 1024 * 1024 });
   } catch (e) {
     const { stderr } = e as { stderr?: string };
     throw new NativeAddonError(`node-gyp could not build ${NATIVE_DIR} (g++, make and python3 are needed): ${stderr?.trim().split("\n").slice(-5).join(" | ") ?? (e as Error).message}`, { cause: e });

@@ -6,6 +6,10 @@ import { PACKAGE_ROOT } from "../package-root.js";
 
 /** The compiled prover addon (native/proofbook-prover.cc, built by `npm run compile`). */
 export const NATIVE_PROVER_ADDON = join(PACKAGE_ROOT, "native", "build", "Release", "proofbook_prover.node");
+/** The same prover with the portable C++ field arithmetic only (no assembly, no carry intrinsics): the reference the tests hold the default build to. */
+export const PORTABLE_PROVER_ADDON = join(PACKAGE_ROOT, "native", "build", "Release", "proofbook_prover_portable.node");
+/** Which build of the addon: the default (mulx assembly where the building CPU has BMI2 and ADX) or the portable one. */
+export type ProverBuild = "default" | "portable";
 
 /** What the addon exports (docs/protocol.md §9); the building blocks are exported for the tests. */
 export interface ProverAddon {
@@ -18,6 +22,8 @@ export interface ProverAddon {
   msm(group: "g1" | "g2", points: Uint8Array, scalars: Uint8Array, threads: number): Uint8Array;
   ntt(values: Uint8Array, inverse: boolean, threads: number): Uint8Array;
   rootOfUnity(k: number): Uint8Array;
+  /** The field multiplication compiled in: "mulx" assembly or "portable" C++. */
+  readonly arithmetic: "mulx" | "portable";
 }
 
 interface NativeProofBytes {
@@ -46,17 +52,20 @@ export class ProverInputError extends ProofbookError {
   }
 }
 
-let loaded: ProverAddon | undefined;
+const loaded = new Map<ProverBuild, ProverAddon>();
 
-/** The addon, loaded once per thread. */
-export function proverAddon(): ProverAddon {
-  if (loaded) return loaded;
+/** The addon (the default build unless asked for the portable one), loaded once per thread. */
+export function proverAddon(build: ProverBuild = "default"): ProverAddon {
+  const known = loaded.get(build);
+  if (known) return known;
+  const path = build === "portable" ? PORTABLE_PROVER_ADDON : NATIVE_PROVER_ADDON;
   try {
-    loaded = createRequire(import.meta.url)(NATIVE_PROVER_ADDON) as ProverAddon;
+    const addon = createRequire(import.meta.url)(path) as ProverAddon;
+    loaded.set(build, addon);
+    return addon;
   } catch (e) {
-    throw new NativeProverUnavailableError(`the native prover ${NATIVE_PROVER_ADDON} does not load (npm run compile builds it; g++, make and python3 are needed): ${(e as Error).message}`, { cause: e });
+    throw new NativeProverUnavailableError(`the native prover ${path} does not load (npm run compile builds it; g++, make and python3 are needed): ${(e as Error).message}`, { cause: e });
   }
-  return loaded;
 }
 
 /** A little-endian 32-byte number. */

@@ -1,6 +1,7 @@
 import { bn254 } from "@noble/curves/bn254.js";
 import { expect } from "chai";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,108 +52,119 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
   const g1 = fc.oneof(fc.constant(bn254.G1.Point.ZERO), scalar.map((k) => (k === 0n ? bn254.G1.Point.ZERO : bn254.G1.Point.BASE.multiply(k))));
   const g2 = fc.oneof(fc.constant(bn254.G2.Point.ZERO), scalar.map((k) => (k === 0n ? bn254.G2.Point.ZERO : bn254.G2.Point.BASE.multiply(k))));
 
-  it("Fq, Fr and Fq2 (u^2 = -1): add, sub, mul, square, neg, inverse as noble's", () => {
-    fc.assert(
-      fc.property(fq, fq, (a, b) => {
-        expect(fromLe(addon.fieldOp("fq", "add", le(a), le(b)))).to.deep.equal([Fp.add(a, b)]);
-        expect(fromLe(addon.fieldOp("fq", "sub", le(a), le(b)))).to.deep.equal([Fp.sub(a, b)]);
-        expect(fromLe(addon.fieldOp("fq", "mul", le(a), le(b)))).to.deep.equal([Fp.mul(a, b)]);
-        expect(fromLe(addon.fieldOp("fq", "square", le(a), le(b)))).to.deep.equal([Fp.sqr(a)]);
-        expect(fromLe(addon.fieldOp("fq", "neg", le(a), le(b)))).to.deep.equal([Fp.neg(a)]);
-        if (a !== 0n) expect(fromLe(addon.fieldOp("fq", "inverse", le(a), le(b)))).to.deep.equal([Fp.inv(a)]);
-      }),
-      runs,
-    );
-    fc.assert(
-      fc.property(edgy(R), edgy(R), (a, b) => {
-        expect(fromLe(addon.fieldOp("fr", "mul", le(a), le(b)))).to.deep.equal([Fr.mul(a, b)]);
-        expect(fromLe(addon.fieldOp("fr", "sub", le(a), le(b)))).to.deep.equal([Fr.sub(a, b)]);
-      }),
-      runs,
-    );
-    const two = (x: Fq2) => [x.c0, x.c1];
-    fc.assert(
-      fc.property(fq2, fq2, (a, b) => {
-        const [ba, bb] = [le(...two(a)), le(...two(b))];
-        expect(fromLe(addon.fieldOp("fq2", "mul", ba, bb))).to.deep.equal(two(Fp2.mul(a, b)));
-        expect(fromLe(addon.fieldOp("fq2", "square", ba, bb))).to.deep.equal(two(Fp2.sqr(a)));
-        expect(fromLe(addon.fieldOp("fq2", "add", ba, bb))).to.deep.equal(two(Fp2.add(a, b)));
-        expect(fromLe(addon.fieldOp("fq2", "sub", ba, bb))).to.deep.equal(two(Fp2.sub(a, b)));
-        if (!Fp2.is0(a)) expect(fromLe(addon.fieldOp("fq2", "inverse", ba, bb))).to.deep.equal(two(Fp2.inv(a)));
-      }),
-      runs,
-    );
-    expect(() => addon.fieldOp("fq", "add", le(Q), le(1n)), "an operand not below q").to.throw(/not below the modulus/);
+  const cpuFlags = readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1]?.split(/\s+/) ?? [];
+  it("the default build multiplies with mulx where the CPU has BMI2 and ADX; the portable build never does", () => {
+    const fast = process.arch === "x64" && cpuFlags.includes("bmi2") && cpuFlags.includes("adx");
+    expect(proverAddon().arithmetic).to.equal(fast ? "mulx" : "portable");
+    expect(proverAddon("portable").arithmetic).to.equal("portable");
   });
 
-  it("G1 and G2 in Jacobian coordinates (any z): add, mixed add, double, neg, times as noble's, with infinity and equal points", () => {
-    const check = <P extends P1 | P2>(group: "g1" | "g2", points: fc.Arbitrary<P>, bytes: (p: P) => Uint8Array, lambda: fc.Arbitrary<Uint8Array>) =>
-      fc.assert(
-        fc.property(points, points, lambda, lambda, fc.boolean(), scalar, (p, q0, lp, lq, same, k) => {
-          const q = (same ? p : q0) as P; // equal points on half the runs
-          const op = (name: string, a: P, b: P) => addon.curveOp(group, name, bytes(a), lp, bytes(b), lq);
-          const sum = (p as P1).add(q as P1) as unknown as P;
-          expect(op("add", p, q), "add").to.deep.equal(bytes(sum));
-          expect(op("addMixed", p, q), "mixed add").to.deep.equal(bytes(sum));
-          expect(op("add", p, p.negate() as P), "P + -P").to.deep.equal(bytes((p as P1).subtract(p as P1) as unknown as P));
-          expect(op("double", p, q), "double").to.deep.equal(bytes(p.double() as P));
-          expect(op("neg", p, q), "neg").to.deep.equal(bytes(p.negate() as P));
-          const times = addon.curveOp(group, "times", bytes(p), lp, new Uint8Array([...le(k), ...new Uint8Array(bytes(p).length - 32)]), lq);
-          expect(times, "times").to.deep.equal(bytes((k === 0n || p.is0() ? (p as P1).subtract(p as P1) : (p as P1).multiply(k)) as unknown as P));
-        }),
-        { numRuns: 25 },
-      );
-    check("g1", g1, g1Bytes, nonzero.map((l) => le(l)));
-    check("g2", g2, g2Bytes, fc.tuple(nonzero, fq).map(([a, b]) => le(a, b)));
-  });
+  for (const build of ["default", "portable"] as const)
+    describe(`arithmetic of the ${build} build`, () => {
+      const addon = proverAddon(build);
+      it("Fq, Fr and Fq2 (u^2 = -1): add, sub, mul, square, neg, inverse as noble's", () => {
+        fc.assert(
+          fc.property(fq, fq, (a, b) => {
+            expect(fromLe(addon.fieldOp("fq", "add", le(a), le(b)))).to.deep.equal([Fp.add(a, b)]);
+            expect(fromLe(addon.fieldOp("fq", "sub", le(a), le(b)))).to.deep.equal([Fp.sub(a, b)]);
+            expect(fromLe(addon.fieldOp("fq", "mul", le(a), le(b)))).to.deep.equal([Fp.mul(a, b)]);
+            expect(fromLe(addon.fieldOp("fq", "square", le(a), le(b)))).to.deep.equal([Fp.sqr(a)]);
+            expect(fromLe(addon.fieldOp("fq", "neg", le(a), le(b)))).to.deep.equal([Fp.neg(a)]);
+            if (a !== 0n) expect(fromLe(addon.fieldOp("fq", "inverse", le(a), le(b)))).to.deep.equal([Fp.inv(a)]);
+          }),
+          runs,
+        );
+        fc.assert(
+          fc.property(edgy(R), edgy(R), (a, b) => {
+            expect(fromLe(addon.fieldOp("fr", "mul", le(a), le(b)))).to.deep.equal([Fr.mul(a, b)]);
+            expect(fromLe(addon.fieldOp("fr", "sub", le(a), le(b)))).to.deep.equal([Fr.sub(a, b)]);
+          }),
+          runs,
+        );
+        const two = (x: Fq2) => [x.c0, x.c1];
+        fc.assert(
+          fc.property(fq2, fq2, (a, b) => {
+            const [ba, bb] = [le(...two(a)), le(...two(b))];
+            expect(fromLe(addon.fieldOp("fq2", "mul", ba, bb))).to.deep.equal(two(Fp2.mul(a, b)));
+            expect(fromLe(addon.fieldOp("fq2", "square", ba, bb))).to.deep.equal(two(Fp2.sqr(a)));
+            expect(fromLe(addon.fieldOp("fq2", "add", ba, bb))).to.deep.equal(two(Fp2.add(a, b)));
+            expect(fromLe(addon.fieldOp("fq2", "sub", ba, bb))).to.deep.equal(two(Fp2.sub(a, b)));
+            if (!Fp2.is0(a)) expect(fromLe(addon.fieldOp("fq2", "inverse", ba, bb))).to.deep.equal(two(Fp2.inv(a)));
+          }),
+          runs,
+        );
+        expect(() => addon.fieldOp("fq", "add", le(Q), le(1n)), "an operand not below q").to.throw(/not below the modulus/);
+      });
 
-  it("MSM (buckets, signed windows, 1 and 2 threads) equals the naive sum, for random and adversarial scalars and keys", () => {
-    const adversarial = fc.constantFrom(0n, 1n, R - 1n, R - 2n, 2n, (1n << 128n) + 1n);
-    const scalars = fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 40 });
-    fc.assert(
-      fc.property(scalars, fc.array(g1, { minLength: 1, maxLength: 4 }), fc.constantFrom(1, 2), (ks, base, threads) => {
-        // Repeated points and points at infinity in the key.
-        const points = ks.map((_, i) => base[i % base.length]!);
-        const naive = ks.reduce((acc, k, i) => (k === 0n || points[i]!.is0() ? acc : acc.add(points[i]!.multiply(k))), bn254.G1.Point.ZERO);
-        expect(addon.msm("g1", g1Key(points), le(...ks), threads)).to.deep.equal(g1Bytes(naive));
-      }),
-      runs,
-    );
-    fc.assert(
-      fc.property(fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 12 }), g2, (ks, p) => {
-        const points = ks.map((_, i) => (i % 3 === 2 ? bn254.G2.Point.ZERO : p));
-        const naive = ks.reduce((acc, k, i) => (k === 0n || points[i]!.is0() ? acc : acc.add(points[i]!.multiply(k))), bn254.G2.Point.ZERO);
-        expect(addon.msm("g2", g2Key(points), le(...ks), 2)).to.deep.equal(g2Bytes(naive));
-      }),
-      { numRuns: 15 },
-    );
-    // Many points, so that the windows grow wide: the sum of k_i·G with the k_i known.
-    const ks = Array.from({ length: 3_000 }, (_, i) => (i % 5 === 0 ? R - 1n - BigInt(i) : BigInt(i % 3)));
-    const total = ks.reduce((a, k) => Fr.add(a, k), 0n);
-    expect(addon.msm("g1", g1Key(ks.map(() => bn254.G1.Point.BASE)), le(...ks), 2)).to.deep.equal(g1Bytes(bn254.G1.Point.BASE.multiply(total)));
-  });
+      it("G1 and G2 in Jacobian coordinates (any z): add, mixed add, double, neg, times as noble's, with infinity and equal points", () => {
+        const check = <P extends P1 | P2>(group: "g1" | "g2", points: fc.Arbitrary<P>, bytes: (p: P) => Uint8Array, lambda: fc.Arbitrary<Uint8Array>) =>
+          fc.assert(
+            fc.property(points, points, lambda, lambda, fc.boolean(), scalar, (p, q0, lp, lq, same, k) => {
+              const q = (same ? p : q0) as P; // equal points on half the runs
+              const op = (name: string, a: P, b: P) => addon.curveOp(group, name, bytes(a), lp, bytes(b), lq);
+              const sum = (p as P1).add(q as P1) as unknown as P;
+              expect(op("add", p, q), "add").to.deep.equal(bytes(sum));
+              expect(op("addMixed", p, q), "mixed add").to.deep.equal(bytes(sum));
+              expect(op("add", p, p.negate() as P), "P + -P").to.deep.equal(bytes((p as P1).subtract(p as P1) as unknown as P));
+              expect(op("double", p, q), "double").to.deep.equal(bytes(p.double() as P));
+              expect(op("neg", p, q), "neg").to.deep.equal(bytes(p.negate() as P));
+              const times = addon.curveOp(group, "times", bytes(p), lp, new Uint8Array([...le(k), ...new Uint8Array(bytes(p).length - 32)]), lq);
+              expect(times, "times").to.deep.equal(bytes((k === 0n || p.is0() ? (p as P1).subtract(p as P1) : (p as P1).multiply(k)) as unknown as P));
+            }),
+            { numRuns: 25 },
+          );
+        check("g1", g1, g1Bytes, nonzero.map((l) => le(l)));
+        check("g2", g2, g2Bytes, fc.tuple(nonzero, fq).map(([a, b]) => le(a, b)));
+      });
 
-  it("NTT: the root of unity and ffjavascript's, the transform and the naive one, the inverse undoes it", async () => {
-    const { buildBn128 } = (await import("ffjavascript")) as unknown as { buildBn128(singleThread: boolean): Promise<{ Fr: { w: unknown[]; toObject(x: unknown): bigint }; terminate(): Promise<void> }> };
-    const curve = await buildBn128(true);
-    try {
-      for (const k of [0, 1, 3, 16, 20, 28]) expect(fromLe(addon.rootOfUnity(k)), `w_${k}`).to.deep.equal([curve.Fr.toObject(curve.Fr.w[k])]);
-    } finally {
-      await curve.terminate();
-    }
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.array(edgy(R), { minLength: 32, maxLength: 32 }), fc.constantFrom(1, 2), (bits, all, threads) => {
-        const n = 1 << bits;
-        const a = all.slice(0, n);
-        const w = fromLe(addon.rootOfUnity(bits))[0]!;
-        const naive = a.map((_, j) => a.reduce((s, x, i) => Fr.add(s, Fr.mul(x, Fr.pow(w, BigInt(i * j)))), 0n));
-        const forward = addon.ntt(le(...a), false, threads);
-        expect(fromLe(forward)).to.deep.equal(naive);
-        expect(fromLe(addon.ntt(forward, true, threads))).to.deep.equal(a);
-      }),
-      runs,
-    );
-  });
+      it("MSM (buckets, signed windows, 1 and 2 threads) equals the naive sum, for random and adversarial scalars and keys", () => {
+        const adversarial = fc.constantFrom(0n, 1n, R - 1n, R - 2n, 2n, (1n << 128n) + 1n);
+        const scalars = fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 40 });
+        fc.assert(
+          fc.property(scalars, fc.array(g1, { minLength: 1, maxLength: 4 }), fc.constantFrom(1, 2), (ks, base, threads) => {
+            // Repeated points and points at infinity in the key.
+            const points = ks.map((_, i) => base[i % base.length]!);
+            const naive = ks.reduce((acc, k, i) => (k === 0n || points[i]!.is0() ? acc : acc.add(points[i]!.multiply(k))), bn254.G1.Point.ZERO);
+            expect(addon.msm("g1", g1Key(points), le(...ks), threads)).to.deep.equal(g1Bytes(naive));
+          }),
+          runs,
+        );
+        fc.assert(
+          fc.property(fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 12 }), g2, (ks, p) => {
+            const points = ks.map((_, i) => (i % 3 === 2 ? bn254.G2.Point.ZERO : p));
+            const naive = ks.reduce((acc, k, i) => (k === 0n || points[i]!.is0() ? acc : acc.add(points[i]!.multiply(k))), bn254.G2.Point.ZERO);
+            expect(addon.msm("g2", g2Key(points), le(...ks), 2)).to.deep.equal(g2Bytes(naive));
+          }),
+          { numRuns: 15 },
+        );
+        // Many points, so that the windows grow wide: the sum of k_i·G with the k_i known.
+        const ks = Array.from({ length: 3_000 }, (_, i) => (i % 5 === 0 ? R - 1n - BigInt(i) : BigInt(i % 3)));
+        const total = ks.reduce((a, k) => Fr.add(a, k), 0n);
+        expect(addon.msm("g1", g1Key(ks.map(() => bn254.G1.Point.BASE)), le(...ks), 2)).to.deep.equal(g1Bytes(bn254.G1.Point.BASE.multiply(total)));
+      });
+
+      it("NTT: the root of unity and ffjavascript's, the transform and the naive one, the inverse undoes it", async () => {
+        const { buildBn128 } = (await import("ffjavascript")) as unknown as { buildBn128(singleThread: boolean): Promise<{ Fr: { w: unknown[]; toObject(x: unknown): bigint }; terminate(): Promise<void> }> };
+        const curve = await buildBn128(true);
+        try {
+          for (const k of [0, 1, 3, 16, 20, 28]) expect(fromLe(addon.rootOfUnity(k)), `w_${k}`).to.deep.equal([curve.Fr.toObject(curve.Fr.w[k])]);
+        } finally {
+          await curve.terminate();
+        }
+        fc.assert(
+          fc.property(fc.integer({ min: 0, max: 5 }), fc.array(edgy(R), { minLength: 32, maxLength: 32 }), fc.constantFrom(1, 2), (bits, all, threads) => {
+            const n = 1 << bits;
+            const a = all.slice(0, n);
+            const w = fromLe(addon.rootOfUnity(bits))[0]!;
+            const naive = a.map((_, j) => a.reduce((s, x, i) => Fr.add(s, Fr.mul(x, Fr.pow(w, BigInt(i * j)))), 0n));
+            const forward = addon.ntt(le(...a), false, threads);
+            expect(fromLe(forward)).to.deep.equal(naive);
+            expect(fromLe(addon.ntt(forward, true, threads))).to.deep.equal(a);
+          }),
+          runs,
+        );
+      });
+    });
 
   describe("proofs of the test circuit", () => {
     let artifacts: CircuitArtifacts;
