@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cmath>
 #include <cstring>
+#include <deque>
+#include <memory>
 #include <vector>
 
 #include "curve.h"
@@ -179,6 +181,8 @@ template <class F>
 class BucketSums {
  public:
   explicit BucketSums(size_t nBuckets) : buckets_(nBuckets), count_(nBuckets) {}
+  // For windows of another width (MSMs of other sizes share one thread's buckets).
+  void resize(size_t nBuckets) { buckets_.resize(nBuckets), count_.resize(nBuckets); }
 
   // Σ_b (b + 1)·bucket_b of window `d` over points[0..count).
   Jacobian<F> window(const uint8_t* points, const int16_t* d, size_t count) {
@@ -272,30 +276,96 @@ class BucketSums {
   AffineAdder<F> adder_;
 };
 
+// One MSM: Σ digits(k_{offset+i})·P_i for i < count, `points` holding count affine points; its
+// windows are summed by whichever thread takes them (Msms), then combined by sum().
+template <class F>
+struct MsmJob {
+  const uint8_t* points;
+  const Digits* digits;
+  size_t offset, count;
+  std::vector<Jacobian<F>> windowSums;
+
+  // Window w's Σ (bucket index)·bucket, on `sums` (the calling thread's).
+  void window(int w, BucketSums<F>& sums) {
+    const int16_t* d = digits->window(w) + offset;
+    bool any = false;
+    for (size_t i = 0; i < count && !any; i++) any = d[i] != 0;
+    if (any) windowSums[w] = sums.window(points, d, count);
+  }
+
+  Jacobian<F> sum() const {
+    Jacobian<F> acc = Jacobian<F>::infinity();
+    for (int w = digits->windows - 1; w >= 0; w--) {
+      for (int i = 0; i < digits->c; i++) acc = acc.dbl();
+      acc = acc.add(windowSums[w]);
+    }
+    return acc;
+  }
+};
+
+// MSMs in G1 and G2 run together: their windows form one queue, G2's (the costliest) first, that
+// threads take from one by one, so that no thread idles while another finishes a long MSM.
+class Msms {
+ public:
+  template <class F>
+  MsmJob<F>& add(MsmJob<F> job) {
+    job.windowSums.assign(job.digits->windows, Jacobian<F>::infinity());
+    std::deque<MsmJob<F>>& jobs = list<F>();
+    jobs.push_back(std::move(job));
+    return jobs.back();
+  }
+
+  void run(int threads) {
+    struct Task {
+      bool g2;
+      size_t job;
+      int window;
+    };
+    std::vector<Task> tasks;
+    for (size_t j = 0; j < g2_.size(); j++)
+      for (int w = 0; w < g2_[j].digits->windows; w++) tasks.push_back({true, j, w});
+    for (size_t j = 0; j < g1_.size(); j++)
+      for (int w = 0; w < g1_[j].digits->windows; w++) tasks.push_back({false, j, w});
+    std::atomic<size_t> next{0};
+    const int workers = std::max(1, std::min<int>(threads, (int)tasks.size()));
+    parallelFor((size_t)workers, workers, [&](size_t, size_t) {
+      std::unique_ptr<BucketSums<Fq>> sums1;
+      std::unique_ptr<BucketSums<Fq2>> sums2;
+      for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
+        const Task& task = tasks[t];
+        if (task.g2) {
+          MsmJob<Fq2>& job = g2_[task.job];
+          if (!sums2) sums2.reset(new BucketSums<Fq2>(0));
+          sums2->resize((size_t)1 << (job.digits->c - 1));
+          job.window(task.window, *sums2);
+        } else {
+          MsmJob<Fq>& job = g1_[task.job];
+          if (!sums1) sums1.reset(new BucketSums<Fq>(0));
+          sums1->resize((size_t)1 << (job.digits->c - 1));
+          job.window(task.window, *sums1);
+        }
+      }
+    });
+  }
+
+ private:
+  template <class F>
+  std::deque<MsmJob<F>>& list();
+  std::deque<MsmJob<Fq>> g1_;
+  std::deque<MsmJob<Fq2>> g2_;
+};
+template <>
+inline std::deque<MsmJob<Fq>>& Msms::list<Fq>() { return g1_; }
+template <>
+inline std::deque<MsmJob<Fq2>>& Msms::list<Fq2>() { return g2_; }
+
 // Σ digits(k_{offset+i})·P_i for i < count: `points` holds count affine points.
 template <class F>
 Jacobian<F> msm(const uint8_t* points, const Digits& digits, size_t offset, size_t count, int threads) {
-  typedef Jacobian<F> J;
-  const int c = digits.c;
-  const size_t nBuckets = (size_t)1 << (c - 1);
-  std::vector<J> windowSums(digits.windows, J::infinity());
-  std::atomic<int> next{0};
-  const int workers = std::max(1, std::min(threads, digits.windows));
-  parallelFor((size_t)workers, workers, [&](size_t, size_t) {
-    BucketSums<F> sums(nBuckets);
-    for (int w; (w = next.fetch_add(1)) < digits.windows;) {
-      const int16_t* d = digits.window(w) + offset;
-      bool any = false;
-      for (size_t i = 0; i < count && !any; i++) any = d[i] != 0;
-      if (any) windowSums[w] = sums.window(points, d, count);
-    }
-  });
-  J acc = J::infinity();
-  for (int w = digits.windows - 1; w >= 0; w--) {
-    for (int i = 0; i < c; i++) acc = acc.dbl();
-    acc = acc.add(windowSums[w]);
-  }
-  return acc;
+  Msms msms;
+  MsmJob<F>& job = msms.add(MsmJob<F>{points, &digits, offset, count, {}});
+  msms.run(threads);
+  return job.sum();
 }
 
 }  // namespace groth16

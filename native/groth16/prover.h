@@ -72,16 +72,19 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
 
   // 1. The QAP at the constraints. A coefficient is stored as value·R^2, so its Montgomery product
   // with a witness value in normal form is value·witness in Montgomery form.
+  // Each thread owns a range of constraints: it reads every coefficient and adds those of its own.
   std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
-  for (uint32_t i = 0; i < z.nCoefs; i++) {
-    const uint8_t* e = z.coefs + (size_t)i * 44;
-    Fr coef, w;
-    memcpy(coef.v, e + 12, 32);
-    memcpy(w.v, witness + 32 * (size_t)Zkey::u32(e + 8), 32);
-    Fr& slot = (Zkey::u32(e) == 0 ? a : b)[Zkey::u32(e + 4)];
-    slot = slot + coef * w;
-  }
   parallelFor(n, threads, [&](size_t begin, size_t end) {
+    for (uint32_t i = 0; i < z.nCoefs; i++) {
+      const uint8_t* e = z.coefs + (size_t)i * 44;
+      const uint32_t at = Zkey::u32(e + 4);
+      if (at < begin || at >= end) continue;
+      Fr coef, w;
+      memcpy(coef.v, e + 12, 32);
+      memcpy(w.v, witness + 32 * (size_t)Zkey::u32(e + 8), 32);
+      Fr& slot = (Zkey::u32(e) == 0 ? a : b)[at];
+      slot = slot + coef * w;
+    }
     for (size_t i = begin; i < end; i++) c[i] = a[i] * b[i];
   });
   proof.abcMs = msSince(t);
@@ -108,13 +111,18 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
 
   // 3. The MSMs: the witness is recoded once for A, B1, B2 and C.
   t = std::chrono::steady_clock::now();
+  // All five share one queue of windows, so that threads stay busy to the end.
   const Digits wd = recode(witness, z.nVars, threads);
-  const G1 sumA = msm<Fq>(z.pointsA, wd, 0, z.nVars, threads);
-  const G1 sumB1 = msm<Fq>(z.pointsB1, wd, 0, z.nVars, threads);
-  const G2 sumB2 = msm<Fq2>(z.pointsB2, wd, 0, z.nVars, threads);
-  const G1 sumC = msm<Fq>(z.pointsC, wd, z.nPublic + 1, z.nVars - z.nPublic - 1, threads);
   const Digits hd = recode(h.data(), n, threads);
-  const G1 sumH = msm<Fq>(z.pointsH, hd, 0, n, threads);
+  Msms msms;
+  MsmJob<Fq2>& jobB2 = msms.add(MsmJob<Fq2>{z.pointsB2, &wd, 0, z.nVars});
+  MsmJob<Fq>& jobA = msms.add(MsmJob<Fq>{z.pointsA, &wd, 0, z.nVars});
+  MsmJob<Fq>& jobB1 = msms.add(MsmJob<Fq>{z.pointsB1, &wd, 0, z.nVars});
+  MsmJob<Fq>& jobC = msms.add(MsmJob<Fq>{z.pointsC, &wd, z.nPublic + 1, z.nVars - z.nPublic - 1});
+  MsmJob<Fq>& jobH = msms.add(MsmJob<Fq>{z.pointsH, &hd, 0, n});
+  msms.run(threads);
+  const G1 sumA = jobA.sum(), sumB1 = jobB1.sum(), sumC = jobC.sum(), sumH = jobH.sum();
+  const G2 sumB2 = jobB2.sum();
   proof.msmMs = msSince(t);
 
   // 4. Blinding.
