@@ -12,7 +12,8 @@ const short = (v: bigint) => {
 export const USAGE = `usage: proofbook demo [--batches N] [--seed S] [--workers W] [--circuit NAME] [--prover native|snarkjs]
   The main job on embedded defaults: L1 deposits, signed orders, matched fills, withdrawals and
   cancels, Groth16-proven batches landed on an in-process chain, claims on L1 (default 3 batches,
-  seed 1, one prover per core, circuit demo, the snarkjs prover; --prover native uses native/groth16).`;
+  seed 1, one prover per core, circuit demo, the native prover (native/groth16) wherever its addon
+  loads, else snarkjs; --prover snarkjs proves with the reference).`;
 
 /** npm run demo: the main job on embedded defaults. Returns the process exit code. */
 export async function demo(argv: readonly string[]): Promise<number> {

@@ -81,12 +81,12 @@ export const nodeConfigSchema = z.strictObject({
   prover: z
     .strictObject({
       workers: positiveInt.optional(),
-      /** native (native/groth16) or snarkjs; every proof is verified off-chain either way. */
-      backend: z.enum(["native", "snarkjs"]).default("snarkjs"),
+      /** native (native/groth16) or snarkjs; absent: native wherever its addon loads, else snarkjs. Every proof is verified off-chain either way. */
+      backend: z.enum(["native", "snarkjs"]).optional(),
       /** Most batches one L1 transaction lands (Rollup.submitBatches). */
       maxBatchesPerTransaction: positiveInt.default(8),
     })
-    .default({ maxBatchesPerTransaction: 8, backend: "snarkjs" }),
+    .default({ maxBatchesPerTransaction: 8 }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -54,6 +54,21 @@ export class ProverInputError extends ProofbookError {
 
 const loaded = new Map<ProverBuild, ProverAddon>();
 
+/**
+ * The backend a prover uses when none is asked for: "native" wherever the addon loads, else
+ * "snarkjs" (the reference, and the fallback on a machine that could not build the addon), with
+ * why native is not used.
+ */
+export function defaultProverBackend(): { backend: "native" | "snarkjs"; unavailable?: string } {
+  try {
+    proverAddon();
+    return { backend: "native" };
+  } catch (e) {
+    if (e instanceof NativeProverUnavailableError) return { backend: "snarkjs", unavailable: e.message };
+    throw e;
+  }
+}
+
 /** The addon (the default build unless asked for the portable one), loaded once per thread. */
 export function proverAddon(build: ProverBuild = "default"): ProverAddon {
   const known = loaded.get(build);

@@ -5,6 +5,7 @@ import * as snarkjs from "snarkjs";
 import type { SealedBatch } from "../batch/batch-builder.js";
 import type { CircuitArtifacts } from "./artifacts.js";
 import { InsecureSetupError, ProofError } from "./errors.js";
+import { defaultProverBackend, proverAddon } from "./native-prover.js";
 import type { ProveResult, ProverBackend, ProveTask } from "./prove-worker.js";
 import { siblingModule } from "../package-root.js";
 
@@ -25,8 +26,9 @@ export interface ProverPoolOptions {
   /** Progress and retry messages. */
   log?: (message: string) => void;
   /**
-   * "snarkjs" (default for now: the reference) or "native" (native/groth16, docs/protocol.md §9).
-   * Either way every proof is verified off-chain before it counts.
+   * "native" (native/groth16, docs/protocol.md §9) or "snarkjs" (the reference). Default: native
+   * wherever its addon loads, else snarkjs (logged). Either way every proof is verified off-chain
+   * before it counts. Asking for native where the addon does not load is NativeProverUnavailableError.
    */
   backend?: ProverBackend;
   /** The worker module; tests substitute one that crashes. Default: ./prove-worker.ts. */
@@ -56,8 +58,11 @@ export class ProverPool {
     const cores = availableParallelism();
     this.workers = Math.max(1, Math.min(options.workers ?? cores, cores));
     this.retries = options.retries ?? 2;
-    this.backend = options.backend ?? "snarkjs";
     this.log = options.log ?? (() => {});
+    if (options.backend === "native") proverAddon();
+    const fallback = options.backend ? undefined : defaultProverBackend();
+    this.backend = options.backend ?? fallback!.backend;
+    if (fallback?.unavailable) this.log(`${fallback.unavailable}; proving with snarkjs`);
     this.pool = new Piscina<ProveTask, ProveResult>({
       filename: (options.workerFile ?? siblingModule("./prove-worker", import.meta.url)).href,
       minThreads: this.workers,

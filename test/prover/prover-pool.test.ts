@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { ProofError } from "../../src/prover/errors.js";
+import { defaultProverBackend } from "../../src/prover/native-prover.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { scenario, testHeader } from "../helpers/fixtures.js";
@@ -70,14 +71,20 @@ describe("prover: the worker pool survives a crashed worker", function () {
     }
   });
 
-  it("with backend native, proves the batch with the native prover; the proof passes the pool's off-chain check", async () => {
-    const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true, backend: "native" });
-    try {
-      const proved = await pool.prove(batch);
-      expect(proved.publicSignals).to.deep.equal(batch.publicInputs.map(String));
-      expect(proved.backend).to.equal("native");
-    } finally {
-      await pool.close();
-    }
+  for (const backend of ["native", "snarkjs", undefined] as const)
+    it(`with backend ${backend ?? "unset (native where its addon loads)"}, proves the batch with it; the proof passes the pool's off-chain check`, async () => {
+      const pool = new ProverPool(artifacts, { workers: 1, allowInsecureDevSetup: true, ...(backend && { backend }) });
+      try {
+        expect(pool.backend).to.equal(backend ?? defaultProverBackend().backend);
+        const proved = await pool.prove(batch);
+        expect(proved.publicSignals).to.deep.equal(batch.publicInputs.map(String));
+        expect(proved.backend).to.equal(pool.backend);
+      } finally {
+        await pool.close();
+      }
+    });
+
+  it("unset, the backend is native where the addon loads (it does here: npm run compile built it)", () => {
+    expect(defaultProverBackend()).to.deep.equal({ backend: "native" });
   });
 });
