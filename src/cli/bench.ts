@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import { ValidationError } from "../errors.js";
-import { intArg, intListArg, parseArgs } from "./args.js";
+import { intArg, intListArg, parseArgs, proverArg } from "./args.js";
 import { build } from "./build.js";
 import { engineBench } from "./engine-bench.js";
 import { printTable } from "./demo.js";
@@ -21,15 +21,18 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover"] as const;
 
-export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S]
-  Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).`;
+export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs]
+  Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).
+  --prover chooses the backend of the pipeline and settlement scenarios (default: native where its addon
+  loads); the prover scenario always measures both.`;
 
 /**
  * npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string" });
+  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string" });
+  proverArg(args.prover);
   const scenario = args.scenario ?? "all";
   if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
@@ -155,7 +158,7 @@ async function benchSettlement(args: Partial<Record<string, string | true>>): Pr
   const circuit = typeof args.circuit === "string" ? args.circuit : "large";
   const ks = intListArg(args.ks, [1, 4, 8, 20, 40], "--ks");
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
-  const { rows, proofs } = await settlementCost(artifacts!, ks, (m) => console.log(`[bench] settlement: ${m}`));
+  const { rows, proofs } = await settlementCost(artifacts!, ks, (m) => console.log(`[bench] settlement: ${m}`), proverArg(args.prover));
   const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), proofs, rows };
   const file = await writeReport(`settlement-${circuit}`, report);
   console.log("");
@@ -241,6 +244,7 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
     batches,
     seed: intArg(args.seed, 42, "--seed"),
     workers: args.workers === undefined ? undefined : intArg(args.workers, 1, "--workers"),
+    backend: proverArg(args.prover),
     allowInsecureDevSetup: true,
     log: (m) => console.log(`[bench] ${m}`),
   });

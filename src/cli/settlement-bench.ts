@@ -5,6 +5,7 @@ import { type GasBreakdown, gasBreakdown } from "../chain/gas-breakdown.js";
 import { RollupClient } from "../chain/rollup-client.js";
 import { initCrypto } from "../crypto/index.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
+import type { ProverBackend } from "../prover/prove-worker.js";
 import { type ProvedBatch, ProverPool } from "../prover/prover-pool.js";
 import { fullBatches } from "./full-batches.js";
 import { ProofCache } from "./proof-cache.js";
@@ -44,7 +45,7 @@ export interface SettlementCostReport {
  * circuit's constraints and the measured proving time per fill. Proofs are kept (ProofCache), so a
  * second run lands the same batches without proving them again.
  */
-export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly number[], log: (m: string) => void): Promise<SettlementCostReport> {
+export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly number[], log: (m: string) => void, backend?: ProverBackend): Promise<SettlementCostReport> {
   await initCrypto();
   const { config } = artifacts;
   const count = Math.max(...ks);
@@ -61,7 +62,7 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
   await probe.connection.close();
   const batches = fullBatches(config, state, traders, header, count);
   const cache = new ProofCache(join(artifacts.dir, "settlement-proofs"));
-  const pool = new ProverPool(artifacts, { allowInsecureDevSetup: true });
+  const pool = new ProverPool(artifacts, { allowInsecureDevSetup: true, ...(backend && { backend }) });
   const proofs = { made: 0, kept: 0 };
   let proved: ProvedBatch[];
   try {

@@ -11,6 +11,7 @@ describe("cli: bench", () => {
       [["--scenario", "engine", "--depth", "2000,x"], "--depth"],
       [["--scenario", "settlement", "--ks", "1,0"], "--ks"],
       [["--scenario", "settlement", "--ks", "4,"], "--ks"],
+      [["--scenario", "settlement", "--prover", "gpu"], "--prover"],
     ] as const) {
       const error = await bench(argv).then(
         () => undefined,
