@@ -333,22 +333,20 @@ class Msms {
       std::unique_ptr<BucketSums<Fq2>> sums2;
       for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
         const Task& task = tasks[t];
-        if (task.g2) {
-          MsmJob<Fq2>& job = g2_[task.job];
-          if (!sums2) sums2.reset(new BucketSums<Fq2>(0));
-          sums2->resize((size_t)1 << (job.digits->c - 1));
-          job.window(task.window, *sums2);
-        } else {
-          MsmJob<Fq>& job = g1_[task.job];
-          if (!sums1) sums1.reset(new BucketSums<Fq>(0));
-          sums1->resize((size_t)1 << (job.digits->c - 1));
-          job.window(task.window, *sums1);
-        }
+        if (task.g2) window(g2_[task.job], task.window, sums2);
+        else window(g1_[task.job], task.window, sums1);
       }
     });
   }
 
  private:
+  // Window w of `job` on the calling thread's buckets, made (or resized) for the job's width.
+  template <class F>
+  static void window(MsmJob<F>& job, int w, std::unique_ptr<BucketSums<F>>& sums) {
+    if (!sums) sums.reset(new BucketSums<F>(0));
+    sums->resize((size_t)1 << (job.digits->c - 1));
+    job.window(w, *sums);
+  }
   template <class F>
   std::deque<MsmJob<F>>& list();
   std::deque<MsmJob<Fq>> g1_;
