@@ -186,8 +186,8 @@ async function benchProver(args: Partial<Record<string, string | true>>): Promis
   const file = await writeReport("prover", report);
   console.log("");
   printTable(
-    ["circuit", "backend", "threads", "witness ms", "prove ms", "prove ms/fill", "peak RSS MB", "zkey MB", "vs snarkjs", "vs 1 thread"],
-    rows.map((r) => [r.circuit, r.backend, String(r.threads), r.witnessMs.toFixed(0), r.proveMs.toFixed(0), r.proveMsPerFill.toFixed(0), r.peakRssMb.toFixed(0), zkeyMb[r.circuit]!.toFixed(0), `${r.speedupVsSnarkjs.toFixed(2)}x`, `${r.speedupVsOneThread.toFixed(2)}x`]),
+    ["circuit", "backend", "threads", "witness", "witness ms", "wasm witness ms", "prove ms", "prove ms/fill", "peak RSS MB", "zkey MB", "vs snarkjs", "vs 1 thread"],
+    rows.map((r) => [r.circuit, r.backend, String(r.threads), r.witness, r.witnessMs.toFixed(0), r.witnessWasmMs.toFixed(0), r.proveMs.toFixed(0), r.proveMsPerFill.toFixed(0), r.peakRssMb.toFixed(0), zkeyMb[r.circuit]!.toFixed(0), `${r.speedupVsSnarkjs.toFixed(2)}x`, `${r.speedupVsOneThread.toFixed(2)}x`]),
   );
   console.log(`\nwrote ${file}\n`);
 }

@@ -10,6 +10,7 @@ import { siblingModule } from "../package-root.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProverBackend } from "../prover/prove-worker.js";
 import { demoGenesis } from "../state/genesis.js";
+import { computeWitness, type WitnessGeneratorKind } from "../prover/witness-generator.js";
 import { fullBatches } from "./full-batches.js";
 import type { ProveOnceResult, ProveOnceTask } from "./prove-once.js";
 
@@ -18,8 +19,12 @@ export interface ProverBenchRow {
   circuit: string;
   backend: ProverBackend;
   threads: number;
-  /** The witness (circom's WebAssembly generator, the same for both backends). */
+  /** The generator of the witness the backends prove: circom's C++ one where it was built, else WebAssembly. */
+  witness: WitnessGeneratorKind;
+  /** Its time for the batch's witness, the median of the runs (the same for both backends). */
   witnessMs: number;
+  /** The WebAssembly generator's time for the same witness (the reference), the median of the runs. */
+  witnessWasmMs: number;
   /** The median of the runs: from the witness in memory to the proof (the native prover's r1cs check included). */
   proveMs: number;
   proveMsPerFill: number;
@@ -54,12 +59,23 @@ export async function proverBench(circuits: readonly CircuitArtifacts[], options
       const { config } = artifacts;
       const { state, traders } = demoGenesis(config, 2);
       const [batch] = fullBatches(config, state, traders, { batchNumber: 1, timestamp: 4_000_000_000, domain: 1n }, 1);
-      const wtns: { type: "mem"; data?: Uint8Array } = { type: "mem" };
-      const t = performance.now();
-      await snarkjs.wtns.calculate(batch!.circuitInput, artifacts.wasm, wtns);
-      const witnessMs = performance.now() - t;
+      const witness: WitnessGeneratorKind = artifacts.witnessGenerator ? "native" : "wasm";
+      const timed = async (kind: WitnessGeneratorKind) => {
+        const ms: number[] = [];
+        let data: Uint8Array | undefined;
+        for (let i = 0; i < options.runs; i++) {
+          const t = performance.now();
+          data = await computeWitness(batch!.circuitInput, artifacts, kind);
+          ms.push(performance.now() - t);
+        }
+        return { data: data!, ms: median(ms) };
+      };
+      const wasm = await timed("wasm");
+      const used = witness === "wasm" ? wasm : await timed(witness);
+      if (Buffer.compare(used.data, wasm.data) !== 0) throw new ProverBenchError(`${config.name}: the native and WebAssembly witness generators disagree`);
+      options.log(`${config.name}: witness ${witness} ${used.ms.toFixed(0)} ms, wasm ${wasm.ms.toFixed(0)} ms`);
       const wtnsFile = join(dir, `${config.name}.wtns`);
-      await writeFile(wtnsFile, wtns.data!);
+      await writeFile(wtnsFile, used.data);
       zkeyMb[config.name] = (await stat(artifacts.zkey)).size / 2 ** 20;
       const vkey = JSON.parse(await readFile(artifacts.vkey, "utf8")) as unknown;
       const measured = new Map<string, number>();
@@ -74,7 +90,9 @@ export async function proverBench(circuits: readonly CircuitArtifacts[], options
             circuit: config.name,
             backend,
             threads,
-            witnessMs,
+            witness,
+            witnessMs: used.ms,
+            witnessWasmMs: wasm.ms,
             proveMs,
             proveMsPerFill: proveMs / config.nFills,
             peakRssMb: r.peakRssMb,

@@ -14,6 +14,7 @@ import { domainPower, writeDevZkey } from "./dev-zkey.js";
 import { checkManifest, writeManifest } from "./artifact-manifest.js";
 import { CircuitBuildError, SetupError } from "./errors.js";
 import { elapsedTicker } from "./progress.js";
+import { buildWitnessGenerator } from "./witness-generator.js";
 
 const require = createRequire(import.meta.url);
 export const ROOT = PACKAGE_ROOT;
@@ -37,6 +38,8 @@ export interface CircuitArtifacts {
   insecureDevSetup: boolean;
   /** Solidity name of the generated verifier contract. */
   verifierContract: string;
+  /** circom's C++ witness generator, built here (src/prover/witness-generator.ts); absent: WebAssembly only. */
+  witnessGenerator?: string;
 }
 
 /** `batch_demo` -> `BatchDemoVerifier` */
@@ -75,7 +78,8 @@ function circuitDir(config: CircuitConfig, hash: string, cacheDir: string): stri
 const compiledFiles = (dir: string, config: CircuitConfig) => [join(dir, `${config.name}.r1cs`), join(dir, `${config.name}_js`, `${config.name}.wasm`)];
 
 /**
- * Compiles the circuit with circom --O2 unless the cache has it, checked against its manifest's
+ * Compiles the circuit with circom --O2 (the r1cs, the wasm witness generator and the C++ one's
+ * sources) unless the cache has it, checked against its manifest's
  * hashes (a corrupt or unfinished cache entry is compiled again). Returns its directory.
  */
 export async function compileCircuit(config: CircuitConfig, progress: Progress = () => {}, cacheDir = CACHE_DIR): Promise<string> {
@@ -88,12 +92,12 @@ export async function compileCircuit(config: CircuitConfig, progress: Progress =
   const tmp = `${dir}.${process.pid}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  progress(`compiling ${config.name} with circom --O2 ...`);
+  progress(`compiling ${config.name} with circom --O2 --c ...`);
   const t0 = performance.now();
   const cli = require.resolve("circom2/cli.js");
   const ticker = elapsedTicker(progress, `compiling ${config.name}`);
   try {
-    await promisify(execFile)(process.execPath, [cli, join(CIRCUITS_DIR, "main", `${config.name}.circom`), "--r1cs", "--wasm", "--O2", "-o", tmp], {
+    await promisify(execFile)(process.execPath, [cli, join(CIRCUITS_DIR, "main", `${config.name}.circom`), "--r1cs", "--wasm", "--c", "--O2", "-o", tmp], {
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (e) {
@@ -129,6 +133,13 @@ export async function devPtau(power: number, progress: Progress = () => {}): Pro
   progress(`generating the INSECURE dev ptau 2^${power} (public tau; for dev only) ...`);
   await writeDevPtau(file, power, progress);
   return file;
+}
+
+/** The circuit's native witness generator, built if needed; where it cannot be, why (logged once per build). */
+async function witnessGenerator(dir: string, config: CircuitConfig, progress: Progress): Promise<string | undefined> {
+  const built = await buildWitnessGenerator(dir, config, { progress, circomSource: join(CIRCUITS_DIR, "main", `${config.name}.circom`) });
+  if (built.unavailable) progress(`no native witness generator for ${config.name} (${built.unavailable}); witnesses come from WebAssembly`);
+  return built.generator;
 }
 
 /** Compiles (cached) and runs the Groth16 setup (cached per circuit and ptau). */
@@ -197,5 +208,6 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
     power,
     insecureDevSetup,
     verifierContract: verifierContractName(config),
+    witnessGenerator: await witnessGenerator(dir, config, progress),
   };
 }

@@ -69,17 +69,21 @@ export function defaultProverBackend(): { backend: "native" | "snarkjs"; unavail
   }
 }
 
-/** The addon (the default build unless asked for the portable one), loaded once per thread. */
+/**
+ * The addon (the default build unless asked for the portable one), loaded once per thread.
+ * PROOFBOOK_PROVER_ADDON names another file for the default build (a build of one's own; the tests
+ * name a missing one to check the fallback to snarkjs).
+ */
 export function proverAddon(build: ProverBuild = "default"): ProverAddon {
   const known = loaded.get(build);
   if (known) return known;
-  const path = build === "portable" ? PORTABLE_PROVER_ADDON : NATIVE_PROVER_ADDON;
+  const path = build === "portable" ? PORTABLE_PROVER_ADDON : process.env.PROOFBOOK_PROVER_ADDON || NATIVE_PROVER_ADDON;
   try {
     const addon = createRequire(import.meta.url)(path) as ProverAddon;
     loaded.set(build, addon);
     return addon;
   } catch (e) {
-    throw new NativeProverUnavailableError(`the native prover ${path} does not load (npm run compile builds it; g++, make and python3 are needed): ${(e as Error).message}`, { cause: e });
+    throw new NativeProverUnavailableError(`the native prover ${path} does not load (npm run compile builds it; g++, make and python3 are needed): ${(e as Error).message.split("\n")[0]}`, { cause: e });
   }
 }
 

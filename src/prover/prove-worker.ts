@@ -3,6 +3,7 @@
 import type { Groth16Proof } from "snarkjs";
 import { importInWorker } from "./import-in-worker.js";
 import { NativeProver, ProverInputError, witnessValues } from "./native-prover.js";
+import { computeWitness, type WitnessGeneratorKind } from "./witness-generator.js";
 
 const snarkjs = await importInWorker(() => import("snarkjs"));
 
@@ -12,6 +13,8 @@ export type ProverBackend = "native" | "snarkjs";
 export interface ProveTask {
   input: Record<string, unknown>;
   wasm: string;
+  /** circom's C++ witness generator, when the circuit has one and the pool uses it. */
+  witnessGenerator?: string;
   zkey: string;
   /** The circuit's constraints: the native prover refuses a witness that breaks one before proving. */
   r1cs: string;
@@ -25,6 +28,8 @@ export interface ProveResult {
   publicSignals: string[];
   /** The prover that made it (absent for a proof read back from the bench's proof cache). */
   backend?: ProverBackend;
+  /** The generator that computed the witness. */
+  witness?: WitnessGeneratorKind;
   witnessMs: number;
   proveMs: number;
 }
@@ -33,9 +38,10 @@ const natives = new Map<string, NativeProver>();
 
 export default async function prove(task: ProveTask): Promise<ProveResult> {
   const t0 = performance.now();
-  const wtns: { type: "mem"; data?: Uint8Array } = { type: "mem" };
+  const witness: WitnessGeneratorKind = task.witnessGenerator ? "native" : "wasm";
+  let data: Uint8Array;
   try {
-    await snarkjs.wtns.calculate(task.input, task.wasm, wtns);
+    data = await computeWitness(task.input, task, witness);
   } catch (e) {
     throw new Error(`witness: ${(e as Error).message}`);
   }
@@ -46,15 +52,15 @@ export default async function prove(task: ProveTask): Promise<ProveResult> {
     if (!prover) natives.set(key, (prover = new NativeProver(task.zkey, { r1cs: task.r1cs })));
     let proved;
     try {
-      proved = await prover.prove(witnessValues(wtns.data!), task.threads);
+      proved = await prover.prove(witnessValues(data), task.threads);
     } catch (e) {
       // A witness the native prover refuses is refused again every time: not a crash to retry.
       if (e instanceof ProverInputError && e.code.startsWith("WITNESS_")) throw new Error(`witness: ${e.message}`);
       throw e;
     }
     const { proof, publicSignals } = proved;
-    return { proof, publicSignals, backend: task.backend, witnessMs: t1 - t0, proveMs: performance.now() - t1 };
+    return { proof, publicSignals, backend: task.backend, witness, witnessMs: t1 - t0, proveMs: performance.now() - t1 };
   }
-  const { proof, publicSignals } = await snarkjs.groth16.prove(task.zkey, wtns as unknown as Uint8Array, undefined, { singleThread: task.threads === 1 });
-  return { proof, publicSignals, backend: task.backend, witnessMs: t1 - t0, proveMs: performance.now() - t1 };
+  const { proof, publicSignals } = await snarkjs.groth16.prove(task.zkey, { type: "mem", data } as unknown as Uint8Array, undefined, { singleThread: task.threads === 1 });
+  return { proof, publicSignals, backend: task.backend, witness, witnessMs: t1 - t0, proveMs: performance.now() - t1 };
 }

@@ -7,6 +7,7 @@ import type { CircuitArtifacts } from "./artifacts.js";
 import { InsecureSetupError, ProofError } from "./errors.js";
 import { defaultProverBackend, proverAddon } from "./native-prover.js";
 import type { ProveResult, ProverBackend, ProveTask } from "./prove-worker.js";
+import { WitnessError, type WitnessGeneratorKind } from "./witness-generator.js";
 import { siblingModule } from "../package-root.js";
 
 export interface ProvedBatch extends ProveResult {
@@ -31,6 +32,12 @@ export interface ProverPoolOptions {
    * before it counts. Asking for native where the addon does not load is NativeProverUnavailableError.
    */
   backend?: ProverBackend;
+  /**
+   * The witness generator: "native" (circom's C++ one, built with the circuit where the machine has
+   * g++, nasm, libgmp-dev and nlohmann-json3-dev) or "wasm". Default: native where it was built.
+   * Asking for native where it was not is WitnessError.
+   */
+  witness?: WitnessGeneratorKind;
   /** The worker module; tests substitute one that crashes. Default: ./prove-worker.ts. */
   workerFile?: URL;
 }
@@ -44,6 +51,7 @@ export class ProverPool {
   readonly workers: number;
   readonly retries: number;
   readonly backend: ProverBackend;
+  readonly witness: WitnessGeneratorKind;
   private readonly log: (message: string) => void;
   private readonly pool: Piscina<ProveTask, ProveResult>;
   private vkey?: Promise<unknown>;
@@ -63,6 +71,8 @@ export class ProverPool {
     const fallback = options.backend ? undefined : defaultProverBackend();
     this.backend = options.backend ?? fallback!.backend;
     if (fallback?.unavailable) this.log(`${fallback.unavailable}; proving with snarkjs`);
+    if (options.witness === "native" && !artifacts.witnessGenerator) throw new WitnessError(`${artifacts.config.name} has no native witness generator (see the build's log for why)`);
+    this.witness = options.witness ?? (artifacts.witnessGenerator ? "native" : "wasm");
     this.pool = new Piscina<ProveTask, ProveResult>({
       filename: (options.workerFile ?? siblingModule("./prove-worker", import.meta.url)).href,
       minThreads: this.workers,
@@ -76,6 +86,7 @@ export class ProverPool {
     const task: ProveTask = {
       input: batch.circuitInput,
       wasm: this.artifacts.wasm,
+      witnessGenerator: this.witness === "native" ? this.artifacts.witnessGenerator : undefined,
       zkey: this.artifacts.zkey,
       r1cs: this.artifacts.r1cs,
       backend: this.backend,

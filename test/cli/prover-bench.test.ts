@@ -22,7 +22,9 @@ describe("cli: bench --scenario prover (src/cli/prover-bench.ts)", function () {
     const by = (backend: string, t: number) => rows.find((r) => r.backend === backend && r.threads === t)!;
     for (const r of rows) {
       expect(r.circuit).to.equal(name);
+      expect(r.witness).to.equal("native");
       expect(r.witnessMs).to.be.greaterThan(0);
+      expect(r.witnessWasmMs).to.be.greaterThan(0);
       expect(r.proveMs).to.be.greaterThan(0);
       expect(r.proveMsPerFill).to.be.closeTo(r.proveMs / artifacts.config.nFills, 1e-9);
       // its own process: at least the key's size resident (the map or snarkjs' copy), far less than this process' history
@@ -33,6 +35,7 @@ describe("cli: bench --scenario prover (src/cli/prover-bench.ts)", function () {
     }
     expect(by("snarkjs", 1).speedupVsSnarkjs).to.equal(1);
     expect(logs.some((m) => m.startsWith(`${name}: native on 1 thread(s): `))).to.equal(true);
+    expect(logs.some((m) => m.startsWith(`${name}: witness native `))).to.equal(true);
   });
 
   it("refuses a proof that does not verify under the circuit's key (ProverBenchError), naming the backend", async () => {

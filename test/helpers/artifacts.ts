@@ -1,14 +1,23 @@
-import type { SealedBatch } from "../../src/batch/batch-builder.js";
+import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
 import { RollupClient } from "../../src/chain/rollup-client.js";
 import { buildCircuit, type CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { type ProvedBatch, ProverPool } from "../../src/prover/prover-pool.js";
 import { firstHeader } from "./chain.js";
-import { scenario } from "./fixtures.js";
+import { scenario, testHeader } from "./fixtures.js";
 
 /** The test circuit's artifacts (built by `npm test`'s build step; cached, so cheap here). */
 export async function testArtifacts(): Promise<CircuitArtifacts> {
   return await buildCircuit(CIRCUIT_CONFIGS.test, { progress: (m) => console.log(`      ${m}`) });
+}
+
+/** The test circuit's artifacts and batch 1 of the test scenario with its one buy fill, sealed. */
+export async function testFillBatch(): Promise<{ artifacts: CircuitArtifacts; batch: SealedBatch }> {
+  const artifacts = await testArtifacts();
+  const s = await scenario(artifacts.config);
+  const b = new BatchBuilder(artifacts.config, s.state, testHeader(1));
+  b.add(s.buyFill());
+  return { artifacts, batch: b.seal() };
 }
 
 /**

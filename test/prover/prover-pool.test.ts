@@ -1,14 +1,15 @@
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BatchBuilder, type SealedBatch } from "../../src/batch/batch-builder.js";
+import { fileURLToPath } from "node:url";
+import type { SealedBatch } from "../../src/batch/batch-builder.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { ProofError } from "../../src/prover/errors.js";
 import { defaultProverBackend } from "../../src/prover/native-prover.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
-import { testArtifacts } from "../helpers/artifacts.js";
-import { scenario, testHeader } from "../helpers/fixtures.js";
+import { testFillBatch } from "../helpers/artifacts.js";
 
 describe("prover: the worker pool survives a crashed worker", function () {
   let artifacts: CircuitArtifacts;
@@ -17,11 +18,7 @@ describe("prover: the worker pool survives a crashed worker", function () {
   const workerFile = new URL("../helpers/crash-once-worker.ts", import.meta.url);
 
   before(async () => {
-    artifacts = await testArtifacts();
-    const s = await scenario(artifacts.config);
-    const b = new BatchBuilder(artifacts.config, s.state, testHeader(1));
-    b.add(s.buyFill());
-    batch = b.seal();
+    ({ artifacts, batch } = await testFillBatch());
     process.env.CRASH_ONCE_MARKER = marker;
   });
   after(() => {
@@ -86,5 +83,19 @@ describe("prover: the worker pool survives a crashed worker", function () {
 
   it("unset, the backend is native where the addon loads (it does here: npm run compile built it)", () => {
     expect(defaultProverBackend()).to.deep.equal({ backend: "native" });
+  });
+
+  it("where the addon does not load: native is NativeProverUnavailableError; unset falls back to snarkjs, says why, and proves", () => {
+    const missing = join(tmpdir(), "no-such-dir", "proofbook_prover.node");
+    const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../helpers/prover-without-addon.ts", import.meta.url))], {
+      env: { ...process.env, PROOFBOOK_PROVER_ADDON: missing },
+      encoding: "utf8",
+    });
+    const result = JSON.parse(out.trim().split("\n").at(-1)!) as { nativeError?: string; backend: string; provedBy: string; log: string[] };
+    expect(result.nativeError).to.match(/^NativeProverUnavailableError: the native prover .*no-such-dir\/proofbook_prover.node does not load/);
+    expect(result.backend).to.equal("snarkjs");
+    expect(result.provedBy).to.equal("snarkjs");
+    expect(result.log).to.have.length(1);
+    expect(result.log[0]).to.match(/does not load .*; proving with snarkjs$/);
   });
 });
