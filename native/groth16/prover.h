@@ -65,6 +65,7 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
   if (r1cs) {
     if (r1cs->nWires != z.nVars) throw InputError{"R1CS_MISMATCH", "the r1cs has " + std::to_string(r1cs->nWires) + " wires, the key's circuit " + std::to_string(z.nVars) + " variables: another circuit"};
     r1cs->check(witness, threads);
+    r1cs->file.release();  // its pages are not needed again by this proof: out of the process' memory
   }
   Proof proof;
   const size_t n = z.domainSize;

@@ -146,6 +146,17 @@ async function witnessGenerator(dir: string, config: CircuitConfig, progress: Pr
 export async function buildCircuit(config: CircuitConfig, options: SetupOptions = {}): Promise<CircuitArtifacts> {
   const progress = options.progress ?? (() => {});
   const dir = await compileCircuit(config, progress, options.cacheDir);
+  // g++ builds the witness generator while the setup runs: the two overlap on the cores.
+  const generator = witnessGenerator(dir, config, progress);
+  generator.catch(() => {}); // handled: setupCircuit awaits it, or the finally below when the setup fails first
+  try {
+    return await setupCircuit(config, dir, options, progress, generator);
+  } finally {
+    await generator.catch(() => {});
+  }
+}
+
+async function setupCircuit(config: CircuitConfig, dir: string, options: SetupOptions, progress: Progress, generator: Promise<string | undefined>): Promise<CircuitArtifacts> {
   const r1cs = join(dir, `${config.name}.r1cs`);
   const info = await snarkjs.r1cs.info(r1cs);
   const nPublic = info.nOutputs + info.nPubInputs;
@@ -208,6 +219,6 @@ export async function buildCircuit(config: CircuitConfig, options: SetupOptions 
     power,
     insecureDevSetup,
     verifierContract: verifierContractName(config),
-    witnessGenerator: await witnessGenerator(dir, config, progress),
+    witnessGenerator: await generator,
   };
 }
