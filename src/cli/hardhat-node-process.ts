@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "../prover/artifacts.js";
+import { waitForOutput } from "./wait-for-output.js";
 
 const HARDHAT = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 
@@ -13,15 +14,6 @@ export async function startHardhatNode(): Promise<{ url: string; child: ChildPro
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [HARDHAT, "node", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   process.on("exit", () => child.kill("SIGKILL"));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("hardhat node did not start in 60 s")), 60_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (d.toString().includes("JSON-RPC server at")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}`)));
-  });
+  await waitForOutput(child, "JSON-RPC server at", 60_000, "hardhat node");
   return { url, child };
 }

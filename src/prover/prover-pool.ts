@@ -1,18 +1,15 @@
-import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import * as snarkjs from "snarkjs";
 import type { SealedBatch } from "../batch/batch-builder.js";
 import type { CircuitArtifacts } from "./artifacts.js";
 import { InsecureSetupError, ProofError } from "./errors.js";
+import { ProofChecker, type ProvedBatch } from "./proof-check.js";
 import { defaultProverBackend, proverAddon } from "./native-prover.js";
 import type { ProveResult, ProverBackend, ProveTask } from "./prove-worker.js";
 import { WitnessError, type WitnessGeneratorKind } from "./witness-generator.js";
 import { siblingModule } from "../package-root.js";
 
-export interface ProvedBatch extends ProveResult {
-  batch: SealedBatch;
-}
+export type { ProvedBatch };
 
 export interface ProverPoolOptions {
   /** Worker threads; default: one per core. */
@@ -38,6 +35,8 @@ export interface ProverPoolOptions {
    * Asking for native where it was not is WitnessError.
    */
   witness?: WitnessGeneratorKind;
+  /** Threads per proof; default: 1 with several workers, every core with one. */
+  threadsPerProof?: number;
   /** The worker module; tests substitute one that crashes. Default: ./prove-worker.ts. */
   workerFile?: URL;
 }
@@ -52,9 +51,11 @@ export class ProverPool {
   readonly retries: number;
   readonly backend: ProverBackend;
   readonly witness: WitnessGeneratorKind;
+  /** Threads each proof uses. */
+  readonly threadsPerProof: number;
   private readonly log: (message: string) => void;
   private readonly pool: Piscina<ProveTask, ProveResult>;
-  private vkey?: Promise<unknown>;
+  private readonly checker: ProofChecker;
 
   constructor(
     readonly artifacts: CircuitArtifacts,
@@ -66,6 +67,7 @@ export class ProverPool {
     const cores = availableParallelism();
     this.workers = Math.max(1, Math.min(options.workers ?? cores, cores));
     this.retries = options.retries ?? 2;
+    this.threadsPerProof = Math.max(1, Math.min(options.threadsPerProof ?? (this.workers > 1 ? 1 : cores), cores));
     this.log = options.log ?? (() => {});
     if (options.backend === "native") proverAddon();
     const fallback = options.backend ? undefined : defaultProverBackend();
@@ -73,6 +75,7 @@ export class ProverPool {
     if (fallback?.unavailable) this.log(`${fallback.unavailable}; proving with snarkjs`);
     if (options.witness === "native" && !artifacts.witnessGenerator) throw new WitnessError(`${artifacts.config.name} has no native witness generator (see the build's log for why)`);
     this.witness = options.witness ?? (artifacts.witnessGenerator ? "native" : "wasm");
+    this.checker = new ProofChecker(artifacts);
     this.pool = new Piscina<ProveTask, ProveResult>({
       filename: (options.workerFile ?? siblingModule("./prove-worker", import.meta.url)).href,
       minThreads: this.workers,
@@ -83,27 +86,40 @@ export class ProverPool {
 
   async prove(batch: SealedBatch): Promise<ProvedBatch> {
     if (batch.circuit !== this.artifacts.config.name) throw new ProofError(`batch ${batch.batchNumber} was sealed for ${batch.circuit}, this pool proves ${this.artifacts.config.name}`);
+    let result: ProveResult;
+    try {
+      result = await this.proveInput(batch.circuitInput, `batch ${batch.batchNumber}`);
+    } catch (e) {
+      throw new ProofError(`batch ${batch.batchNumber}: ${(e as Error).message}`, { cause: e });
+    }
+    return await this.accept(batch, result);
+  }
+
+  /**
+   * A proof of the circuit input `input` (bigints or decimal strings), not yet checked: what a
+   * prover of a fleet returns to the node, which checks it (src/cli/prover.ts). `label` names the
+   * work in retry messages.
+   */
+  async proveInput(input: Record<string, unknown>, label = "proof"): Promise<ProveResult> {
     const task: ProveTask = {
-      input: batch.circuitInput,
+      input,
       wasm: this.artifacts.wasm,
       witnessGenerator: this.witness === "native" ? this.artifacts.witnessGenerator : undefined,
       zkey: this.artifacts.zkey,
       r1cs: this.artifacts.r1cs,
       backend: this.backend,
-      threads: this.workers > 1 ? 1 : availableParallelism(),
+      threads: this.threadsPerProof,
     };
-    let result: ProveResult | undefined;
-    for (let attempt = 0; !result; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        result = await this.pool.run(task);
+        return await this.pool.run(task);
       } catch (e) {
         const message = (e as Error).message;
         // The witness rejecting a batch is deterministic: proving it again cannot help.
-        if (message.startsWith("witness:") || attempt >= this.retries) throw new ProofError(`batch ${batch.batchNumber}: ${message}`, { cause: e });
-        this.log(`batch ${batch.batchNumber}: prover failed (${message}); proving again from the same input (${attempt + 1}/${this.retries})`);
+        if (message.startsWith("witness:") || attempt >= this.retries) throw e;
+        this.log(`${label}: prover failed (${message}); proving again from the same input (${attempt + 1}/${this.retries})`);
       }
     }
-    return await this.accept(batch, result);
   }
 
   /**
@@ -111,26 +127,7 @@ export class ProverPool {
    * off-chain against this pool's key: what `prove` does with every proof, for one made earlier.
    */
   async accept(batch: SealedBatch, result: ProveResult): Promise<ProvedBatch> {
-    const expected = batch.publicInputs.map(String);
-    if (result.publicSignals.length !== expected.length || result.publicSignals.some((x, i) => x !== expected[i])) {
-      throw new ProofError(`batch ${batch.batchNumber}: proof is for public inputs ${result.publicSignals.join(",")}, expected ${expected.join(",")}`);
-    }
-    this.vkey ??= readFile(this.artifacts.vkey, "utf8").then((s) => JSON.parse(s) as unknown);
-    let vkey: unknown;
-    try {
-      vkey = await this.vkey;
-    } catch (e) {
-      this.vkey = undefined;
-      throw new ProofError(`cannot read the verification key ${this.artifacts.vkey}: ${(e as Error).message}`, { cause: e });
-    }
-    let verifies: boolean;
-    try {
-      verifies = await snarkjs.groth16.verify(vkey, result.publicSignals, result.proof);
-    } catch (e) {
-      throw new ProofError(`batch ${batch.batchNumber}: proof cannot be checked off-chain: ${(e as Error).message}`, { cause: e });
-    }
-    if (!verifies) throw new ProofError(`batch ${batch.batchNumber}: proof does not verify off-chain`);
-    return { ...result, batch };
+    return await this.checker.accept(batch, result);
   }
 
   /** Stops the workers and the main thread's snarkjs curve. */

@@ -1,0 +1,88 @@
+// What the node and the provers of a fleet share through Redis (docs/protocol.md §12): the queue's
+// name for a proving key, the jobs' id and payload, and the connection to Redis.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { RedisOptions } from "bullmq";
+import type { SealedBatch } from "../batch/batch-builder.js";
+import { ValidationError } from "../errors.js";
+import type { CircuitArtifacts } from "./artifacts.js";
+import { MANIFEST } from "./artifact-manifest.js";
+import { CircuitBuildError } from "./errors.js";
+import type { ProveResult } from "./prove-worker.js";
+
+/** A proving job: one sealed batch's circuit input, for the provers of one key. */
+export interface ProveJobData {
+  circuit: string;
+  keyHash: string;
+  batchNumber: number;
+  /** The circuit input, bigints as decimal strings. */
+  input: Record<string, unknown>;
+  /** The public inputs the proof must carry (decimal strings): what the node will check. */
+  publicInputs: string[];
+  /** Provers whose proof of this batch the node refused: they leave the job to the others. */
+  excluded: string[];
+}
+
+/** What a prover returns: the proof and who made it. */
+export interface ProveJobResult extends ProveResult {
+  prover: string;
+}
+
+/** The proving key's id: the first 16 hex digits of the zkey's sha256, from its setup manifest. */
+export async function keyHash(artifacts: Pick<CircuitArtifacts, "zkey">): Promise<string> {
+  const manifest = join(dirname(artifacts.zkey), MANIFEST);
+  try {
+    const hashes = (JSON.parse(await readFile(manifest, "utf8")) as { sha256: Record<string, string> }).sha256;
+    const hash = hashes[basename(artifacts.zkey)];
+    if (hash) return hash.slice(0, 16);
+  } catch {
+    // below
+  }
+  throw new CircuitBuildError(`${manifest} does not give the sha256 of ${basename(artifacts.zkey)}: build the circuit again`);
+}
+
+/** The queue of one circuit's proving key: provers of other keys never see its jobs. */
+export function queueName(circuit: string, key: string): string {
+  return `proofs-${circuit}-${key}`;
+}
+
+/** A batch's job id: its number and its public inputs, so that adding it twice adds it once. */
+export function proveJobId(batch: Pick<SealedBatch, "batchNumber" | "publicInputs">): string {
+  const h = createHash("sha256").update(batch.publicInputs.map(String).join(",")).digest("hex").slice(0, 16);
+  return `b${batch.batchNumber}-${h}`;
+}
+
+/** The job of `batch` for the provers of `key`. */
+export function proveJobData(batch: SealedBatch, key: string, excluded: readonly string[] = []): ProveJobData {
+  return {
+    circuit: batch.circuit,
+    keyHash: key,
+    batchNumber: batch.batchNumber,
+    input: JSON.parse(JSON.stringify(batch.circuitInput, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown>,
+    publicInputs: batch.publicInputs.map(String),
+    excluded: [...excluded],
+  };
+}
+
+/** ioredis options for `redis://HOST:PORT[/DB]`; a ValidationError naming `flag` otherwise. */
+export function redisOptions(url: string, flag = "--queue"): RedisOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ValidationError(flag, "must be a redis://HOST:PORT URL", url);
+  }
+  if (u.protocol !== "redis:" || !u.hostname) throw new ValidationError(flag, "must be a redis://HOST:PORT URL", url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isSafeInteger(db) || db < 0) throw new ValidationError(flag, "has a database number that is not a whole number", url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    db,
+    ...(u.password && { password: decodeURIComponent(u.password) }),
+    ...(u.username && { username: decodeURIComponent(u.username) }),
+    // BullMQ's workers block on Redis: commands wait for a reconnection instead of failing.
+    maxRetriesPerRequest: null,
+  };
+}
