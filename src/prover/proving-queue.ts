@@ -10,6 +10,7 @@ import type { CircuitArtifacts } from "./artifacts.js";
 import { MANIFEST } from "./artifact-manifest.js";
 import { CircuitBuildError } from "./errors.js";
 import type { ProveResult } from "./prove-worker.js";
+import { circuitInputJson } from "./witness-generator.js";
 
 /** A proving job: one sealed batch's circuit input, for the provers of one key. */
 export interface ProveJobData {
@@ -59,7 +60,7 @@ export function proveJobData(batch: SealedBatch, key: string, excluded: readonly
     circuit: batch.circuit,
     keyHash: key,
     batchNumber: batch.batchNumber,
-    input: JSON.parse(JSON.stringify(batch.circuitInput, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown>,
+    input: JSON.parse(circuitInputJson(batch.circuitInput)) as Record<string, unknown>,
     publicInputs: batch.publicInputs.map(String),
     excluded: [...excluded],
   };

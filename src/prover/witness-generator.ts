@@ -129,7 +129,8 @@ export async function buildWitnessGenerator(
   return { generator };
 }
 
-const jsonOf = (input: unknown) => JSON.stringify(input, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+/** A circuit input as circom's generators and the fleet's jobs take it: JSON, bigints as decimal strings. */
+export const circuitInputJson = (input: unknown): string => JSON.stringify(input, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 
 /**
  * The witness (wtns bytes, snarkjs' format) of `input`: from the native generator when `source`
@@ -151,7 +152,7 @@ export async function computeWitness(input: Record<string, unknown>, source: Wit
   if (!source.witnessGenerator) throw new WitnessError("no native witness generator was built for this circuit");
   const tmp = await mkdtemp(join(tmpdir(), "proofbook-witness-"));
   try {
-    await writeFile(join(tmp, "input.json"), jsonOf(input));
+    await writeFile(join(tmp, "input.json"), circuitInputJson(input));
     try {
       await run(source.witnessGenerator, [join(tmp, "input.json"), join(tmp, "witness.wtns")], { maxBuffer: 16 * 1024 * 1024 });
     } catch (e) {
