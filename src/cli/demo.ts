@@ -1,6 +1,7 @@
 import { build } from "./build.js";
 import { intArg, parseArgs, proverArg } from "./args.js";
 import { circuitConfig } from "../prover/circuit-configs.js";
+import { redisOptions } from "../prover/proving-queue.js";
 import { runSettlement } from "../sequencer/run-settlement.js";
 import type { SettledBatch } from "../sequencer/settlement-pipeline.js";
 
@@ -9,20 +10,23 @@ const short = (v: bigint) => {
   return `${h.slice(0, 10)}…${h.slice(-6)}`;
 };
 
-export const USAGE = `usage: proofbook demo [--batches N] [--seed S] [--workers W] [--circuit NAME] [--prover native|snarkjs]
+export const USAGE = `usage: proofbook demo [--batches N] [--seed S] [--workers W] [--circuit NAME] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
   The main job on embedded defaults: L1 deposits, signed orders, matched fills, withdrawals and
   cancels, Groth16-proven batches landed on an in-process chain, claims on L1 (default 3 batches,
   seed 1, one prover per core, circuit demo, the native prover (native/groth16) wherever its addon
-  loads, else snarkjs; --prover snarkjs proves with the reference).`;
+  loads, else snarkjs; --prover snarkjs proves with the reference; --prover-queue: by the
+  \`proofbook prover\` processes of that Redis, docs/protocol.md §12).`;
 
 /** npm run demo: the main job on embedded defaults. Returns the process exit code. */
 export async function demo(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string", prover: "string" });
+  const args = parseArgs(argv, { batches: "string", seed: "string", workers: "string", circuit: "string", prover: "string", "prover-queue": "string" });
   // Every argument is checked before any work.
   const batches = intArg(args.batches, 3, "--batches");
   const seed = intArg(args.seed, 1, "--seed", 0);
   const workers = args.workers === undefined ? undefined : intArg(args.workers, 1, "--workers");
   const backend = proverArg(args.prover);
+  const proverQueue = args["prover-queue"] as string | undefined;
+  if (proverQueue !== undefined) redisOptions(proverQueue, "--prover-queue");
   const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
   circuitConfig(circuit);
   const log = (m: string) => console.log(m);
@@ -55,6 +59,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
     seed,
     workers,
     backend,
+    proverQueue,
     allowInsecureDevSetup: true,
     log: (m) => log(`[pipeline] ${m}`),
     onSettled,

@@ -1,9 +1,10 @@
 import { parseArgs } from "./args.js";
 
-export const USAGE = `usage: proofbook node [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME] [--prover native|snarkjs]
+export const USAGE = `usage: proofbook node [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
   Runs the operator node: HTTP/WebSocket API, durable journal, proving and submission (docs/protocol.md §11).
   Without --rpc it runs Hardhat's in-process chain (deploying a new rollup each start); with --rpc and no
   --rollup it deploys a new rollup on first start and keeps operating it from the journal in --data.
+  With --prover-queue, batches are proved by \`proofbook prover\` processes through that Redis (docs/protocol.md §12).
   Settings also come from FILE (JSON) and PROOFBOOK_* variables; flags win.`;
 
 /**
@@ -11,7 +12,7 @@ export const USAGE = `usage: proofbook node [--config FILE] [--rpc URL] [--priva
  * node and serves its API until SIGINT or SIGTERM. Resolves with the exit code.
  */
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string", prover: "string" });
+  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string", prover: "string", "prover-queue": "string" });
   const { loadNodeConfig } = await import("../node/node-config.js");
   const config = loadNodeConfig(args.config as string | undefined, process.env, (c) => {
     const chain = ((c.chain ??= {}) as Record<string, unknown>);
@@ -23,6 +24,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
     if (args.port !== undefined) c.port = /^\d+$/.test(String(args.port)) ? Number(args.port) : args.port;
     if (args.circuit !== undefined) c.circuit = args.circuit;
     if (args.prover !== undefined) ((c.prover ??= {}) as Record<string, unknown>).backend = args.prover;
+    if (args["prover-queue"] !== undefined) ((c.prover ??= {}) as Record<string, unknown>).queue = args["prover-queue"];
   });
   const { circuitConfig } = await import("../prover/circuit-configs.js");
   circuitConfig(config.circuit); // an unknown name is a usage error, before any build

@@ -85,8 +85,12 @@ export const nodeConfigSchema = z.strictObject({
       backend: z.enum(["native", "snarkjs"]).optional(),
       /** Most batches one L1 transaction lands (Rollup.submitBatches). */
       maxBatchesPerTransaction: positiveInt.default(8),
+      /** redis://HOST:PORT of the prover fleet's queue (docs/protocol.md §12): batches are proved by `proofbook prover` processes instead of in-process workers. */
+      queue: z.string().regex(/^redis:\/\/[^/\s]+(\/\d+)?$/, "a redis://HOST:PORT URL").optional(),
+      /** With a queue: how often the node looks at the jobs it waits for, re-adding any Redis lost (milliseconds). */
+      reconcileMs: positiveInt.default(2_000),
     })
-    .default({ maxBatchesPerTransaction: 8 }),
+    .default({ maxBatchesPerTransaction: 8, reconcileMs: 2_000 }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -102,6 +106,7 @@ const ENV: Record<string, (c: Record<string, unknown>, v: string) => void> = {
   PROOFBOOK_RPC_URL: (c, v) => (chainOf(c).rpcUrl = v),
   PROOFBOOK_PRIVATE_KEY: (c, v) => (chainOf(c).privateKey = v),
   PROOFBOOK_ROLLUP: (c, v) => (chainOf(c).rollup = v),
+  PROOFBOOK_PROVER_QUEUE: (c, v) => (((c.prover ??= {}) as Record<string, unknown>).queue = v),
   PROOFBOOK_LOG_LEVEL: (c, v) => (c.logLevel = v),
 };
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { FleetView } from "../prover/queue-prover.js";
 
 /** The node's Prometheus metrics (served at /metrics, docs/protocol.md §11). */
 export class NodeMetrics {
@@ -14,6 +15,25 @@ export class NodeMetrics {
   readonly gasPerFill = new Gauge({ name: "proofbook_gas_per_fill", help: "L1 gas per fill of the last landed transaction", registers: [this.registry] });
   readonly l1Batches = new Gauge({ name: "proofbook_l1_batch_count", help: "Batches landed on L1", registers: [this.registry] });
   readonly halted = new Gauge({ name: "proofbook_settlement_halted", help: "1 once settlement stopped on an error it cannot cure", registers: [this.registry] });
+  /** With a prover fleet (docs/protocol.md §12): proofs the node's check accepted, by prover. */
+  readonly proverProofs = new Counter({ name: "proofbook_prover_proofs_total", help: "Fleet proofs the node's off-chain check accepted, by prover", labelNames: ["prover"] as const, registers: [this.registry] });
+  /** Proofs the check refused and jobs that failed, by prover (unknown: a job that stalled). */
+  readonly proverFailures = new Counter({ name: "proofbook_prover_failures_total", help: "Fleet proofs refused by the node's check, and failed jobs, by prover and reason", labelNames: ["prover", "reason"] as const, registers: [this.registry] });
+  /** The fleet's view, read when /metrics is scraped. */
+  fleet?: () => Promise<FleetView>;
+  readonly fleetJobs = new Gauge({
+    name: "proofbook_prover_queue_jobs",
+    help: "Proving jobs in the fleet's queue by state (waiting, active = in flight, delayed); absent while Redis is unreachable",
+    labelNames: ["state"] as const,
+    registers: [this.registry],
+    collect: async () => {
+      const view = await this.fleet?.();
+      this.fleetJobs.reset();
+      if (view?.jobs) for (const [state, n] of Object.entries(view.jobs)) this.fleetJobs.set({ state }, n);
+      this.fleetReachable.set(view === undefined ? 0 : view.reachable ? 1 : 0);
+    },
+  });
+  readonly fleetReachable = new Gauge({ name: "proofbook_prover_queue_reachable", help: "1 while the fleet's Redis answers (0 without a fleet or while it is down)", registers: [this.registry] });
 
   async text(): Promise<string> {
     return await this.registry.metrics();

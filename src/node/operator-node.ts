@@ -12,11 +12,13 @@ import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
+import { type FleetView, QueueProver } from "../prover/queue-prover.js";
 import { type SettledBatch, SettlementPipeline } from "../sequencer/settlement-pipeline.js";
 import { RollupState } from "../state/rollup-state.js";
 import { Journal } from "./journal.js";
 import type { NodeConfig } from "./node-config.js";
 import { type Applied, type JournalEntry, type NodeCommand, NodeCore } from "./node-core.js";
+import { openNodeFleet } from "./node-fleet.js";
 import { NodeMetrics } from "./node-metrics.js";
 
 /** The node's journal and L1 disagree: the journal is not this rollup's, or L1 holds batches the journal does not make. */
@@ -54,7 +56,6 @@ type Connection = Awaited<ReturnType<(typeof import("hardhat"))["network"]["conn
  * with that number, and proves and submits the rest (the pipeline never submits a batch L1 holds).
  */
 export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
-  readonly metrics = new NodeMetrics();
   private readonly queue: Pending[] = [];
   private flushing = false;
   private closing = false;
@@ -87,9 +88,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     private readonly connection: Connection,
     private readonly chainTime: ChainTime,
     private readonly signatures: SignaturePool,
-    private readonly prover: ProverPool,
+    private readonly prover: ProverPool | QueueProver,
     private readonly pipeline: SettlementPipeline,
     private readonly log: Logger,
+    readonly metrics: NodeMetrics,
   ) {
     super();
     this.depositsQueued = core.depositsFed;
@@ -146,10 +148,11 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
 
     const chainTime = await ChainTime.start(client, config.chain.pollMs);
     const signatures = new SignaturePool({ workers: config.intake.signatureWorkers });
-    const prover = new ProverPool(artifacts, { workers: config.prover.workers, backend: config.prover.backend, allowInsecureDevSetup });
+    const metrics = new NodeMetrics();
+    const prover = config.prover.queue ? await openNodeFleet(artifacts, config.prover.queue, config.prover.reconcileMs, metrics, log) : new ProverPool(artifacts, { workers: config.prover.workers, backend: config.prover.backend, allowInsecureDevSetup });
     const hooks = { onProved: (p: { batch: SealedBatch; witnessMs: number; proveMs: number }) => node.proved(p), onSettled: (s: SettledBatch) => node.settled(s) };
     const pipeline = new SettlementPipeline(prover, client, hooks, { maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction });
-    const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log);
+    const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log, metrics);
     node.confirmations = BigInt(config.chain.confirmations ?? (chainId === DEV_CHAIN_ID ? 0 : 12));
     await node.reconcile();
     node.startTimers();
@@ -173,11 +176,22 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     this.metrics.l1Batches.set(l1.batchCount);
     this.log.info({ l1Batches: l1.batchCount, root: l1.stateRoot.toString(), resubmitting: unlanded.map((b) => b.batchNumber) }, "reconciled with L1");
     for (const b of unlanded) this.enqueueBatch(b);
+    this.dropLandedJobs(l1.batchCount);
+  }
+
+  /** The fleet's jobs of batches that landed, which nobody waits for any more, go (in the background: Redis may be down). */
+  private dropLandedJobs(batchCount: number): void {
+    if (!(this.prover instanceof QueueProver)) return;
+    this.prover.dropLanded(batchCount).then(
+      (n) => n > 0 && this.log.info({ jobs: n, upTo: batchCount }, "dropped the proving jobs of landed batches"),
+      (e: unknown) => this.log.warn({ err: e }, "could not drop the proving jobs of landed batches"),
+    );
   }
 
   /** Where L1 is, what the node has sealed and landed, and whether settlement stopped. */
   async status() {
     const l1 = await this.client.position();
+    const fleet: FleetView | undefined = this.prover instanceof QueueProver ? await this.prover.view() : undefined;
     // After intake stopped, status still answers (it says why); every other read refuses.
     const view = () => ({
       rollup: this.client.address,
@@ -191,6 +205,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
       queueDepth: this.queue.length,
       halted: (this.intakeStopped ?? this.halted)?.message,
+      ...(fleet && { provers: fleet }),
     });
     return this.intakeStopped ? view() : this.read(view);
   }
@@ -386,12 +401,12 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     });
   }
 
-  private proved(p: { batch: SealedBatch; witnessMs: number; proveMs: number }): void {
+  private proved(p: { batch: SealedBatch; witnessMs: number; proveMs: number; prover?: string }): void {
     const status = this.core.batches.get(p.batch.batchNumber);
     if (status && status.state === "sealed") Object.assign(status, { state: "proved", proveMs: Math.round(p.witnessMs + p.proveMs) });
     this.metrics.batches.inc({ stage: "proved" });
     this.metrics.proveSeconds.observe((p.witnessMs + p.proveMs) / 1000);
-    this.log.info({ batch: p.batch.batchNumber, witnessMs: Math.round(p.witnessMs), proveMs: Math.round(p.proveMs) }, "batch proved");
+    this.log.info({ batch: p.batch.batchNumber, witnessMs: Math.round(p.witnessMs), proveMs: Math.round(p.proveMs), ...(p.prover && { prover: p.prover }) }, "batch proved");
     this.emit("feed", { type: "batch", batchNumber: p.batch.batchNumber, state: "proved" });
   }
 
@@ -404,6 +419,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (proved.batch.fills > 0) this.metrics.gasPerFill.set(Number(receipt.gasUsed) / receipt.batchesInTransaction / proved.batch.fills);
     this.log.info({ batch: n, txHash: receipt.txHash, gasUsed: receipt.gasUsed.toString(), batchesInTransaction: receipt.batchesInTransaction, root: receipt.newRoot.toString() }, "batch landed");
     this.emit("feed", { type: "batch", batchNumber: n, state: "landed", txHash: receipt.txHash });
+    this.dropLandedJobs(n);
   }
 
   /** The signature intake checks in the pool, if it can: an order or replacement of an existing account. */

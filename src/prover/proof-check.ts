@@ -8,6 +8,8 @@ import type { ProveResult } from "./prove-worker.js";
 /** A proof and the batch it proves, once it passed the off-chain check. */
 export interface ProvedBatch extends ProveResult {
   batch: SealedBatch;
+  /** The fleet prover that made it (docs/protocol.md §12); absent for in-process proofs. */
+  prover?: string;
 }
 
 /**

@@ -87,3 +87,42 @@ export function redisOptions(url: string, flag = "--queue"): RedisOptions {
     maxRetriesPerRequest: null,
   };
 }
+
+/** How a prover words a job it failed: `prover NAME: why`, so that the node can count it against NAME. */
+export function proverFailure(prover: string, e: unknown): Error {
+  return new Error(`prover ${prover}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** The prover named by a failed job's reason (`unknown` for a stalled job, which names nobody). */
+export function proverOfFailure(reason: string): string {
+  return /^prover (\S+): /.exec(reason)?.[1] ?? "unknown";
+}
+
+/** A prover's name: what BullMQ's connection name can hold (no spaces), at most 64 characters. */
+export const PROVER_NAME = /^[\w.:@-]{1,64}$/;
+
+/** Something of BullMQ's on one Redis (a Queue, a Worker, QueueEvents): its errors, and its backend's `ready` on every (re)connection. */
+interface OnRedis {
+  on(event: "error", listener: (e: Error) => void): unknown;
+  getBackend(): { on(event: "ready", listener: () => void): unknown };
+}
+
+/**
+ * One `down` call when Redis becomes unreachable (ioredis reconnects meanwhile, with backoff) and
+ * one `up` call when it is back, however many of `clients` report it.
+ */
+export function watchRedis(clients: readonly OnRedis[], down: (e: Error) => void, up: () => void): void {
+  let isDown = false;
+  for (const c of clients) {
+    c.on("error", (e) => {
+      if (isDown) return;
+      isDown = true;
+      down(e);
+    });
+    c.getBackend().on("ready", () => {
+      if (!isDown) return;
+      isDown = false;
+      up();
+    });
+  }
+}

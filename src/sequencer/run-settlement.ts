@@ -6,6 +6,7 @@ import { FULLY_FILLED } from "../constants.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
+import { QueueProver } from "../prover/queue-prover.js";
 import DemoTokens from "../../ignition/modules/DemoTokens.js";
 import type { SealedBatch } from "../batch/batch-builder.js";
 import { KeyPair, signCancel, signWithdrawal } from "../crypto/index.js";
@@ -28,6 +29,8 @@ export interface SettlementRunOptions {
   workers?: number;
   /** The prover backend (ProverPool's default when absent). */
   backend?: ProverBackend;
+  /** redis://HOST:PORT of a prover fleet (docs/protocol.md §12): batches are proved by `proofbook prover` processes, not in-process. */
+  proverQueue?: string;
   allowInsecureDevSetup?: boolean;
   log?: (message: string) => void;
   onSettled?: (s: SettledBatch) => void;
@@ -71,7 +74,9 @@ export async function runSettlement(options: SettlementRunOptions): Promise<Sett
   if (!Number.isInteger(batches) || batches < 1) throw new ValidationError("batches", "must be a positive integer", batches);
   await initCrypto();
   // The pool first: it refuses dev artifacts before anything else is opened.
-  const prover = new ProverPool(artifacts, { workers: options.workers, backend: options.backend, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
+  const prover = options.proverQueue
+    ? await QueueProver.open(artifacts, { queue: options.proverQueue, log })
+    : new ProverPool(artifacts, { workers: options.workers, backend: options.backend, allowInsecureDevSetup: options.allowInsecureDevSetup, log });
   const connection = options.connection ?? (await network.connect());
   try {
     return await settle(options, prover, connection, log);
@@ -90,7 +95,7 @@ export interface WithdrawalOutcome {
   arrived: bigint;
 }
 
-async function settle(options: SettlementRunOptions, prover: ProverPool, connection: Connection, log: (m: string) => void): Promise<SettlementRunResult> {
+async function settle(options: SettlementRunOptions, prover: ProverPool | QueueProver, connection: Connection, log: (m: string) => void): Promise<SettlementRunResult> {
   const { artifacts, batches } = options;
   const { config } = artifacts;
   // Genesis is the empty state: every balance enters by an L1 deposit.
@@ -122,9 +127,9 @@ async function settle(options: SettlementRunOptions, prover: ProverPool, connect
     traders.push({ accountId: created.record.accountId, key, balances: { [DEMO_BASE_TOKEN]: DEMO_DEPOSIT[0], [DEMO_QUOTE_TOKEN]: DEMO_DEPOSIT[1] } });
   }
   log(`${traders.length} traders deposited ${DEMO_DEPOSIT[0]} BASE and ${DEMO_DEPOSIT[1]} QUOTE each on L1 (accounts ${traders.map((t) => t.accountId).join(", ")})`);
-  log(`prover pool: ${prover.workers} worker thread(s), ${prover.backend} prover`);
+  log(prover instanceof QueueProver ? `prover fleet: jobs on ${prover.name} at ${options.proverQueue}` : `prover pool: ${prover.workers} worker thread(s), ${prover.backend} prover`);
   const pipeline = new SettlementPipeline(prover, client, {
-    onProved: (p) => log(`proved batch ${p.batch.batchNumber} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
+    onProved: (p) => log(`proved batch ${p.batch.batchNumber}${p.prover ? ` by prover ${p.prover}` : ""} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,
     // L1 would refuse a batch as sealed: a new number or timestamp, or its transactions re-sealed on L1's state.
     onRestamped: (from, to) => log(`batch ${from.batchNumber} does not fit L1 as sealed: proving it again as batch ${to.batchNumber} stamped ${to.timestamp}`),

@@ -1,36 +1,21 @@
+import { Queue } from "bullmq";
 import { expect } from "chai";
 import { type ChildProcess, spawn } from "node:child_process";
 import type { SealedBatch } from "../../src/batch/batch-builder.js";
 import { startRedisServer } from "../../src/cli/redis-server-process.js";
 import { PACKAGE_ROOT, PROOFBOOK_BIN } from "../../src/package-root.js";
 import type { CircuitArtifacts } from "../../src/prover/artifacts.js";
-import { keyHash, queueName } from "../../src/prover/proving-queue.js";
+import { ProofError } from "../../src/prover/errors.js";
+import { keyHash, proveJobData, queueName, redisOptions } from "../../src/prover/proving-queue.js";
 import { QueueProver } from "../../src/prover/queue-prover.js";
 import { testFillBatch } from "../helpers/artifacts.js";
-
-/** `proofbook prover` as an operator starts it; resolves once it takes jobs, with its output so far. */
-async function startProver(queue: string, name: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [PROOFBOOK_BIN, "prover", "--queue", queue, "--circuit", "test", "--threads", "1", "--name", name], { cwd: PACKAGE_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`prover ${name} did not start in 120 s:\n${out}`)), 120_000);
-    child.stdout!.on("data", () => {
-      if (out.includes("taking jobs of")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`prover ${name} exited with ${code}:\n${out}`)));
-  });
-  return { child, output: () => out };
-}
+import { ProverProcess } from "../helpers/prover-process.js";
 
 describe("prover fleet: proofbook prover processes prove the node's batches through BullMQ on Redis", function () {
   let artifacts: CircuitArtifacts;
   let batch: SealedBatch;
   let redis: Awaited<ReturnType<typeof startRedisServer>>;
+  let prover: ProverProcess;
   const children: ChildProcess[] = [];
 
   before(async () => {
@@ -43,7 +28,7 @@ describe("prover fleet: proofbook prover processes prove the node's batches thro
   });
 
   it("a prover process takes the batch's job from its key's queue; the node's check accepts the proof and names the prover", async () => {
-    const prover = await startProver(redis.url, "prover-a");
+    prover = await ProverProcess.start(redis.url, "prover-a");
     children.push(prover.child);
     expect(prover.output()).to.include(queueName("batch_test", await keyHash(artifacts)));
     const fleet = await QueueProver.open(artifacts, { queue: redis.url, reconcileMs: 500 });
@@ -56,6 +41,53 @@ describe("prover fleet: proofbook prover processes prove the node's batches thro
       expect(again.proof).to.deep.equal(proved.proof);
       expect(prover.output().match(/proving batch 1 /g)).to.have.length(1);
     } finally {
+      await fleet.close();
+    }
+  });
+
+  it("a job the provers fail (a witness its input cannot satisfy) is enqueued again up to 3 times, then a ProofError naming the prover; each failure is counted against it", async () => {
+    const outcomes: string[] = [];
+    const fleet = await QueueProver.open(artifacts, { queue: redis.url, reconcileMs: 500, onOutcome: (o) => outcomes.push(`${o.outcome}:${o.prover}`) });
+    try {
+      // Another number (another job id), and an old root the batch's paths do not lead to.
+      const broken = { ...batch, batchNumber: 90, circuitInput: { ...batch.circuitInput, oldRoot: 12_345n } } as SealedBatch;
+      const e = await fleet.prove(broken).then(() => undefined, (x: unknown) => x);
+      expect(e).to.be.instanceOf(ProofError);
+      expect((e as Error).message).to.match(/batch 90: 3 proving jobs failed, the last: prover prover-a: witness/);
+      expect(outcomes).to.deep.equal(["failed:prover-a", "failed:prover-a", "failed:prover-a"]);
+      const view = await fleet.view();
+      expect(view.reachable).to.equal(true);
+      expect(view.provers.find((p) => p.name === "prover-a")).to.include({ connected: true, failed: 3, accepted: 0 });
+    } finally {
+      await fleet.close();
+    }
+  });
+
+  it("a prover leaves a job whose key hash is not its own to the others (delayed, never failed)", async () => {
+    const queue = new Queue(queueName("batch_test", await keyHash(artifacts)), { connection: redisOptions(redis.url) });
+    try {
+      const job = await queue.add("prove", { ...proveJobData(batch, "0000000000000000"), batchNumber: 91 }, { jobId: "b91-otherkey" });
+      // Left again each time it comes back: it stays in the queue for a prover of its key.
+      await prover.waitFor(/(job b91-otherkey: left to the other provers: its key 0000000000000000 is not mine[^]*){2}/);
+      expect(["delayed", "waiting", "active"]).to.include(await job.getState());
+      expect(prover.output()).not.to.include("proving batch 91");
+      await job.remove().catch(() => {}); // it may be moving between delayed and waiting
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("drops the jobs not taken yet of batches that landed, and keeps later ones", async () => {
+    expect(await prover.stop()).to.equal(0);
+    const fleet = await QueueProver.open(artifacts, { queue: redis.url });
+    const queue = new Queue(fleet.name, { connection: redisOptions(redis.url) });
+    try {
+      for (const n of [5, 6, 7]) await queue.add("prove", { ...proveJobData(batch, fleet.keyHash), batchNumber: n }, { jobId: `b${n}-x` });
+      expect(await fleet.dropLanded(6)).to.equal(2);
+      expect((await queue.getJobs(["waiting"])).map((j) => j.id)).to.deep.equal(["b7-x"]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
       await fleet.close();
     }
   });
