@@ -69,6 +69,7 @@ export async function proverCommand(argv: readonly string[], log: (m: string) =>
     [worker],
     (e) => log(`warning: the queue at ${args.queue} is unreachable (${e.message}); reconnecting`),
     () => log(`the queue at ${args.queue} is reachable again`),
+    (e) => log(`warning: ${e.message}`),
   );
   await worker.waitUntilReady();
   log(`prover ${name}: ${pool.backend} prover, ${pool.witness} witness, ${threads} thread(s); taking jobs of ${queue} (key ${key}) from ${args.queue}`);

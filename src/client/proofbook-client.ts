@@ -8,6 +8,7 @@ import type { SignedWithdrawal } from "../crypto/withdrawal.js";
 import { ProofbookError } from "../errors.js";
 import type { LevelView } from "../engine/matching-engine.js";
 import type { BatchStatus, OrderStatus } from "../node/node-core.js";
+import type { FleetView } from "../prover/queue-prover.js";
 import type { OrderInstructions } from "../sequencer/sequencer.js";
 import { toWire, type Wire } from "./wire.js";
 
@@ -102,7 +103,7 @@ export class ProofbookClient {
     return await this.get(`/v1/batches/${batchNumber}`);
   }
 
-  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string }; queueDepth: number; halted?: string }> {
+  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string }; queueDepth: number; halted?: string; provers?: FleetView }> {
     return await this.get("/v1/status");
   }
 

@@ -26,16 +26,15 @@ export class NodeMetrics {
     help: "Proving jobs in the fleet's queue by state (waiting, active = in flight, delayed); absent while Redis is unreachable",
     labelNames: ["state"] as const,
     registers: [this.registry],
-    collect: async () => {
-      const view = await this.fleet?.();
-      this.fleetJobs.reset();
-      if (view?.jobs) for (const [state, n] of Object.entries(view.jobs)) this.fleetJobs.set({ state }, n);
-      this.fleetReachable.set(view === undefined ? 0 : view.reachable ? 1 : 0);
-    },
   });
   readonly fleetReachable = new Gauge({ name: "proofbook_prover_queue_reachable", help: "1 while the fleet's Redis answers (0 without a fleet or while it is down)", registers: [this.registry] });
 
+  /** The metrics' text; the fleet's gauges read first, together (prom-client collects the others concurrently). */
   async text(): Promise<string> {
+    const view = await this.fleet?.();
+    this.fleetJobs.reset();
+    if (view?.jobs) for (const [state, n] of Object.entries(view.jobs)) this.fleetJobs.set({ state }, n);
+    this.fleetReachable.set(view === undefined ? 0 : view.reachable ? 1 : 0);
     return await this.registry.metrics();
   }
 }

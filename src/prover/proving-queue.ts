@@ -107,14 +107,22 @@ interface OnRedis {
   getBackend(): { on(event: "ready", listener: () => void): unknown };
 }
 
+/** Whether `e` says Redis cannot be reached (a refused, reset or closed connection), not that one command failed. */
+export function isConnectionError(e: Error): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || /Connection is closed|connect E[A-Z]+|Stream isn't writeable/.test(e.message);
+}
+
 /**
  * One `down` call when Redis becomes unreachable (ioredis reconnects meanwhile, with backoff) and
- * one `up` call when it is back, however many of `clients` report it.
+ * one `up` call when it is back, however many of `clients` report it. Other errors (a job's lock
+ * lost because Redis restarted without it, say) go to `other`, each time.
  */
-export function watchRedis(clients: readonly OnRedis[], down: (e: Error) => void, up: () => void): void {
+export function watchRedis(clients: readonly OnRedis[], down: (e: Error) => void, up: () => void, other: (e: Error) => void): void {
   let isDown = false;
   for (const c of clients) {
     c.on("error", (e) => {
+      if (!isConnectionError(e)) return other(e);
       if (isDown) return;
       isDown = true;
       down(e);

@@ -82,6 +82,7 @@ export class QueueProver {
       [this.queue, this.events],
       (e) => (options.warn ?? this.log)(`prover queue ${options.queue} unreachable (${e.message}): proving waits, intake goes on; reconnecting`),
       () => this.log(`prover queue ${options.queue} reachable again`),
+      (e) => (options.warn ?? this.log)(`prover queue ${options.queue}: ${e.message}`),
     );
   }
 

@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { PACKAGE_ROOT, PROOFBOOK_BIN } from "../../src/package-root.js";
 
+/** Prover processes still running: killed when the test process exits. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** A fleet prover as a child process of the test: `proofbook prover`, or a helper script run through tsx. */
 export class ProverProcess {
   private out = "";
@@ -13,7 +19,8 @@ export class ProverProcess {
     child.stdout!.on("data", (d: Buffer) => (this.out += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (this.out += d.toString()));
     this.exited = new Promise((resolve) => child.once("exit", resolve));
-    process.on("exit", () => child.kill("SIGKILL"));
+    running.add(child);
+    child.once("exit", () => running.delete(child));
   }
 
   /** `proofbook prover --queue QUEUE --name NAME --circuit test --threads 1 ...extra` as an operator starts it; resolves once it takes jobs. */

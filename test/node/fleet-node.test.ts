@@ -1,0 +1,197 @@
+import { expect } from "chai";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { type Address, getAddress } from "viem";
+import { RollupClient } from "../../src/chain/rollup-client.js";
+import { ProofbookClient } from "../../src/client/proofbook-client.js";
+import { type LogLine, NodeProcess } from "../../src/cli/node-process.js";
+import { startRedisServer } from "../../src/cli/redis-server-process.js";
+import { initCrypto, KeyPair } from "../../src/crypto/index.js";
+import { keyHash, queueName } from "../../src/prover/proving-queue.js";
+import { testArtifacts } from "../helpers/artifacts.js";
+import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
+import { ProverProcess } from "../helpers/prover-process.js";
+
+type Connection = Awaited<ReturnType<typeof network.connect>>;
+type Redis = Awaited<ReturnType<typeof startRedisServer>>;
+
+const BASE = 1;
+/** A dead prover's job goes back to the others after about this long (--lock-ms). */
+const LOCK = ["--lock-ms", "2000"];
+
+describe("prover fleet and the node: redis-server, proofbook prover and proofbook node as processes, killed with SIGKILL and restarted", function () {
+  const nodeUrl = hardhatNodeForSuite();
+  let rpc: string;
+  let dataDir: string;
+  let configFile: string;
+  let connection: Connection;
+  let redis: Redis;
+  let node: NodeProcess;
+  let api: ProofbookClient;
+  let rollup: Address;
+  let queue: string;
+  let deposits = 0;
+  const provers = new Set<ProverProcess>();
+
+  const start = async () => {
+    const started = await NodeProcess.start(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
+    node = started.node;
+    api = new ProofbookClient(started.url);
+  };
+  const prover = async (name: string, extra: readonly string[] = []) => {
+    const p = await ProverProcess.start(redis.url, name, [...LOCK, ...extra]);
+    provers.add(p);
+    return p;
+  };
+  const stopProvers = async () => {
+    for (const p of provers) await p.kill9();
+    provers.clear();
+  };
+  /** A new account by an L1 deposit (wallets 10 to 15 in turn): the node seals it into a batch of its own within 1.5 s; resolves with that batch's number. */
+  const deposit = async (): Promise<number> => {
+    const wallet = (await connection.viem.getWalletClients())[10 + (deposits % 6)]!;
+    const [token] = (await api.status()).tokens!;
+    const asOwner = await connection.viem.getContractAt("TestToken", token as Address, { client: { wallet } });
+    await asOwner.write.mint([wallet.account.address, 1_000n]);
+    await asOwner.write.approve([rollup, 1_000n]);
+    const key = KeyPair.fromSeed(`fleet-node-${deposits++}`);
+    const before = node.logs.length;
+    const created = await RollupClient.at(connection, rollup, wallet).depositNewAccount(wallet.account.address, key.publicKey, BASE, 1_000n);
+    const sealed = await node.waitFor((l) => l.msg === "batch sealed" && Number(l.deposits) > 0 && node.logs.indexOf(l) >= before);
+    expect(created.record.accountId).to.be.greaterThan(0);
+    return Number(sealed.batch);
+  };
+  const landed = (n: number) => node.waitFor((l) => l.msg === "batch landed" && Number(l.batch) >= n);
+  const provedBy = (n: number) => (l: LogLine) => l.msg === "batch proved" && Number(l.batch) === n;
+  /** The node's root is L1's, and each batch landed exactly once, in order. */
+  const expectMatchesL1 = async () => {
+    const status = await api.status();
+    const client = RollupClient.at(connection, rollup);
+    expect(status.l1.stateRoot).to.equal((await client.stateRoot()).toString());
+    expect(status.stateRoot).to.equal(status.l1.stateRoot);
+    const numbers = (await client.events()).map((e) => Number(e.batchNumber));
+    expect(numbers, "a batch landed twice or out of order").to.deep.equal(numbers.map((_, i) => i + 1));
+    return status;
+  };
+  const metrics = async () => await (await fetch(`${api.url}/metrics`)).text();
+
+  before(async function () {
+    rpc = nodeUrl();
+    const artifacts = await testArtifacts();
+    await initCrypto();
+    redis = await startRedisServer();
+    queue = queueName(artifacts.config.name, await keyHash(artifacts));
+    dataDir = await mkdtemp(join(tmpdir(), "proofbook-fleet-node-"));
+    configFile = join(dataDir, "node.json");
+    const config = { circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1, queue: redis.url, reconcileMs: 500 } };
+    await writeFile(configFile, JSON.stringify(config));
+    connection = await network.connect("external");
+    await start();
+    rollup = getAddress((await api.status()).rollup);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state !== "failed") return;
+    console.log(node.logs.slice(-30).map((l) => JSON.stringify(l)).join("\n"));
+    for (const p of provers) console.log(`--- ${p.name}\n${p.output().slice(-2_000)}`);
+  });
+
+  after(async () => {
+    await node?.kill9();
+    await stopProvers();
+    redis?.child.kill("SIGKILL");
+    await connection?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("proves every sealed batch through two provers; /v1/status lists them and their last proof, /metrics counts their proofs and the queue", async () => {
+    expect(node.logs.find((l) => l.msg === "proving through the prover fleet")).to.include({ queue, redis: redis.url });
+    const names = ["prover-a", "prover-b"];
+    await Promise.all(names.map((n) => prover(n)));
+    for (let i = 0; i < 2; i++) {
+      const n = await deposit();
+      await landed(n);
+      expect(names).to.include((await node.waitFor(provedBy(n))).prover);
+    }
+    const { provers: fleet } = await expectMatchesL1();
+    expect(fleet).to.include({ queue, reachable: true });
+    expect(fleet!.provers.map((p) => p.name).sort()).to.deep.equal(names);
+    expect(fleet!.provers.every((p) => p.connected)).to.equal(true);
+    expect(fleet!.provers.reduce((sum, p) => sum + p.accepted, 0)).to.equal(2);
+    expect(fleet!.provers.some((p) => p.lastProof?.batchNumber === 2)).to.equal(true);
+    const text = await metrics();
+    expect(text).to.match(/^proofbook_prover_queue_reachable 1$/m);
+    expect(text).to.match(/^proofbook_prover_queue_jobs\{state="waiting"\} 0$/m);
+    const accepted = [...text.matchAll(/^proofbook_prover_proofs_total\{prover="(prover-[ab])"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[2]), 0);
+    expect(accepted).to.equal(2);
+    expect(text).to.match(/^proofbook_prove_seconds_count \d+$/m);
+  });
+
+  it("a prover killed with kill -9 mid-proof: another proves the job after the stalled-job check; it lands once", async () => {
+    await stopProvers();
+    // snarkjs proves the test circuit in seconds: time enough to kill it mid-proof.
+    const victim = await prover("victim", ["--prover", "snarkjs"]);
+    const n = await deposit();
+    await victim.waitFor(`proving batch ${n} `);
+    await victim.kill9();
+    provers.delete(victim);
+    await prover("rescuer");
+    await landed(n);
+    expect((await node.waitFor(provedBy(n))).prover).to.equal("rescuer");
+    await expectMatchesL1();
+  });
+
+  it("provers that answer with a wrong and a malformed proof: each refused by the node's check, named in its log and metrics, and the job waits for an honest prover", async () => {
+    await stopProvers();
+    const liars = [await ProverProcess.script("test/helpers/lying-prover.ts", "liar-wrong", [redis.url, queue, "liar-wrong", "wrong"]), await ProverProcess.script("test/helpers/lying-prover.ts", "liar-malformed", [redis.url, queue, "liar-malformed", "malformed"])];
+    for (const l of liars) provers.add(l);
+    const n = await deposit();
+    const refused = await Promise.all(liars.map((l) => node.waitFor((x) => x.msg === "proof refused" && x.prover === l.name)));
+    expect(refused.map((r) => r.batch)).to.deep.equal([n, n]);
+    // Each liar leaves the job that excludes it: it stays in the queue, not proved, not failed.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(node.logs.some(provedBy(n))).to.equal(false);
+    const { provers: fleet } = await api.status();
+    expect(fleet!.jobs!.waiting + fleet!.jobs!.delayed + fleet!.jobs!.active).to.equal(1);
+    for (const l of liars) expect(fleet!.provers.find((p) => p.name === l.name)).to.include({ refused: 1, accepted: 0 });
+    const text = await metrics();
+    for (const l of liars) expect(text).to.include(`proofbook_prover_failures_total{prover="${l.name}",reason="refused"} 1`);
+    await prover("honest");
+    await landed(n);
+    expect((await node.waitFor(provedBy(n))).prover).to.equal("honest");
+    await expectMatchesL1();
+  });
+
+  it("Redis killed with kill -9 mid-proof and restarted empty: node and prover say so once and reconnect; the node enqueues the batch again and it lands once", async () => {
+    await stopProvers();
+    const p = await prover("steady", ["--prover", "snarkjs"]);
+    const n = await deposit();
+    await p.waitFor(`proving batch ${n} `);
+    redis.child.kill("SIGKILL");
+    await node.waitFor((l) => l.level === 40 && /prover queue .* unreachable/.test(l.msg));
+    await p.waitFor(`warning: the queue at ${redis.url} is unreachable`);
+    redis = await startRedisServer(redis.port); // in memory only: every job is gone
+    await node.waitFor((l) => /prover queue .* reachable again/.test(l.msg));
+    await p.waitFor(`the queue at ${redis.url} is reachable again`);
+    await landed(n);
+    expect(node.logs.filter((l) => l.msg === "batch landed" && Number(l.batch) === n)).to.have.length(1);
+    expect(p.output().match(/warning: the queue .* is unreachable/g), p.output()).to.have.length(1);
+    await expectMatchesL1();
+  });
+
+  it("the node killed with kill -9 while a prover holds its job, and restarted: the proof is taken from the queue, not made again, and the batch lands once", async () => {
+    const [p] = provers;
+    const n = await deposit();
+    await p!.waitFor(`proving batch ${n} `);
+    await node.kill9();
+    await start();
+    await landed(n);
+    expect(p!.output().match(new RegExp(`proving batch ${n} `, "g"))).to.have.length(1);
+    await expectMatchesL1();
+    const verify = await runProofbook("verify", ["--rpc", rpc, "--rollup", rollup, "--circuit", "test"]);
+    expect(verify.code, verify.stdout + verify.stderr).to.equal(0);
+    expect(verify.stdout).to.include("verified: every batch checks out");
+  });
+});
