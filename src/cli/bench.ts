@@ -15,16 +15,17 @@ import { commitmentCost } from "./commitment-bench.js";
 import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
 import { proverBench } from "./prover-bench.js";
+import { fleetBench } from "./fleet-bench.js";
 import { nodeIntakeBench } from "./node-intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover"] as const;
+const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet"] as const;
 
 export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).
-  --prover chooses the backend of the pipeline and settlement scenarios (default: native where its addon
-  loads); the prover scenario always measures both.`;
+  --prover chooses the backend of the pipeline, settlement and fleet scenarios (default: native where its
+  addon loads); the prover scenario always measures both. The fleet scenario needs Debian's redis-server.`;
 
 /**
  * npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
@@ -43,6 +44,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario === "all" || scenario === "settlement") await benchSettlement(args);
   if (scenario === "all" || scenario === "commitment") await benchCommitment();
   if (scenario === "all" || scenario === "prover") await benchProver(args);
+  if (scenario === "all" || scenario === "fleet") await benchFleet(args);
   return 0;
 }
 
@@ -190,6 +192,28 @@ async function benchProver(args: Partial<Record<string, string | true>>): Promis
     rows.map((r) => [r.circuit, r.backend, String(r.threads), r.witness, r.witnessMs.toFixed(0), r.witnessWasmMs.toFixed(0), r.proveMs.toFixed(0), r.proveMsPerFill.toFixed(0), r.peakRssMb.toFixed(0), zkeyMb[r.circuit]!.toFixed(0), `${r.speedupVsSnarkjs.toFixed(2)}x`, `${r.speedupVsOneThread.toFixed(2)}x`]),
   );
   console.log(`\nwrote ${file}\n`);
+}
+
+/**
+ * The prover fleet against the in-process pool (src/cli/fleet-bench.ts): `--batches` (default 8)
+ * full batches of `--circuit` (default demo) proved by one worker thread, then by 1 and 2 prover
+ * processes of one thread each through a local redis-server.
+ */
+async function benchFleet(args: Partial<Record<string, string | true>>): Promise<void> {
+  const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
+  const batches = intArg(args.batches, 8, "--batches");
+  const backend = proverArg(args.prover);
+  const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
+  const { rows, nodeCheckMsPerProof } = await fleetBench(artifacts!, { circuit, batches, proverCounts: [1, 2], ...(backend && { backend }), log: (m) => console.log(`[bench] fleet: ${m}`) });
+  const report = { scenario: "fleet", date: new Date().toISOString(), machine: machine(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, backend: backend ?? "default", nodeCheckMsPerProof, rows };
+  const file = await writeReport("fleet", report);
+  console.log("");
+  printTable(
+    ["prover", "provers", "batches", "wall s", "proofs/s", "prover ms/batch", "queue overhead ms/job", "overhead / proof", "vs 1 prover"],
+    rows.map((r) => [r.mode === "pool" ? "in-process pool" : "fleet (Redis)", String(r.provers), String(r.batches), (r.wallMs / 1000).toFixed(1), r.proofsPerSecond.toFixed(3), r.proverMsPerBatch.toFixed(0), r.queueOverheadMsPerJob.toFixed(1), `${(100 * r.overheadShareOfProof).toFixed(2)} %`, `${r.speedupVsOneProver.toFixed(2)}x`]),
+  );
+  console.log(`\nthe node's off-chain check: ${nodeCheckMsPerProof.toFixed(1)} ms per proof on one thread`);
+  console.log(`wrote ${file}\n`);
 }
 
 /**

@@ -14,8 +14,9 @@ export const USAGE = `usage: proofbook prover --queue redis://HOST:PORT [--circu
 export async function proverCommand(argv: readonly string[], log: (m: string) => void = console.log): Promise<number> {
   const args = parseArgs(argv, { queue: "string", circuit: "string", ptau: "string", threads: "string", prover: "string", name: "string", "lock-ms": "string" });
   if (typeof args.queue !== "string") throw new ValidationError("--queue", "is required: the redis://HOST:PORT of the node's queue");
-  const { redisOptions, keyHash, queueName, proverFailure, PROVER_NAME, watchRedis } = await import("../prover/proving-queue.js");
+  const { redisOptions, keyHash, queueName, proverFailure, PROVER_NAME, redactedUrl, watchRedis, checkQueueAccess } = await import("../prover/proving-queue.js");
   const connection = redisOptions(args.queue);
+  const where = redactedUrl(args.queue);
   const backend = proverArg(args.prover);
   const { availableParallelism } = await import("node:os");
   const threads = intArg(args.threads, availableParallelism(), "--threads");
@@ -31,6 +32,9 @@ export async function proverCommand(argv: readonly string[], log: (m: string) =>
     const { existsSync } = await import("node:fs");
     if (!existsSync(ptau)) throw new ValidationError("--ptau", "no such file", ptau);
   }
+
+  // A refused password is an error now, not after the build; an unreachable Redis is waited for.
+  await checkQueueAccess(args.queue);
 
   // The circuit only: a prover needs no contracts.
   const { buildCircuit, writeCircuitSources } = await import("../prover/artifacts.js");
@@ -67,12 +71,12 @@ export async function proverCommand(argv: readonly string[], log: (m: string) =>
   );
   watchRedis(
     [worker],
-    (e) => log(`warning: the queue at ${args.queue} is unreachable (${e.message}); reconnecting`),
-    () => log(`the queue at ${args.queue} is reachable again`),
+    (e) => log(`warning: the queue at ${where} is unreachable (${e.message}); reconnecting`),
+    () => log(`the queue at ${where} is reachable again`),
     (e) => log(`warning: ${e.message}`),
   );
   await worker.waitUntilReady();
-  log(`prover ${name}: ${pool.backend} prover, ${pool.witness} witness, ${threads} thread(s); taking jobs of ${queue} (key ${key}) from ${args.queue}`);
+  log(`prover ${name}: ${pool.backend} prover, ${pool.witness} witness, ${threads} thread(s); taking jobs of ${queue} (key ${key}) from ${where}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

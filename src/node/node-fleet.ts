@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
+import { redactedUrl } from "../prover/proving-queue.js";
 import { QueueProver } from "../prover/queue-prover.js";
 import type { NodeMetrics } from "./node-metrics.js";
 
@@ -22,6 +23,6 @@ export async function openNodeFleet(artifacts: CircuitArtifacts, queue: string, 
     },
   });
   metrics.fleet = () => fleet.view();
-  log.info({ queue: fleet.name, keyHash: fleet.keyHash, redis: queue }, "proving through the prover fleet");
+  log.info({ queue: fleet.name, keyHash: fleet.keyHash, redis: redactedUrl(queue) }, "proving through the prover fleet");
   return fleet;
 }

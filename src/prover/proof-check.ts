@@ -22,8 +22,12 @@ export class ProofChecker {
 
   constructor(private readonly artifacts: Pick<CircuitArtifacts, "vkey">) {}
 
+  /** `result` as a prover returned it: anything at all from a fleet prover, which is refused unless it is a proof that verifies for `batch`. */
   async accept(batch: SealedBatch, result: ProveResult): Promise<ProvedBatch> {
     const expected = batch.publicInputs.map(String);
+    if (typeof result !== "object" || result === null || typeof result.proof !== "object" || result.proof === null) {
+      throw new ProofError(`batch ${batch.batchNumber}: the answer is not a proof (${JSON.stringify(result)?.slice(0, 80)})`);
+    }
     if (!Array.isArray(result.publicSignals) || result.publicSignals.length !== expected.length || result.publicSignals.some((x, i) => x !== expected[i])) {
       throw new ProofError(`batch ${batch.batchNumber}: proof is for public inputs ${String(result.publicSignals)}, expected ${expected.join(",")}`);
     }

@@ -4,8 +4,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { RedisOptions } from "bullmq";
+import { Redis } from "ioredis";
 import type { SealedBatch } from "../batch/batch-builder.js";
-import { ValidationError } from "../errors.js";
+import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "./artifacts.js";
 import { MANIFEST } from "./artifact-manifest.js";
 import { CircuitBuildError } from "./errors.js";
@@ -88,6 +89,40 @@ export function redisOptions(url: string, flag = "--queue"): RedisOptions {
   };
 }
 
+/** Redis refused the credentials of a queue's URL (or their rights): a setup error, not an outage. */
+export class QueueAccessError extends ProofbookError {}
+
+/**
+ * Throws QueueAccessError if the Redis at `url` refuses its credentials or rights (WRONGPASS,
+ * NOAUTH, NOPERM), so that a wrong password is one error at start, not a warning per reconnection.
+ * Resolves when Redis answers, and also when it cannot be reached within `timeoutMs`: an outage
+ * is waited out by the clients that follow.
+ */
+export async function checkQueueAccess(url: string, timeoutMs = 5_000): Promise<void> {
+  const client = new Redis({ ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  // ioredis reports a refused AUTH as an event, then closes the connection.
+  const errors: Error[] = [];
+  client.on("error", (e: Error) => errors.push(e));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    errors.push(e as Error);
+  } finally {
+    client.disconnect();
+  }
+  const refused = errors.find((e) => /^(WRONGPASS|NOAUTH|NOPERM)/.test(e.message));
+  if (refused) throw new QueueAccessError(`the queue at ${redactedUrl(url)} refused its credentials: ${refused.message}`, { cause: refused });
+}
+
+/** `url` for logs: its password, if any, as `***`. */
+export function redactedUrl(url: string): string {
+  const u = new URL(url);
+  if (!u.password) return url;
+  u.password = "***";
+  return u.toString();
+}
+
 /** How a prover words a job it failed: `prover NAME: why`, so that the node can count it against NAME. */
 export function proverFailure(prover: string, e: unknown): Error {
   return new Error(`prover ${prover}: ${e instanceof Error ? e.message : String(e)}`);
@@ -116,18 +151,25 @@ export function isConnectionError(e: Error): boolean {
 /**
  * One `down` call when Redis becomes unreachable (ioredis reconnects meanwhile, with backoff) and
  * one `up` call when it is back, however many of `clients` report it. Other errors (a job's lock
- * lost because Redis restarted without it, say) go to `other`, each time.
+ * lost because Redis restarted without it, say) go to `other`, not twice in a row.
  */
 export function watchRedis(clients: readonly OnRedis[], down: (e: Error) => void, up: () => void, other: (e: Error) => void): void {
   let isDown = false;
+  let lastOther = "";
   for (const c of clients) {
     c.on("error", (e) => {
-      if (!isConnectionError(e)) return other(e);
+      if (!isConnectionError(e)) {
+        // The same error again (a refused password on every reconnection, say) is said once.
+        if (e.message !== lastOther) other(e);
+        lastOther = e.message;
+        return;
+      }
       if (isDown) return;
       isDown = true;
       down(e);
     });
     c.getBackend().on("ready", () => {
+      lastOther = "";
       if (!isDown) return;
       isDown = false;
       up();

@@ -6,7 +6,7 @@ import type { SealedBatch } from "../batch/batch-builder.js";
 import type { CircuitArtifacts } from "./artifacts.js";
 import { ProofError } from "./errors.js";
 import { ProofChecker, type ProvedBatch } from "./proof-check.js";
-import { keyHash, type ProveJobData, type ProveJobResult, proveJobData, proveJobId, proverOfFailure, queueName, redisOptions, watchRedis } from "./proving-queue.js";
+import { checkQueueAccess, keyHash, type ProveJobData, type ProveJobResult, proveJobData, proveJobId, proverOfFailure, queueName, redactedUrl, redisOptions, watchRedis } from "./proving-queue.js";
 
 /** What became of one job's answer, for logs and metrics. */
 export type ProofOutcome =
@@ -51,6 +51,9 @@ const MAX_FAILED_JOBS = 3;
 /** Provers not heard of for this long leave the status. */
 const SEEN_MS = 5 * 60_000;
 
+/** A time a prover reports: its word only, kept when it is a time (0 otherwise). */
+const asTime = (ms: unknown): number => (typeof ms === "number" && Number.isFinite(ms) && ms >= 0 ? ms : 0);
+
 /** Proves batches through the fleet's queue: the same `prove` as ProverPool. */
 export class QueueProver {
   readonly name: string;
@@ -78,15 +81,18 @@ export class QueueProver {
     this.events.on("completed", wake);
     this.events.on("failed", wake);
     // Redis unreachable: ioredis reconnects with backoff; the waits resume where they were.
+    const where = redactedUrl(options.queue);
     watchRedis(
       [this.queue, this.events],
-      (e) => (options.warn ?? this.log)(`prover queue ${options.queue} unreachable (${e.message}): proving waits, intake goes on; reconnecting`),
-      () => this.log(`prover queue ${options.queue} reachable again`),
-      (e) => (options.warn ?? this.log)(`prover queue ${options.queue}: ${e.message}`),
+      (e) => (options.warn ?? this.log)(`prover queue ${where} unreachable (${e.message}): proving waits, intake goes on; reconnecting`),
+      () => this.log(`prover queue ${where} reachable again`),
+      (e) => (options.warn ?? this.log)(`prover queue ${where}: ${e.message}`),
     );
   }
 
+  /** Throws QueueAccessError if Redis refuses the URL's credentials. */
   static async open(artifacts: CircuitArtifacts, options: QueueProverOptions): Promise<QueueProver> {
+    await checkQueueAccess(options.queue);
     return new QueueProver(artifacts, await keyHash(artifacts), options);
   }
 
@@ -104,11 +110,13 @@ export class QueueProver {
         continue;
       }
       const result = answer.result;
-      const prover = typeof result?.prover === "string" ? result.prover : "unknown";
+      // The worker that took the job, as BullMQ recorded it, not what the answer claims.
+      const prover = answer.processedBy ?? "unknown";
       try {
         const proved = await this.checker.accept(batch, result);
-        this.count({ outcome: "accepted", prover, batchNumber: batch.batchNumber, ms: result.witnessMs + result.proveMs });
-        return proved;
+        const [witnessMs, proveMs] = [asTime(result.witnessMs), asTime(result.proveMs)];
+        this.count({ outcome: "accepted", prover, batchNumber: batch.batchNumber, ms: witnessMs + proveMs });
+        return { ...proved, prover, witnessMs, proveMs };
       } catch (e) {
         if (!(e instanceof ProofError)) throw e;
         this.log(`batch ${batch.batchNumber}: refused the proof of prover ${prover} (${e.message}); proving it again without that prover`);
@@ -128,7 +136,7 @@ export class QueueProver {
   }
 
   /** The job's result once it completed, or why it failed: added (again) whenever Redis does not hold it. */
-  private async waitFor(id: string, data: ProveJobData): Promise<{ result: ProveJobResult } | { failedReason: string }> {
+  private async waitFor(id: string, data: ProveJobData): Promise<{ result: ProveJobResult; processedBy?: string } | { failedReason: string }> {
     for (;;) {
       const changed = new Promise<void>((resolve) => {
         this.waiters.set(id, resolve);
@@ -141,8 +149,11 @@ export class QueueProver {
       }
       const state = job ? await job.getState() : "unknown";
       if (state === "completed" || state === "failed") {
+        // Read again: the job may have finished after `job` was read, its result not in that copy.
+        const done = await Job.fromId<ProveJobData, ProveJobResult>(this.queue, id);
+        if (!done) continue; // removed meanwhile: added again on the next pass
         this.waiters.delete(id);
-        return state === "completed" ? { result: job!.returnvalue } : { failedReason: job!.failedReason };
+        return state === "completed" ? { result: done.returnvalue, processedBy: done.processedBy } : { failedReason: done.failedReason };
       }
       await changed;
     }

@@ -1,7 +1,7 @@
 // A prover that returns proofs the node must refuse (a fleet fault, docs/protocol.md §12): it
 // takes the jobs of QUEUE on REDIS like `proofbook prover`, leaves those that exclude it, and
-// answers the others with a wrong proof (valid points that do not verify) or a malformed one.
-// usage: node --import tsx test/helpers/lying-prover.ts REDIS QUEUE NAME wrong|malformed
+// answers the others with a wrong proof (valid points that do not verify), a malformed one, or null.
+// usage: node --import tsx test/helpers/lying-prover.ts REDIS QUEUE NAME wrong|malformed|null
 import { DelayedError, Worker } from "bullmq";
 import { type ProveJobData, type ProveJobResult, redisOptions } from "../../src/prover/proving-queue.js";
 
@@ -21,6 +21,7 @@ const worker = new Worker<ProveJobData, ProveJobResult>(
       throw new DelayedError();
     }
     console.log(`job ${job.id}: answering batch ${job.data.batchNumber} with a ${mode} proof`);
+    if (mode === "null") return null as unknown as ProveJobResult;
     return { proof, publicSignals: job.data.publicInputs, witnessMs: 1, proveMs: 1, backend: "native", prover: name } as unknown as ProveJobResult;
   },
   { connection: redisOptions(redis), concurrency: 1, name },

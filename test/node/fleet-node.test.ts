@@ -12,7 +12,7 @@ import { initCrypto, KeyPair } from "../../src/crypto/index.js";
 import { keyHash, queueName } from "../../src/prover/proving-queue.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
-import { ProverProcess } from "../helpers/prover-process.js";
+import { ProverProcess } from "../../src/cli/prover-process.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
 type Redis = Awaited<ReturnType<typeof startRedisServer>>;
@@ -143,13 +143,13 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
     await expectMatchesL1();
   });
 
-  it("provers that answer with a wrong and a malformed proof: each refused by the node's check, named in its log and metrics, and the job waits for an honest prover", async () => {
+  it("provers that answer with a wrong proof, a malformed one and null: each refused by the node's check, named in its log and metrics, and the job waits for an honest prover", async () => {
     await stopProvers();
-    const liars = [await ProverProcess.script("test/helpers/lying-prover.ts", "liar-wrong", [redis.url, queue, "liar-wrong", "wrong"]), await ProverProcess.script("test/helpers/lying-prover.ts", "liar-malformed", [redis.url, queue, "liar-malformed", "malformed"])];
+    const liars = await Promise.all(["wrong", "malformed", "null"].map((how) => ProverProcess.script("test/helpers/lying-prover.ts", `liar-${how}`, [redis.url, queue, `liar-${how}`, how])));
     for (const l of liars) provers.add(l);
     const n = await deposit();
     const refused = await Promise.all(liars.map((l) => node.waitFor((x) => x.msg === "proof refused" && x.prover === l.name)));
-    expect(refused.map((r) => r.batch)).to.deep.equal([n, n]);
+    expect(refused.map((r) => r.batch)).to.deep.equal([n, n, n]);
     // Each liar leaves the job that excludes it: it stays in the queue, not proved, not failed.
     await new Promise((r) => setTimeout(r, 2_000));
     expect(node.logs.some(provedBy(n))).to.equal(false);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { PACKAGE_ROOT, PROOFBOOK_BIN } from "../../src/package-root.js";
+import { PACKAGE_ROOT, PROOFBOOK_BIN } from "../package-root.js";
 
 /** Prover processes still running: killed when the test process exits. */
 const running = new Set<ChildProcess>();
@@ -7,7 +7,7 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-/** A fleet prover as a child process of the test: `proofbook prover`, or a helper script run through tsx. */
+/** A fleet prover as a child process (of a test or the fleet bench): `proofbook prover`, or a test's helper script run through tsx. */
 export class ProverProcess {
   private out = "";
   private readonly exited: Promise<number | null>;
@@ -23,9 +23,9 @@ export class ProverProcess {
     child.once("exit", () => running.delete(child));
   }
 
-  /** `proofbook prover --queue QUEUE --name NAME --circuit test --threads 1 ...extra` as an operator starts it; resolves once it takes jobs. */
-  static async start(queue: string, name: string, extra: readonly string[] = []): Promise<ProverProcess> {
-    const args = [PROOFBOOK_BIN, "prover", "--queue", queue, "--circuit", "test", "--threads", "1", "--name", name, ...extra];
+  /** `proofbook prover --queue QUEUE --name NAME --circuit CIRCUIT --threads N ...extra` as an operator starts it (the compiled bin); resolves once it takes jobs. */
+  static async start(queue: string, name: string, extra: readonly string[] = [], { circuit = "test", threads = 1 }: { circuit?: string; threads?: number } = {}): Promise<ProverProcess> {
+    const args = [PROOFBOOK_BIN, "prover", "--queue", queue, "--circuit", circuit, "--threads", String(threads), "--name", name, ...extra];
     const p = new ProverProcess(name, spawn(process.execPath, args, { cwd: PACKAGE_ROOT, stdio: ["ignore", "pipe", "pipe"] }));
     await p.waitFor("taking jobs of", 300_000);
     return p;
