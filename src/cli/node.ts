@@ -1,4 +1,5 @@
 import { parseArgs } from "./args.js";
+import { ValidationError } from "../errors.js";
 
 export const USAGE = `usage: proofbook node [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
   Runs the operator node: HTTP/WebSocket API, durable journal, proving and submission (docs/protocol.md §11).
@@ -30,11 +31,22 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   circuitConfig(config.circuit); // an unknown name is a usage error, before any build
   const { pino } = await import("pino");
   const logger = pino({ level: config.logLevel, base: { service: "proofbook-node" } });
+  // One node per data directory: checked before any build, deployment or journal entry.
+  const { mkdir } = await import("node:fs/promises");
+  const { DataDirLock, DataDirLockedError } = await import("../node/data-dir-lock.js");
+  let lock: import("../node/data-dir-lock.js").DataDirLock;
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    lock = await DataDirLock.acquire(config.dataDir);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) throw e;
+    throw new ValidationError("--data", `must be a directory the node can create and write (${(e as Error).message})`, config.dataDir);
+  }
   const { artifactsFor } = await import("./build.js");
   const artifacts = await artifactsFor(config.circuit, (m) => logger.info({ step: "build" }, m));
   const { OperatorNode } = await import("../node/operator-node.js");
   const { buildHttpApi } = await import("../node/http-api.js");
-  const node = await OperatorNode.start(config, artifacts, logger);
+  const node = await OperatorNode.start(config, artifacts, logger, lock);
   const app = await buildHttpApi(node, logger);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ url: address, rollup: node.client.address }, "proofbook node listening");

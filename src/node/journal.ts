@@ -28,7 +28,7 @@ export async function openJournalDatabase(file: string): Promise<DatabaseSync> {
 }
 
 /** node:sqlite, without the ExperimentalWarning Node 22 prints when it loads (docs/protocol.md §11). */
-async function loadSqlite(): Promise<typeof import("node:sqlite")> {
+export async function loadSqlite(): Promise<typeof import("node:sqlite")> {
   const emit = process.emitWarning;
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (!String(warning).includes("SQLite")) (emit as (...a: unknown[]) => void).call(process, warning, ...rest);

@@ -20,6 +20,7 @@ import type { NodeConfig } from "./node-config.js";
 import { type Applied, type JournalEntry, type NodeCommand, NodeCore } from "./node-core.js";
 import { openNodeFleet } from "./node-fleet.js";
 import { NodeMetrics } from "./node-metrics.js";
+import { DataDirLock } from "./data-dir-lock.js";
 
 /** The node's journal and L1 disagree: the journal is not this rollup's, or L1 holds batches the journal does not make. */
 export class NodeRecoveryError extends ProofbookError {}
@@ -60,6 +61,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private flushing = false;
   private closing = false;
   private halted: Error | undefined;
+  /** The data directory's lock, released by close. */
+  private lock: DataDirLock | undefined;
   /** A journal append failed: the state here is ahead of the journal, so intake takes nothing more. */
   private intakeStopped: Error | undefined;
   /** From applying a group until its entries have committed: the state is then ahead of the journal. */
@@ -99,8 +102,22 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   }
 
   /** Opens the journal and the chain, replays, reconciles with L1, and starts intake and settlement. */
-  static async start(config: NodeConfig, artifacts: CircuitArtifacts, log: Logger): Promise<OperatorNode> {
+  /** `held`: the data directory's lock, if the caller took it already (the CLI does, before building); else taken here. */
+  static async start(config: NodeConfig, artifacts: CircuitArtifacts, log: Logger, held?: DataDirLock): Promise<OperatorNode> {
     await mkdir(config.dataDir, { recursive: true });
+    // One node per data directory, before anything is read, deployed or journaled.
+    const lock = held ?? (await DataDirLock.acquire(config.dataDir));
+    try {
+      const node = await OperatorNode.startLocked(config, artifacts, log);
+      node.lock = lock;
+      return node;
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static async startLocked(config: NodeConfig, artifacts: CircuitArtifacts, log: Logger): Promise<OperatorNode> {
     const inProcess = config.chain.rpcUrl === undefined;
     const journalFile = join(config.dataDir, inProcess ? "in-process-journal.sqlite" : "journal.sqlite");
     // The in-process chain starts empty on every start: so does its journal.
@@ -522,5 +539,6 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     await this.prover.close();
     await this.journal.close();
     await this.connection.close();
+    this.lock?.release();
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { initCrypto, KeyPair, NO_EXPIRY, type Order, READ_HEADER, signCancel, si
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 import { NodeProcess } from "../../src/cli/node-process.js";
+import { DataDirLock, LOCK_FILE, OWNER_FILE } from "../../src/node/data-dir-lock.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
 
@@ -138,10 +139,15 @@ describe("operator node: a child process against a separate hardhat node, killed
       traders.push({ key, accountId: created.record.accountId });
     }
     await node.waitFor(landed(1));
+    // The node reads the deposits from L1 as it polls: the last ones may come after batch 1 landed.
     for (const t of traders) {
-      const account = await api.account(t.accountId, t.key);
-      expect(account.balances.find((b) => b.token === BASE)!.balance).to.equal(1_000_000n);
-      expect(account.balances.find((b) => b.token === QUOTE)!.balance).to.equal(10_000_000n);
+      await untilBalance(t.accountId, t.key, 1_000_000n, `account ${t.accountId}'s base deposit`);
+      for (let i = 0; ; i++) {
+        const quote = (await api.account(t.accountId, t.key)).balances.find((b) => b.token === QUOTE)?.balance;
+        if (quote === 10_000_000n) break;
+        expect(i, `account ${t.accountId}'s quote deposit`).to.be.lessThan(300);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     await expectMatchesL1();
   });
@@ -444,6 +450,33 @@ describe("operator node: a child process against a separate hardhat node, killed
     }
     await expectMatchesL1();
     expect((await api.status()).halted).to.equal(undefined);
+  });
+
+  it("one node per data directory: a second node on the running node's --data exits 1 naming its pid; on a directory someone holds nothing is built, deployed or journaled; --data under a file is exit 2", async () => {
+    await api.status();
+    const second = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
+    expect(await second.wait()).to.equal(1);
+    expect(second.stderr).to.have.length(1);
+    expect(second.stderr[0]).to.match(new RegExp(`^error: ${dataDir} is in use by another node \\(pid ${node.child.pid} on `));
+    await api.status(); // the first one goes on
+    const held = await mkdtemp(join(tmpdir(), "proofbook-held-"));
+    const lock = await DataDirLock.acquire(held);
+    try {
+      const third = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", held, "--port", "0"]);
+      expect(await third.wait()).to.equal(1);
+      expect(third.stderr[0]).to.include(`is in use by another node (pid ${process.pid} on `);
+      expect(third.logs, "it built or deployed").to.deep.equal([]);
+      expect((await readdir(held)).sort()).to.deep.equal([LOCK_FILE, OWNER_FILE].sort());
+    } finally {
+      lock.release();
+      await rm(held, { recursive: true, force: true });
+    }
+    const file = join(dataDir, "a-file");
+    await writeFile(file, "");
+    const underFile = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", join(file, "data"), "--port", "0"]);
+    expect(await underFile.wait()).to.equal(2);
+    expect(underFile.stderr).to.have.length(1);
+    expect(underFile.stderr[0]).to.match(/^error: --data: must be a directory the node can create and write/);
   });
 
   it("refuses to start on a journal of another rollup (exit 1), and bad configuration with exit 2 before any work", async () => {

@@ -143,7 +143,7 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
         expect(addon.msm("g1", g1Key(ks.map(() => bn254.G1.Point.BASE)), le(...ks), 2)).to.deep.equal(g1Bytes(bn254.G1.Point.BASE.multiply(total)));
       });
 
-      it("NTT: the root of unity and ffjavascript's, the transform and the naive one, the inverse undoes it", async () => {
+      it("NTT: the root of unity and ffjavascript's, the transform and the naive one (up to 2^16 values), the inverse undoes it", async () => {
         const { buildBn128 } = (await import("ffjavascript")) as unknown as { buildBn128(singleThread: boolean): Promise<{ Fr: { w: unknown[]; toObject(x: unknown): bigint }; terminate(): Promise<void> }> };
         const curve = await buildBn128(true);
         try {
@@ -163,6 +163,22 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
           }),
           runs,
         );
+        // 2^16 values, on 1 and 2 threads: seven outputs against their naive sums.
+        const bits = 16;
+        const n = 1 << bits;
+        let x = 7n;
+        const a = Array.from({ length: n }, () => (x = (x * 6364136223846793005n + 1442695040888963407n) % R));
+        const w = fromLe(addon.rootOfUnity(bits))[0]!;
+        const forward = addon.ntt(le(...a), false, 2);
+        expect(Buffer.from(addon.ntt(le(...a), false, 1)).equals(Buffer.from(forward)), "1 and 2 threads").to.equal(true);
+        const out = fromLe(forward);
+        for (const j of [0, 1, 2, 16_383, 16_384, 40_000, n - 1]) {
+          const wj = Fr.pow(w, BigInt(j));
+          let sum = 0n;
+          for (let i = 0, p = 1n; i < n; i++, p = Fr.mul(p, wj)) sum = Fr.add(sum, Fr.mul(a[i]!, p));
+          expect(out[j], `value ${j}`).to.equal(sum);
+        }
+        expect(fromLe(addon.ntt(forward, true, 2))).to.deep.equal(a);
       });
     });
 
