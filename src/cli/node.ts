@@ -42,6 +42,8 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
     if (e instanceof DataDirLockedError) throw e;
     throw new ValidationError("--data", `must be a directory the node can create and write (${(e as Error).message})`, config.dataDir);
   }
+  // The API's address too: taken for real once the node has started, after its deployment.
+  await assertCanListen(config.host, config.port);
   const { artifactsFor } = await import("./build.js");
   const artifacts = await artifactsFor(config.circuit, (m) => logger.info({ step: "build" }, m));
   const { OperatorNode } = await import("../node/operator-node.js");
@@ -59,4 +61,15 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   await app.close();
   await node.close();
   return 0;
+}
+
+/** Throws ValidationError (--port) if `host`:`port` cannot be listened on now (in use, say); port 0 always can. */
+async function assertCanListen(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const { createServer } = await import("node:net");
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (e: NodeJS.ErrnoException) => reject(new ValidationError("--port", `${host}:${port} cannot be listened on (${e.code ?? e.message})`, port)));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve()));
+  });
 }

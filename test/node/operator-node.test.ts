@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { connect, type Socket } from "node:net";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { type Address, getAddress } from "viem";
@@ -452,7 +452,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect((await api.status()).halted).to.equal(undefined);
   });
 
-  it("one node per data directory: a second node on the running node's --data exits 1 naming its pid; on a directory someone holds nothing is built, deployed or journaled; --data under a file is exit 2", async () => {
+  it("one node per data directory: a second node on the running node's --data exits 1 naming its pid; on a directory someone holds nothing is built, deployed or journaled; a --port in use and --data under a file are exit 2, before any of that", async () => {
     await api.status();
     const second = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
     expect(await second.wait()).to.equal(1);
@@ -470,6 +470,19 @@ describe("operator node: a child process against a separate hardhat node, killed
     } finally {
       lock.release();
       await rm(held, { recursive: true, force: true });
+    }
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const fresh = join(dataDir, "fresh");
+    try {
+      const port = String((busy.address() as AddressInfo).port);
+      const clash = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", fresh, "--host", "127.0.0.1", "--port", port]);
+      expect(await clash.wait()).to.equal(2);
+      expect(clash.stderr).to.deep.equal([`error: --port: 127.0.0.1:${port} cannot be listened on (EADDRINUSE) (got ${port})`]);
+      expect(clash.logs, "it built or deployed").to.deep.equal([]);
+      expect((await readdir(fresh)).sort()).to.deep.equal([LOCK_FILE, OWNER_FILE].sort());
+    } finally {
+      busy.close();
     }
     const file = join(dataDir, "a-file");
     await writeFile(file, "");
