@@ -6,6 +6,8 @@ import type { Address } from "viem";
 import type { SealedBatch } from "../batch/batch-builder.js";
 import { ChainTime } from "../chain/chain-time.js";
 import { deployRollup } from "../chain/deploy-rollup.js";
+import { type CodeCheck, checkDeploymentCode } from "../chain/deployment-code.js";
+import { verifierKeyWords } from "../chain/verifying-key.js";
 import { DEV_CHAIN_ID, RollupClient } from "../chain/rollup-client.js";
 import { initCrypto, validateOrder } from "../crypto/index.js";
 import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
@@ -24,6 +26,18 @@ import { DataDirLock } from "./data-dir-lock.js";
 
 /** The node's journal and L1 disagree: the journal is not this rollup's, or L1 holds batches the journal does not make. */
 export class NodeRecoveryError extends ProofbookError {}
+
+/** Throws NodeRecoveryError, one line, unless the deployment at `client` runs this build's contracts with the circuit's verification key. */
+async function assertRollupCode(client: RollupClient, artifacts: CircuitArtifacts): Promise<void> {
+  let rows: CodeCheck[];
+  try {
+    rows = await checkDeploymentCode(client, await verifierKeyWords(artifacts.vkey));
+  } catch (e) {
+    throw new NodeRecoveryError(`${client.address} is not a rollup of this build: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+  }
+  const bad = rows.filter((r) => !r.ok);
+  if (bad.length > 0) throw new NodeRecoveryError(`${client.address} is not a rollup of this build with circuit ${artifacts.config.name}'s key: ${bad.map((r) => `${r.contract} at ${r.address}: ${r.problem}`).join("; ")}`);
+}
 
 /** Intake refuses more work: its queue is full (HTTP 503), or the node is closing. */
 export class NodeBusyError extends ProofbookError {}
@@ -139,6 +153,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (genesis && config.chain.rollup && genesis.rollup.toLowerCase() !== config.chain.rollup.toLowerCase()) {
       throw new NodeRecoveryError(`${journalFile} is the journal of rollup ${genesis.rollup}, not of ${config.chain.rollup}: use another data directory`);
     }
+    // The rollup the node operates (given, or the journal's) runs this build's code with this
+    // circuit's key: checked before the data directory is bound to it.
+    const named = (genesis?.rollup ?? config.chain.rollup) as Address | undefined;
+    if (named) await assertRollupCode(RollupClient.at(connection, named), artifacts);
     if (!genesis) {
       const deployed = config.chain.rollup ? { rollup: config.chain.rollup as Address } : await deployRollup(connection, artifacts, { allowInsecureDevSetup, testTokens: ["BASE", "QUOTE"], log: (m, f) => log.info(f, m) });
       const client = RollupClient.at(connection, deployed.rollup);

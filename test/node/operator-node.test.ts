@@ -14,6 +14,7 @@ import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 import { NodeProcess } from "../../src/cli/node-process.js";
 import { DataDirLock, LOCK_FILE, OWNER_FILE } from "../../src/node/data-dir-lock.js";
+import { Journal } from "../../src/node/journal.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
 
@@ -490,6 +491,28 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(await underFile.wait()).to.equal(2);
     expect(underFile.stderr).to.have.length(1);
     expect(underFile.stderr[0]).to.match(/^error: --data: must be a directory the node can create and write/);
+  });
+
+  it("--rollup naming a contract that is not this build's rollup (a token, an address without code): exit 1, one line, and the data directory is not bound to it", async () => {
+    const [token] = (await api.status()).tokens!;
+    for (const [address, problem] of [
+      [token!, /Rollup at .*: its code is \d+ bytes, this build's \d+$/],
+      [`0x${"de".repeat(20)}`, /Rollup at .*: no code at the address$/],
+    ] as const) {
+      const fresh = await mkdtemp(join(tmpdir(), "proofbook-not-rollup-"));
+      try {
+        const p = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", fresh, "--port", "0", "--rollup", address]);
+        expect(await p.wait(), address).to.equal(1);
+        expect(p.stderr, address).to.have.length(1);
+        expect(p.stderr[0]).to.match(new RegExp(`^error: ${getAddress(address)} is not a rollup of this build`, "i"));
+        expect(p.stderr[0]).to.match(problem);
+        const journal = await Journal.open(join(fresh, "journal.sqlite"));
+        expect(journal.lastSeq, "the journal was bound to it").to.equal(0);
+        await journal.close();
+      } finally {
+        await rm(fresh, { recursive: true, force: true });
+      }
+    }
   });
 
   it("refuses to start on a journal of another rollup (exit 1), and bad configuration with exit 2 before any work", async () => {
