@@ -103,7 +103,7 @@ export class ProofbookClient {
     return await this.get(`/v1/batches/${batchNumber}`);
   }
 
-  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string }; queueDepth: number; halted?: string; provers?: FleetView }> {
+  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string; reachable: boolean; ageMs: number }; queueDepth: number; halted?: string; provers?: FleetView }> {
     return await this.get("/v1/status");
   }
 

@@ -8,13 +8,13 @@ import { ChainTime } from "../chain/chain-time.js";
 import { deployRollup } from "../chain/deploy-rollup.js";
 import { type CodeCheck, checkDeploymentCode } from "../chain/deployment-code.js";
 import { verifierKeyWords } from "../chain/verifying-key.js";
-import { DEV_CHAIN_ID, RollupClient } from "../chain/rollup-client.js";
+import { DEV_CHAIN_ID, type L1Position, RollupClient } from "../chain/rollup-client.js";
 import { initCrypto, validateOrder } from "../crypto/index.js";
 import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
-import { type FleetView, QueueProver } from "../prover/queue-prover.js";
+import { QueueProver } from "../prover/queue-prover.js";
 import { type SettledBatch, SettlementPipeline } from "../sequencer/settlement-pipeline.js";
 import { RollupState } from "../state/rollup-state.js";
 import { Journal } from "./journal.js";
@@ -92,6 +92,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private l1Cursor = 0n;
   /** The last block pollL1 read, by number and hash: a different hash there later is a reorganisation deeper than the confirmations. */
   private lastRead: { number: bigint; hash: string } | undefined;
+  /** L1's position as last read, and when (status answers from it while L1 does not). */
+  private l1View: { position: L1Position; at: number } | undefined;
+  /** Set while the L1 poll fails: the first failure of a run of them (warned once). */
+  private l1Down: Error | undefined;
   /** Blocks on top of an L1 request before it is taken. */
   private confirmations = 0n;
 
@@ -197,6 +201,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Checks what L1 holds against the replayed batches and hands the rest to the pipeline. */
   private async reconcile(): Promise<void> {
     const l1 = await this.client.position();
+    this.l1View = { position: l1, at: Date.now() };
     const sealed = this.core.sealed;
     const last = sealed.at(-1)?.batchNumber ?? 0;
     if (l1.batchCount > last) throw new NodeRecoveryError(`L1 holds ${l1.batchCount} batches, the journal makes ${last}: this journal is not the whole history of rollup ${this.genesis.rollup}`);
@@ -225,8 +230,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
 
   /** Where L1 is, what the node has sealed and landed, and whether settlement stopped. */
   async status() {
-    const l1 = await this.client.position();
-    const fleet: FleetView | undefined = this.prover instanceof QueueProver ? await this.prover.view() : undefined;
+    const [{ position: l1, at, fresh }, fleet] = await Promise.all([this.l1Position(), this.prover instanceof QueueProver ? this.prover.view() : undefined]);
     // After intake stopped, status still answers (it says why); every other read refuses.
     const view = () => ({
       rollup: this.client.address,
@@ -237,12 +241,26 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       fees: this.config.fees,
       stateRoot: this.core.state.root,
       batches: { sealed: this.core.batches.size, landed: [...this.core.batches.values()].filter((b) => b.state === "landed").length },
-      l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot },
+      // While L1 does not answer (within a second): the last view, its age, and reachable false.
+      l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot, reachable: fresh, ageMs: Date.now() - at },
       queueDepth: this.queue.length,
       halted: (this.intakeStopped ?? this.halted)?.message,
       ...(fleet && { provers: fleet }),
     });
     return this.intakeStopped ? view() : this.read(view);
+  }
+
+  /** L1's position, read now if L1 answers within `timeoutMs`, else the last one read (`fresh` false). */
+  private async l1Position(timeoutMs = 1_000): Promise<{ position: L1Position; at: number; fresh: boolean }> {
+    const read = this.client.position().then((position) => {
+      this.l1View = { position, at: Date.now() };
+      return true;
+    });
+    read.catch(() => {}); // a late failure: the view stays as it was
+    let timer: NodeJS.Timeout | undefined;
+    const fresh = await Promise.race([read, new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]).catch(() => false);
+    clearTimeout(timer);
+    return { ...this.l1View!, fresh };
   }
 
   /**
@@ -481,7 +499,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       }, ms);
       this.timers.push(timer);
     };
-    every(this.config.chain.pollMs, () => this.pollL1());
+    every(this.config.chain.pollMs, () => this.pollL1().then(() => this.l1Answered(), (e: Error) => this.l1Failed(e)));
     every(Math.min(250, this.config.sealing.maxAgeMs), () => {
       const since = this.core.unsealedSince;
       if (since === undefined || this.sealQueued || Date.now() - since < this.config.sealing.maxAgeMs) return;
@@ -498,6 +516,19 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
    * blocks it has not read (from block 0 once per start); queue indices the node already has are
    * skipped, and a gap (an index beyond the next expected) makes the next poll read from block 0.
    */
+  /** A poll of L1 failed: warned once per outage, not once per poll; intake goes on, L1's requests wait. */
+  private l1Failed(e: Error): void {
+    if (this.l1Down) return;
+    this.l1Down = e;
+    this.log.warn({ err: { message: e.message.split("\n")[0] } }, "L1 unreachable: intake goes on, deposits and forced withdrawals wait, landing waits; retrying");
+  }
+
+  private l1Answered(): void {
+    if (!this.l1Down) return;
+    this.l1Down = undefined;
+    this.log.info("L1 reachable again");
+  }
+
   private async pollL1(): Promise<void> {
     if (this.polling || this.closing) return;
     this.polling = true;
