@@ -16,24 +16,28 @@ import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
 import { proverBench } from "./prover-bench.js";
 import { fleetBench } from "./fleet-bench.js";
+import { redisOptions } from "../prover/proving-queue.js";
 import { nodeIntakeBench } from "./node-intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet"] as const;
 
-export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs]
+export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).
   --prover chooses the backend of the pipeline, settlement and fleet scenarios (default: native where its
-  addon loads); the prover scenario always measures both. The fleet scenario needs Debian's redis-server.`;
+  addon loads); the prover scenario always measures both. --prover-queue: the pipeline scenario proves
+  through \`proofbook prover\` processes on that Redis (docs/protocol.md §12). The fleet scenario starts
+  its own redis-server (Debian's) and provers.`;
 
 /**
  * npm run bench [-- --scenario engine|intake|pipeline|money|settlement|commitment]: every scenario by default, each writing JSON under
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string" });
+  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string", "prover-queue": "string" });
   proverArg(args.prover);
+  if (typeof args["prover-queue"] === "string") redisOptions(args["prover-queue"], "--prover-queue");
   const scenario = args.scenario ?? "all";
   if (scenario !== "all" && !SCENARIOS.includes(scenario as (typeof SCENARIOS)[number])) throw new ValidationError("--scenario", `must be all, ${SCENARIOS.join(" or ")}`, scenario);
   if (scenario === "all" || scenario === "engine") await benchEngine(args);
@@ -269,6 +273,7 @@ async function benchPipeline(args: Partial<Record<string, string | true>>): Prom
     seed: intArg(args.seed, 42, "--seed"),
     workers: args.workers === undefined ? undefined : intArg(args.workers, 1, "--workers"),
     backend: proverArg(args.prover),
+    ...(typeof args["prover-queue"] === "string" && { proverQueue: args["prover-queue"] }),
     allowInsecureDevSetup: true,
     log: (m) => console.log(`[bench] ${m}`),
   });

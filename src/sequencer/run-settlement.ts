@@ -6,6 +6,7 @@ import { FULLY_FILLED } from "../constants.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { ProverPool } from "../prover/prover-pool.js";
+import { redactedUrl } from "../prover/proving-queue.js";
 import { QueueProver } from "../prover/queue-prover.js";
 import DemoTokens from "../../ignition/modules/DemoTokens.js";
 import type { SealedBatch } from "../batch/batch-builder.js";
@@ -127,7 +128,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool | QueueP
     traders.push({ accountId: created.record.accountId, key, balances: { [DEMO_BASE_TOKEN]: DEMO_DEPOSIT[0], [DEMO_QUOTE_TOKEN]: DEMO_DEPOSIT[1] } });
   }
   log(`${traders.length} traders deposited ${DEMO_DEPOSIT[0]} BASE and ${DEMO_DEPOSIT[1]} QUOTE each on L1 (accounts ${traders.map((t) => t.accountId).join(", ")})`);
-  log(prover instanceof QueueProver ? `prover fleet: jobs on ${prover.name} at ${options.proverQueue}` : `prover pool: ${prover.workers} worker thread(s), ${prover.backend} prover`);
+  log(prover instanceof QueueProver ? `prover fleet: jobs on ${prover.name} at ${redactedUrl(options.proverQueue!)}` : `prover pool: ${prover.workers} worker thread(s), ${prover.backend} prover`);
   const pipeline = new SettlementPipeline(prover, client, {
     onProved: (p) => log(`proved batch ${p.batch.batchNumber}${p.prover ? ` by prover ${p.prover}` : ""} (witness ${p.witnessMs.toFixed(0)} ms, proof ${p.proveMs.toFixed(0)} ms), verified off-chain`),
     onSettled: options.onSettled,
