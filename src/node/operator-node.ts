@@ -535,7 +535,11 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     try {
       const publicClient = await this.client.publicClient();
       if (this.lastRead && !this.intakeStopped) {
-        const now = await publicClient.getBlock({ blockNumber: this.lastRead.number }).catch(() => undefined);
+        // A block L1 no longer has is a reorganisation; L1 not answering is not (the poll fails: an outage).
+        const now = await publicClient.getBlock({ blockNumber: this.lastRead.number }).catch((e: unknown) => {
+          if ((e as Error).name === "BlockNotFoundError") return undefined;
+          throw e;
+        });
         if (now?.hash !== this.lastRead.hash) {
           const e = new NodeRecoveryError(
             `L1 reorganised below block ${this.lastRead.number} (hash ${this.lastRead.hash}, now ${now?.hash ?? "no such block"}): deeper than chain.confirmations (${this.confirmations}), so deposits or forced withdrawals the node took may be gone; check the chain, then start the node on a new data directory or raise chain.confirmations`,

@@ -26,6 +26,10 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
     api = new ProofbookClient(started.url);
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(node.logs.slice(-20).map((l) => JSON.stringify(l)).join("\n"));
+  });
+
   after(async () => {
     await node?.kill9();
     await proxy?.cut();
@@ -40,6 +44,7 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
     const hung = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("GET /v1/status hung while L1 was unreachable")), 5_000));
     const during = await Promise.race([api.status(), hung]);
     expect(during.l1).to.include({ reachable: false, batchCount: before.l1.batchCount, stateRoot: before.l1.stateRoot });
+    expect(during.halted, "an outage taken for a reorganisation").to.equal(undefined);
     expect(during.l1.ageMs).to.be.greaterThan(0);
     await new Promise((r) => setTimeout(r, 1_500)); // several polls fail meanwhile
     expect(node.logs.filter((l) => l.msg.startsWith("L1 unreachable"))).to.have.length(1);
@@ -48,6 +53,8 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
     await node.waitFor((l) => l.msg === "L1 reachable again");
     const after = await api.status();
     expect(after.l1).to.include({ reachable: true });
+    expect(after.halted).to.equal(undefined);
+    expect(node.logs.some((l) => /reorganisation/.test(l.msg))).to.equal(false);
     expect(after.l1.ageMs).to.be.lessThan(during.l1.ageMs + 5_000);
   });
 });
