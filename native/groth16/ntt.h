@@ -52,20 +52,44 @@ struct Twiddles {
   }
 };
 
-// In place, n = 2^tw.bits: a_j <- Σ_i a_i·w^(ij), or with `inverse` (1/n)·Σ_i a_i·w^(-ij); radix 2,
-// decimation in time.
-inline void ntt(Fr* a, const Twiddles& tw, bool inverse, int threads) {
-  const int bits = tw.bits;
-  const size_t n = (size_t)1 << bits;
-  if (n == 1) return;
-  parallelFor(n, threads, [&](size_t begin, size_t end) {
+inline void bitReverse(Fr* a, int bits, int threads) {
+  parallelFor((size_t)1 << bits, threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; i++) {
       const size_t j = reverseBits(i, bits);
       if (i < j) std::swap(a[i], a[j]);
     }
   });
-  // The stage of half-size m uses roots[k·n/(2m)].
-  const std::vector<Fr>& roots = inverse ? tw.inverse : tw.forward;
+}
+
+// Radix-2 decimation in frequency (Gentleman-Sande), in place, without the scaling: natural order
+// in, bit-reversed order out. The stage of half-size m uses roots[k·n/(2m)]. With `scale`, the last
+// stage multiplies each output by scale at its place (one pass over the values fewer).
+inline void nttDif(Fr* a, const std::vector<Fr>& roots, int bits, int threads, const Fr* scale = nullptr) {
+  const size_t n = (size_t)1 << bits;
+  for (size_t m = n >> 1; m >= 1; m >>= 1) {
+    const size_t stride = n / (2 * m);
+    parallelFor(n / 2, threads, [&](size_t begin, size_t end) {
+      if (m == 1 && scale) {  // roots[0] = 1
+        for (size_t i = 2 * begin; i < 2 * end; i += 2) {
+          const Fr u = a[i], v = a[i + 1];
+          a[i] = (u + v) * scale[i];
+          a[i + 1] = (u - v) * scale[i + 1];
+        }
+        return;
+      }
+      for (size_t b = begin; b < end; b++) {
+        const size_t k = b & (m - 1), i = ((b - k) << 1) + k;
+        const Fr u = a[i], v = a[i + m];
+        a[i] = u + v;
+        a[i + m] = (u - v) * roots[k * stride];
+      }
+    });
+  }
+}
+
+// Radix-2 decimation in time (Cooley-Tukey), in place: bit-reversed order in, natural order out.
+inline void nttDit(Fr* a, const std::vector<Fr>& roots, int bits, int threads) {
+  const size_t n = (size_t)1 << bits;
   for (size_t m = 1; m < n; m <<= 1) {
     const size_t stride = n / (2 * m);
     parallelFor(n / 2, threads, [&](size_t begin, size_t end) {
@@ -77,10 +101,25 @@ inline void ntt(Fr* a, const Twiddles& tw, bool inverse, int threads) {
       }
     });
   }
-  if (inverse)
-    parallelFor(n, threads, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; i++) a[i] = a[i] * tw.nInverse;
-    });
+}
+
+// In place, n = 2^tw.bits: a_j <- Σ_i a_i·w^(ij), or with `inverse` (1/n)·Σ_i a_i·w^(-ij), natural
+// order in and out. The prover does without the bit reversals (prover.h step 2): the inverse
+// transform by nttDif, its output in bit-reversed order is the input nttDit takes.
+inline void ntt(Fr* a, const Twiddles& tw, bool inverse, int threads) {
+  const int bits = tw.bits;
+  const size_t n = (size_t)1 << bits;
+  if (n == 1) return;
+  if (!inverse) {
+    bitReverse(a, bits, threads);
+    nttDit(a, tw.forward, bits, threads);
+    return;
+  }
+  nttDif(a, tw.inverse, bits, threads);
+  bitReverse(a, bits, threads);
+  parallelFor(n, threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; i++) a[i] = a[i] * tw.nInverse;
+  });
 }
 
 }  // namespace groth16

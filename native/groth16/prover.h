@@ -73,11 +73,13 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
 
   // 1. The QAP at the constraints. A coefficient is stored as value·R^2, so its Montgomery product
   // with a witness value in normal form is value·witness in Montgomery form.
-  // Each thread owns a range of constraints: it reads every coefficient and adds those of its own.
+  // Each thread owns a range of constraints: the coefficients at them when the key keeps them in
+  // constraint order (snarkjs' keys do), else it reads every coefficient and adds those of its own.
   std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
   parallelFor(n, threads, [&](size_t begin, size_t end) {
-    for (uint32_t i = 0; i < z.nCoefs; i++) {
-      const uint8_t* e = z.coefs + (size_t)i * 44;
+    const size_t from = z.coefsSorted ? z.coefsFrom(begin) : 0, to = z.coefsSorted ? z.coefsFrom(end) : z.nCoefs;
+    for (size_t i = from; i < to; i++) {
+      const uint8_t* e = z.coefs + i * 44;
       const uint32_t at = Zkey::u32(e + 4);
       if (at < begin || at >= end) continue;
       Fr coef, w;
@@ -90,18 +92,22 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
   });
   proof.abcMs = msSince(t);
 
-  // 2. Onto the odd coset.
+  // 2. Onto the odd coset: the inverse transform leaves the coefficients (times n) in bit-reversed
+  // order, each is multiplied by inc^i/n at its place, and the forward transform takes them in that
+  // order, with no bit reversal in between.
   t = std::chrono::steady_clock::now();
   const Twiddles tw(z.domainBits, rootOfUnity(z.domainBits), threads);
-  const Fr inc = rootOfUnity(z.domainBits + 1);
   std::vector<Fr> powers(n);
-  Twiddles::powers(powers, inc, threads);
-  for (std::vector<Fr>* v : {&a, &b, &c}) {
-    ntt(v->data(), tw, true, threads);
+  {
+    std::vector<Fr> natural(n);
+    Twiddles::powers(natural, rootOfUnity(z.domainBits + 1), threads);
     parallelFor(n, threads, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; i++) (*v)[i] = (*v)[i] * powers[i];
+      for (size_t i = begin; i < end; i++) powers[i] = natural[reverseBits(i, z.domainBits)] * tw.nInverse;
     });
-    ntt(v->data(), tw, false, threads);
+  }
+  for (std::vector<Fr>* v : {&a, &b, &c}) {
+    nttDif(v->data(), tw.inverse, z.domainBits, threads, powers.data());
+    nttDit(v->data(), tw.forward, z.domainBits, threads);
   }
   std::vector<uint8_t> h(n * 32);
   parallelFor(n, threads, [&](size_t begin, size_t end) {

@@ -19,9 +19,23 @@ struct Zkey {
   G1Affine alpha1, beta1, delta1;
   G2Affine beta2, gamma2, delta2;
   const uint8_t* coefs = nullptr;  // nCoefs × (u32 matrix, u32 constraint, u32 signal, 32-byte value)
+  // snarkjs writes the coefficients constraint by constraint (zkey_new.js): then a range of
+  // constraints is a range of coefficients, found by binary search (coefsFrom).
+  bool coefsSorted = true;
   const uint8_t *pointsA = nullptr, *pointsB1 = nullptr, *pointsB2 = nullptr, *pointsC = nullptr, *pointsH = nullptr;
 
   static uint32_t u32(const uint8_t* p) { return MappedFile::u32(p); }
+
+  // With coefsSorted: the index of the first coefficient at a constraint >= `at`.
+  size_t coefsFrom(size_t at) const {
+    size_t lo = 0, hi = nCoefs;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (u32(coefs + mid * 44 + 4) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 
   // Maps and checks `path`; throws InputError.
   static Zkey* open(const std::string& path) {
@@ -73,10 +87,12 @@ struct Zkey {
     expect(7, (uint64_t)nVars * 128, "B2 points");
     expect(8, (uint64_t)(nVars - nPublic - 1) * 64, "C points");
     expect(9, (uint64_t)domainSize * 64, "H points");
-    for (uint32_t i = 0; i < nCoefs; i++) {
+    for (uint32_t i = 0, previous = 0; i < nCoefs; i++) {
       const uint8_t* c = coefs + (size_t)i * 44;
       if (u32(c) > 1 || u32(c + 4) >= domainSize || u32(c + 8) >= nVars)
         throw InputError{"ZKEY_FORMAT", path + ": coefficient " + std::to_string(i) + " is out of range"};
+      if (u32(c + 4) < previous) coefsSorted = false;
+      previous = u32(c + 4);
     }
     pointsA = sections[5];
     pointsB1 = sections[6];

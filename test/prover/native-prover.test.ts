@@ -216,6 +216,23 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
       expect(one.proof.pi_c).to.not.deep.equal(two.proof.pi_c);
     });
 
+    it("proves under a key whose QAP coefficients are not in constraint order (snarkjs writes them in order, the prover splits them by binary search then)", async () => {
+      const key = Buffer.from(await readFile(artifacts.zkey));
+      let at = 12; // after magic, version and section count: find the coefficients' section (type 4)
+      while (key.readUInt32LE(at) !== 4) at += 12 + Number(key.readBigUInt64LE(at + 4));
+      const count = key.readUInt32LE(at + 12);
+      const first = at + 16;
+      const records = Array.from({ length: count }, (_, i) => Buffer.from(key.subarray(first + 44 * i, first + 44 * (i + 1))));
+      records.reverse().forEach((r, i) => r.copy(key, first + 44 * i));
+      expect(key.readUInt32LE(first + 4)).to.be.greaterThan(key.readUInt32LE(first + 44 + 4), "out of order");
+      const shuffled = join(dir, "shuffled.zkey");
+      await writeFile(shuffled, key);
+      for (const threads of [1, 2]) {
+        const { proof, publicSignals } = await new NativeProver(shuffled).prove(witness, threads);
+        expect(await snarkjs.groth16.verify(vkey, publicSignals, proof), `${threads} threads`).to.equal(true);
+      }
+    });
+
     it("refuses bad input with one typed error each, before proving: a truncated key, a key of another curve, not a key, a witness of the wrong length or with a value not below r", async () => {
       const refused = async (f: () => unknown) => {
         try {
