@@ -52,11 +52,18 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ValidationError) return reply.code(400).send({ error: "ValidationError", field: error.field, message: error.message });
     if (error instanceof UnauthorizedError) return reply.code(401).send({ error: "UnauthorizedError", field: "read", message: error.message });
-    if (error instanceof NodeBusyError) return reply.code(503).send({ error: "NodeBusyError", message: error.message });
+    if (error instanceof NodeBusyError) return reply.code(503).send({ error: "NodeBusyError", message: error.message, ...(error.state && { state: error.state }) });
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: "BadRequest", message: (error as Error).message });
     log.error({ err: error }, "request failed");
     return reply.code(500).send({ error: error instanceof ProofbookError ? error.name : "InternalError", message: (error as Error).message });
+  });
+
+  // Writes are refused before they are read while the node takes none (halted, exit mode, L1 backlog full).
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method !== "POST") return;
+    const refused = node.intakeRefusal();
+    if (refused) return reply.code(503).send({ error: "NodeBusyError", message: refused.message, state: refused.state });
   });
 
   // A write's answer: its outcome's view, taken as its journal entry commits; a refused command is its error.
@@ -139,6 +146,12 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     return batch;
   });
   app.get("/v1/status", async () => toWire(await node.status()));
+  // Liveness: the process serves HTTP. Readiness: journal writable, L1 reachable and polled, running.
+  app.get("/healthz", async () => ({ ok: true }));
+  app.get("/readyz", async (_request, reply) => {
+    const readiness = await node.readiness();
+    return reply.code(readiness.ready ? 200 : 503).send(readiness);
+  });
   app.get("/metrics", async (_request, reply) => reply.type(node.metrics.registry.contentType).send(await node.metrics.text()));
 
   // The feed: every subscriber gets fills and batch events as they happen, and each touched

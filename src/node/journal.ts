@@ -62,7 +62,7 @@ export class Journal<T = unknown> {
   private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly db: DatabaseSync,
   ) {
     this.insert = db.prepare("INSERT INTO journal (seq, entry) VALUES (?, ?)");

@@ -61,8 +61,10 @@ export const nodeConfigSchema = z.strictObject({
       maxGroup: positiveInt.default(2_048),
       /** Requests waiting beyond this are refused with 503 (back-pressure). */
       maxQueue: positiveInt.default(50_000),
+      /** While L1 is unreachable, intake goes on until this many sealed batches wait to land, then answers 503 until L1 is back. */
+      backlogBatches: positiveInt.default(64),
     })
-    .default({ maxGroup: 2_048, maxQueue: 50_000 }),
+    .default({ maxGroup: 2_048, maxQueue: 50_000, backlogBatches: 64 }),
   /** Bounds that keep hostile or slow clients from holding the API's resources (docs/protocol.md §11). */
   api: z
     .strictObject({

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { FleetView } from "../prover/queue-prover.js";
 
 /** The node's Prometheus metrics (served at /metrics, docs/protocol.md §11). */
@@ -29,8 +29,25 @@ export class NodeMetrics {
   });
   readonly fleetReachable = new Gauge({ name: "proofbook_prover_queue_reachable", help: "1 while the fleet's Redis answers (0 without a fleet or while it is down)", registers: [this.registry] });
 
+  /** The node's state (src/node/node-state.ts), one-hot. */
+  readonly nodeState = new Gauge({ name: "proofbook_node_state", help: "1 for the node's state (running, degraded, halted, exit-mode), 0 for the others", labelNames: ["state"] as const, registers: [this.registry] });
+  readonly haltReason = new Gauge({ name: "proofbook_halt_reason", help: "1 for the reason the node halted (journal, settlement, reorg, rollup-gone); absent until it halts", labelNames: ["reason"] as const, registers: [this.registry] });
+  readonly exitMode = new Gauge({ name: "proofbook_exit_mode", help: "1 once L1 says the rollup is in exit mode", registers: [this.registry] });
+  readonly l1Reachable = new Gauge({ name: "proofbook_l1_reachable", help: "1 while the node's poll of L1 succeeds", registers: [this.registry] });
+  readonly l1BlockAge = new Gauge({ name: "proofbook_l1_block_age_seconds", help: "Age of the newest L1 block the node read, by the block's timestamp (a stalled chain or poll grows it)", registers: [this.registry] });
+  readonly lastLandedAge = new Gauge({ name: "proofbook_last_landed_age_seconds", help: "Seconds since the node last saw one of its batches land (since it started, if none has)", registers: [this.registry] });
+  readonly batchesInStage = new Gauge({ name: "proofbook_batches_in_stage", help: "Sealed batches not landed yet, by stage: proving (no proof yet), waiting (proved, waiting to land)", labelNames: ["stage"] as const, registers: [this.registry] });
+  /** Called before each scrape, to set the gauges above that are read, not counted. */
+  scrape?: () => void;
+
+  constructor() {
+    // Process and Node.js runtime metrics: CPU, memory, event loop lag, handles, GC.
+    collectDefaultMetrics({ register: this.registry });
+  }
+
   /** The metrics' text; the fleet's gauges read first, together (prom-client collects the others concurrently). */
   async text(): Promise<string> {
+    this.scrape?.();
     const view = await this.fleet?.();
     this.fleetJobs.reset();
     if (view?.jobs) for (const [state, n] of Object.entries(view.jobs)) this.fleetJobs.set({ state }, n);

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
-import { mkdir, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Address } from "viem";
@@ -23,6 +24,7 @@ import { type Applied, type JournalEntry, type NodeCommand, NodeCore } from "./n
 import { openNodeFleet } from "./node-fleet.js";
 import { NodeMetrics } from "./node-metrics.js";
 import { DataDirLock } from "./data-dir-lock.js";
+import { NodeState, type NodeStateName, type NodeStateView, type Refusal } from "./node-state.js";
 
 /** The node's journal and L1 disagree: the journal is not this rollup's, or L1 holds batches the journal does not make. */
 export class NodeRecoveryError extends ProofbookError {}
@@ -39,14 +41,28 @@ async function assertRollupCode(client: RollupClient, artifacts: CircuitArtifact
   if (bad.length > 0) throw new NodeRecoveryError(`${client.address} is not a rollup of this build with circuit ${artifacts.config.name}'s key: ${bad.map((r) => `${r.contract} at ${r.address}: ${r.problem}`).join("; ")}`);
 }
 
-/** Intake refuses more work: its queue is full (HTTP 503), or the node is closing. */
-export class NodeBusyError extends ProofbookError {}
+const EXIT_MODE_MESSAGE =
+  "the rollup is in exit mode on L1: no batch can land again, so intake is closed and nothing is proved or submitted; traders take their balances out with `proofbook exit` (docs/protocol.md §8); the node keeps serving reads";
+
+/** Intake refuses more work (HTTP 503): its queue is full, the node is closing, or its state (`state`) takes none. */
+export class NodeBusyError extends ProofbookError {
+  constructor(
+    message: string,
+    readonly state?: NodeStateName,
+  ) {
+    super(message);
+  }
+}
+
+/** The most milliseconds between two polls of an unreachable L1 (the backoff doubles up to it). */
+const MAX_L1_BACKOFF_MS = 30_000;
 
 /** A feed event (WebSocket /v1/stream): fills, book changes and batch progress. */
 export type FeedEvent =
   | { type: "fill"; market: number; takerId: number; makerId: number; price: bigint; quantity: bigint; batchNumber?: number }
   | { type: "book"; market: number }
-  | { type: "batch"; batchNumber: number; state: "sealed" | "proved" | "landed"; txHash?: string };
+  | { type: "batch"; batchNumber: number; state: "sealed" | "proved" | "landed"; txHash?: string }
+  | ({ type: "state" } & NodeStateView);
 
 interface Pending {
   command: NodeCommand;
@@ -74,7 +90,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private readonly queue: Pending[] = [];
   private flushing = false;
   private closing = false;
-  private halted: Error | undefined;
+  /** Running, degraded, halted or exit mode (src/node/node-state.ts): whether intake takes work and settlement runs. */
+  readonly state = new NodeState();
   /** The data directory's lock, released by close. */
   private lock: DataDirLock | undefined;
   /** A journal append failed: the state here is ahead of the journal, so intake takes nothing more. */
@@ -94,8 +111,15 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private lastRead: { number: bigint; hash: string } | undefined;
   /** L1's position as last read, and when (status answers from it while L1 does not). */
   private l1View: { position: L1Position; at: number } | undefined;
-  /** Set while the L1 poll fails: the first failure of a run of them (warned once). */
-  private l1Down: Error | undefined;
+  /** Polls of L1 failed in a row, and when the next one may run (the backoff). */
+  private l1Failures = 0;
+  private l1RetryAt = 0;
+  /** When the L1 poll last succeeded, and the timestamp (seconds) of the newest block it read. */
+  private l1PolledAt = Date.now();
+  private l1BlockTime: number | undefined;
+  /** The last batch L1 holds as far as the node knows, and when the node saw it land. */
+  private lastLanded = 0;
+  private lastLandedAt = Date.now();
   /** Blocks on top of an L1 request before it is taken. */
   private confirmations = 0n;
 
@@ -117,6 +141,60 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     super();
     this.depositsQueued = core.depositsFed;
     this.forcedQueued = core.forcedFed;
+    this.state.on("change", (next) => this.stateChanged(next));
+    metrics.scrape = () => this.scraped();
+    this.stateMetrics(this.state.current());
+  }
+
+  private stateMetrics({ state, reason }: NodeStateView): void {
+    for (const name of ["running", "degraded", "halted", "exit-mode"] as const) this.metrics.nodeState.set({ state: name }, name === state ? 1 : 0);
+    this.metrics.exitMode.set(state === "exit-mode" ? 1 : 0);
+    if (reason) this.metrics.haltReason.set({ reason }, 1);
+    if (state === "halted") this.metrics.halted.set(1);
+    this.metrics.l1Reachable.set(state === "degraded" ? 0 : 1);
+  }
+
+  /** A state change: logged once, on the feed and in the metrics; settlement stops for good when the state takes none. */
+  private stateChanged(view: NodeStateView): void {
+    const { state, reason, message } = view;
+    this.stateMetrics(view);
+    if (!this.state.settles) this.pipeline.stop(new NodeBusyError(message!, state));
+    if (state === "running") this.log.info({ state }, "L1 reachable again: running");
+    else if (state === "degraded") this.log.warn({ state }, `${message}: intake goes on up to ${this.config.intake.backlogBatches} batches waiting to land, deposits and forced withdrawals wait, landing waits; retrying with backoff`);
+    else this.log.error({ state, reason }, `${state === "exit-mode" ? "exit mode" : `halted (${reason})`}: ${message}`);
+    this.emit("feed", { type: "state", ...view });
+  }
+
+  /** Gauges read when /metrics is scraped. */
+  private scraped(): void {
+    const now = Date.now();
+    let proving = 0;
+    let waiting = 0;
+    for (const b of this.core.batches.values()) {
+      if (b.state === "sealed") proving++;
+      else if (b.state === "proved") waiting++;
+    }
+    this.metrics.batchesInStage.set({ stage: "proving" }, proving);
+    this.metrics.batchesInStage.set({ stage: "waiting" }, waiting);
+    this.metrics.lastLandedAge.set((now - this.lastLandedAt) / 1000);
+    if (this.l1BlockTime !== undefined) this.metrics.l1BlockAge.set(Math.max(0, now / 1000 - this.l1BlockTime));
+  }
+
+  /** Sealed batches L1 does not hold yet. */
+  private waitingBatches(): number {
+    return Math.max(0, this.core.batches.size - this.lastLanded);
+  }
+
+  /**
+   * /readyz: ready when the journal takes appends (none failed and its file is writable), L1
+   * answers, its poll is recent, and the node is running (not degraded, halted or in exit mode).
+   */
+  async readiness(): Promise<{ ready: boolean; state: NodeStateName; checks: { journal: boolean; l1: boolean; l1Polled: boolean; running: boolean } }> {
+    const journal = !this.intakeStopped && (await access(this.journal.file, constants.W_OK).then(() => true, () => false));
+    const { fresh: l1 } = await this.l1Position();
+    const l1Polled = Date.now() - this.l1PolledAt <= Math.max(5_000, 3 * this.config.chain.pollMs);
+    const running = this.state.name === "running";
+    return { ready: journal && l1 && l1Polled && running, state: this.state.name, checks: { journal, l1, l1Polled, running } };
   }
 
   /** Opens the journal and the chain, replays, reconciles with L1, and starts intake and settlement. */
@@ -202,6 +280,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private async reconcile(): Promise<void> {
     const l1 = await this.client.position();
     this.l1View = { position: l1, at: Date.now() };
+    this.lastLanded = l1.batchCount;
     const sealed = this.core.sealed;
     const last = sealed.at(-1)?.batchNumber ?? 0;
     if (l1.batchCount > last) throw new NodeRecoveryError(`L1 holds ${l1.batchCount} batches, the journal makes ${last}: this journal is not the whole history of rollup ${this.genesis.rollup}`);
@@ -214,8 +293,10 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     const unlanded = sealed.filter((x) => x.batchNumber > l1.batchCount);
     sealed.splice(0, sealed.length);
     this.metrics.l1Batches.set(l1.batchCount);
-    this.log.info({ l1Batches: l1.batchCount, root: l1.stateRoot.toString(), resubmitting: unlanded.map((b) => b.batchNumber) }, "reconciled with L1");
-    for (const b of unlanded) this.enqueueBatch(b);
+    // A rollup in exit mode takes no batch again: nothing is proved or submitted, intake stays closed.
+    if (await this.client.exitMode()) this.state.exitMode(EXIT_MODE_MESSAGE);
+    this.log.info({ l1Batches: l1.batchCount, root: l1.stateRoot.toString(), resubmitting: this.state.settles ? unlanded.map((b) => b.batchNumber) : [] }, "reconciled with L1");
+    if (this.state.settles) for (const b of unlanded) this.enqueueBatch(b);
     this.dropLandedJobs(l1.batchCount);
   }
 
@@ -244,7 +325,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       // While L1 does not answer (within a second): the last view, its age, and reachable false.
       l1: { batchCount: l1.batchCount, stateRoot: l1.stateRoot, reachable: fresh, ageMs: Date.now() - at },
       queueDepth: this.queue.length,
-      halted: (this.intakeStopped ?? this.halted)?.message,
+      state: this.state.current(),
+      halted: this.state.settles ? undefined : this.state.current().message,
       ...(fleet && { provers: fleet }),
     });
     return this.intakeStopped ? view() : this.read(view);
@@ -274,7 +356,16 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   submit<T>(command: NodeCommand, view: (outcome: Applied) => T): Promise<T>;
   submit(command: NodeCommand, view: (outcome: Applied) => unknown = (outcome) => outcome): Promise<unknown> {
     if (this.queue.length >= this.config.intake.maxQueue && !this.closing && !this.intakeStopped) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
+    const refused = this.intakeStopped ? undefined : this.intakeRefusal();
+    if (refused) return Promise.reject(new NodeBusyError(refused.message, refused.state));
     return this.enqueue(command, view);
+  }
+
+  /** Why intake refuses work now (the API answers 503 with it before reading a request), or undefined. */
+  intakeRefusal(): Refusal | undefined {
+    if (this.closing) return { state: this.state.name, message: "the node is shutting down" };
+    if (this.intakeStopped) return { state: "halted", message: this.stoppedError().message };
+    return this.state.refusal(this.waitingBatches(), this.config.intake.backlogBatches);
   }
 
   /**
@@ -288,6 +379,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   private enqueue(command: NodeCommand, view: (outcome: Applied) => unknown): Promise<unknown> {
     if (this.closing) return Promise.reject(new NodeBusyError("the node is shutting down"));
     if (this.intakeStopped) return Promise.reject(this.stoppedError());
+    // Halted or in exit mode: nothing is applied, not even L1's requests (a fill then could not settle).
+    if (!this.state.settles) return Promise.reject(new NodeBusyError(this.state.current().message!, this.state.name));
     return new Promise<unknown>((resolve, reject) => {
       this.queue.push({ command, arrived: performance.now(), view, resolve, reject, verdict: this.verifyLater(command) });
       this.metrics.queueDepth.set(this.queue.length);
@@ -370,8 +463,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       this.log.debug({ entries: entries.length, ms: performance.now() - t }, "journal append");
     } catch (e) {
       this.intakeStopped ??= e as Error;
-      this.metrics.halted.set(1);
       this.log.error({ err: e }, "intake group failed: intake stopped");
+      this.state.halt("journal", `a journal append failed, so the node's state is ahead of its journal: ${(e as Error).message.split("\n")[0]}; check the data directory's disk, then restart the node (it replays the journal)`);
       for (const p of group) p.reject(e);
       this.answerReads();
       return;
@@ -447,10 +540,9 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     this.log.info({ batch: batch.batchNumber, fills: batch.fills, deposits: batch.deposits, withdrawals: batch.withdrawals, cancels: batch.cancels }, "batch sealed");
     this.emit("feed", { type: "batch", batchNumber: batch.batchNumber, state: "sealed" });
     this.pipeline.enqueue(batch).catch((e: Error) => {
-      if (this.halted || this.closing) return;
-      this.halted = e;
-      this.metrics.halted.set(1);
+      if (!this.state.settles || this.closing) return;
       this.log.error({ err: e, batch: batch.batchNumber }, "settlement stopped");
+      this.state.halt("settlement", `settlement of batch ${batch.batchNumber} failed: ${e.message.split("\n")[0]}; intake is closed so that no fill is acknowledged that cannot settle; fix the cause, then restart the node (it proves and submits what L1 does not hold)`);
     });
   }
 
@@ -469,6 +561,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (status) Object.assign(status, { state: "landed", txHash: receipt.txHash, gasUsed: receipt.gasUsed / BigInt(receipt.batchesInTransaction) });
     this.metrics.batches.inc({ stage: "landed" });
     this.metrics.l1Batches.set(n);
+    this.lastLanded = Math.max(this.lastLanded, n);
+    this.lastLandedAt = Date.now();
     if (proved.batch.fills > 0) this.metrics.gasPerFill.set(Number(receipt.gasUsed) / receipt.batchesInTransaction / proved.batch.fills);
     this.log.info({ batch: n, txHash: receipt.txHash, gasUsed: receipt.gasUsed.toString(), batchesInTransaction: receipt.batchesInTransaction, root: receipt.newRoot.toString() }, "batch landed");
     this.emit("feed", { type: "batch", batchNumber: n, state: "landed", txHash: receipt.txHash });
@@ -499,7 +593,13 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       }, ms);
       this.timers.push(timer);
     };
-    every(this.config.chain.pollMs, () => this.pollL1().then(() => this.l1Answered(), (e: Error) => this.l1Failed(e)));
+    every(this.config.chain.pollMs, () => {
+      if (Date.now() < this.l1RetryAt) return;
+      return this.pollL1().then(
+        () => this.l1Answered(),
+        (e: Error) => this.l1Failed(e),
+      );
+    });
     every(Math.min(250, this.config.sealing.maxAgeMs), () => {
       const since = this.core.unsealedSince;
       if (since === undefined || this.sealQueued || Date.now() - since < this.config.sealing.maxAgeMs) return;
@@ -516,17 +616,18 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
    * blocks it has not read (from block 0 once per start); queue indices the node already has are
    * skipped, and a gap (an index beyond the next expected) makes the next poll read from block 0.
    */
-  /** A poll of L1 failed: warned once per outage, not once per poll; intake goes on, L1's requests wait. */
+  /** A poll of L1 failed: degraded (warned once per outage by the state change); the next poll waits pollMs·2^failures, at most 30 s. */
   private l1Failed(e: Error): void {
-    if (this.l1Down) return;
-    this.l1Down = e;
-    this.log.warn({ err: { message: e.message.split("\n")[0] } }, "L1 unreachable: intake goes on, deposits and forced withdrawals wait, landing waits; retrying");
+    this.l1Failures++;
+    this.l1RetryAt = Date.now() + Math.min(MAX_L1_BACKOFF_MS, this.config.chain.pollMs * 2 ** Math.min(this.l1Failures, 16));
+    this.state.l1Unreachable(e.message.split("\n")[0]!);
   }
 
   private l1Answered(): void {
-    if (!this.l1Down) return;
-    this.l1Down = undefined;
-    this.log.info("L1 reachable again");
+    this.l1Failures = 0;
+    this.l1RetryAt = 0;
+    this.l1PolledAt = Date.now();
+    this.state.l1Reachable();
   }
 
   private async pollL1(): Promise<void> {
@@ -545,12 +646,12 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
             `L1 reorganised below block ${this.lastRead.number} (hash ${this.lastRead.hash}, now ${now?.hash ?? "no such block"}): deeper than chain.confirmations (${this.confirmations}), so deposits or forced withdrawals the node took may be gone; check the chain, then start the node on a new data directory or raise chain.confirmations`,
           );
           this.intakeStopped = e;
-          this.metrics.halted.set(1);
-          this.log.error({ err: e }, "L1 reorganisation: intake stopped");
+          this.state.halt("reorg", e.message);
           return;
         }
       }
-      if (this.intakeStopped) return;
+      if (this.intakeStopped || !this.state.settles) return;
+      if (await this.exitModeOrGone(publicClient)) return;
       const latest = (await this.client.blockNumber()) - this.confirmations;
       if (latest < this.l1Cursor) return;
       const { deposits, forced } = await this.client.queueEvents(this.l1Cursor, latest);
@@ -575,10 +676,34 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
         void this.submitFromL1({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch(untaken("forced withdrawal", f.index, () => (this.forcedQueued = Math.min(this.forcedQueued, f.index))));
       }
       this.l1Cursor = gap ? 0n : latest + 1n;
-      if (!gap) this.lastRead = { number: latest, hash: (await publicClient.getBlock({ blockNumber: latest })).hash };
+      if (!gap) {
+        const block = await publicClient.getBlock({ blockNumber: latest });
+        this.lastRead = { number: latest, hash: block.hash };
+        this.l1BlockTime = Number(block.timestamp);
+      }
       if (gap) this.log.warn({ depositsQueued: this.depositsQueued, forcedQueued: this.forcedQueued }, "L1 queue gap: rereading from block 0");
     } finally {
       this.polling = false;
+    }
+  }
+
+  /**
+   * Whether the rollup went into exit mode, or is gone from L1 (no code at its address: the chain
+   * was reset), moving the state if so. A failure of L1 itself throws (the poll failed).
+   */
+  private async exitModeOrGone(publicClient: Awaited<ReturnType<RollupClient["publicClient"]>>): Promise<boolean> {
+    try {
+      if (!(await this.client.exitMode())) return false;
+      this.state.exitMode(EXIT_MODE_MESSAGE);
+      return true;
+    } catch (e) {
+      const code = await publicClient.getCode({ address: this.client.address });
+      if (code !== undefined && code !== "0x") throw e;
+      this.state.halt(
+        "rollup-gone",
+        `L1 holds no code at rollup ${this.client.address} any more (was the chain reset?): the journal's batches cannot settle there; restore the chain, or start a node on a new data directory against a new deployment`,
+      );
+      return true;
     }
   }
 

@@ -87,6 +87,8 @@ export class SettlementPipeline {
   /** Receipts of batches that landed in an earlier batch's transaction, until their own turn takes them. */
   private readonly landedWith = new Map<ProvedBatch, SubmitReceipt>();
   private readonly maxPerTransaction: number;
+  /** Set by stop: nothing more is proved or submitted. */
+  private stopped: Error | undefined;
 
   constructor(
     private readonly prover: BatchProver,
@@ -100,8 +102,17 @@ export class SettlementPipeline {
     }
   }
 
+  /**
+   * Stops settlement for good (the node's exit mode or halt): no proof starts and no transaction is
+   * sent after this; batches waiting reject with `reason` (a proof already running finishes unused).
+   */
+  stop(reason: Error): void {
+    this.stopped ??= reason;
+  }
+
   /** Starts proving `batch` now; its submission waits for the previous one. */
   enqueue(batch: SealedBatch): Promise<SettledBatch> {
+    if (this.stopped) return Promise.reject(this.stopped);
     if (this.lastBatch && batch.batchNumber !== this.lastBatch + 1) {
       throw new RangeError(`batch ${batch.batchNumber} enqueued after batch ${this.lastBatch}: batches must be enqueued in order`);
     }
@@ -131,7 +142,9 @@ export class SettlementPipeline {
   }
 
   private async prove(batch: SealedBatch): Promise<ProvedBatch> {
+    if (this.stopped) throw this.stopped;
     const p = await this.prover.prove(batch);
+    if (this.stopped) throw this.stopped;
     this.hooks.onProved?.(p);
     return p;
   }
@@ -144,7 +157,9 @@ export class SettlementPipeline {
       return this.done(proved, receipt);
     }
     for (let attempt = 1; ; attempt++) {
+      if (this.stopped) throw this.stopped;
       const l1 = await this.chain.position();
+      if (this.stopped) throw this.stopped;
       const { batch } = proved;
       if (l1.batchCount >= batch.batchNumber) {
         const landed = await this.chain.landedBatch(batch.batchNumber);
@@ -152,6 +167,7 @@ export class SettlementPipeline {
       }
       const fitted = await this.fit(batch, l1);
       if (fitted === batch) {
+        if (this.stopped) throw this.stopped;
         const group = this.group(proved, l1);
         try {
           if (group.length === 1) return this.done(proved, await this.chain.submit(proved));

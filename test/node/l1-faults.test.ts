@@ -14,6 +14,7 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
   let proxy: TcpProxy;
   let node: NodeProcess;
   let api: ProofbookClient;
+  let url: string;
 
   before(async () => {
     await testArtifacts();
@@ -23,6 +24,7 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
     await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 200 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
     const started = await NodeProcess.start(["--config", configFile, "--rpc", proxy.url(nodeUrl()), "--data", dataDir, "--port", "0"]);
     node = started.node;
+    url = started.url;
     api = new ProofbookClient(started.url);
   });
 
@@ -46,15 +48,25 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
     expect(during.l1).to.include({ reachable: false, batchCount: before.l1.batchCount, stateRoot: before.l1.stateRoot });
     expect(during.halted, "an outage taken for a reorganisation").to.equal(undefined);
     expect(during.l1.ageMs).to.be.greaterThan(0);
+    // Degraded: alive, not ready, and intake still reads requests (a malformed one is a 400, not a 503).
+    expect((await fetch(`${url}/healthz`)).status).to.equal(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).to.equal(503);
+    expect(await ready.json()).to.deep.include({ ready: false, state: "degraded" });
+    expect((await fetch(`${url}/v1/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).to.equal(400);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).to.include("proofbook_l1_reachable 0");
+    expect(metrics).to.include('proofbook_node_state{state="degraded"} 1');
     await new Promise((r) => setTimeout(r, 1_500)); // several polls fail meanwhile
     expect(node.logs.filter((l) => l.msg.startsWith("L1 unreachable"))).to.have.length(1);
     expect(node.logs.some((l) => l.msg === "background step failed"), "a warning per failed poll").to.equal(false);
     await proxy.restore();
-    await node.waitFor((l) => l.msg === "L1 reachable again");
+    await node.waitFor((l) => l.msg.startsWith("L1 reachable again"));
     const after = await api.status();
     expect(after.l1).to.include({ reachable: true });
     expect(after.halted).to.equal(undefined);
     expect(node.logs.some((l) => /reorganisation/.test(l.msg))).to.equal(false);
     expect(after.l1.ageMs).to.be.lessThan(during.l1.ageMs + 5_000);
+    expect((await fetch(`${url}/readyz`)).status).to.equal(200);
   });
 });
