@@ -44,6 +44,26 @@ async function assertRollupCode(client: RollupClient, artifacts: CircuitArtifact
 const EXIT_MODE_MESSAGE =
   "the rollup is in exit mode on L1: no batch can land again, so intake is closed and nothing is proved or submitted; traders take their balances out with `proofbook exit` (docs/protocol.md §8); the node keeps serving reads";
 
+/**
+ * Throws NodeRecoveryError, one line, unless L1 still holds the last deposit and forced withdrawal
+ * the journal took, at the same queue index with the same content. A chain reset followed by a new
+ * deployment at the same address (history rewritten) fails here, before anything is proved into it.
+ */
+async function checkL1History(client: RollupClient, rollup: string, taken: { deposit?: Extract<JournalEntry, { type: "deposit" }>; forced?: Extract<JournalEntry, { type: "forced" }> }): Promise<void> {
+  const rewritten = (what: string) =>
+    new NodeRecoveryError(`L1 does not hold the ${what} the journal took from rollup ${rollup}: L1's history was rewritten (a chain reset and a new deployment at the same address?), so the journal's batches cannot settle there; start the node on a new data directory`);
+  const { deposit, forced } = taken;
+  if (deposit) {
+    const l1 = (await client.queuedDeposits(deposit.index)).find((d) => d.index === deposit.index)?.record;
+    const same = l1 && (Object.keys(deposit.record) as (keyof typeof l1)[]).every((k) => l1[k] === deposit.record[k]);
+    if (!same) throw rewritten(`deposit ${deposit.index}`);
+  }
+  if (forced) {
+    const l1 = (await client.forcedRequests(forced.index)).find((f) => f.index === forced.index);
+    if (!l1 || l1.accountId !== forced.accountId || l1.tokenId !== forced.tokenId) throw rewritten(`forced withdrawal ${forced.index}`);
+  }
+}
+
 /** Intake refuses more work (HTTP 503): its queue is full, the node is closing, or its state (`state`) takes none. */
 export class NodeBusyError extends ProofbookError {
   constructor(
@@ -257,11 +277,16 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
 
     const core = new NodeCore(artifacts.config, config.markets, { domain, fees: config.fees, genesis });
     let replayed = 0;
+    // The last L1 requests the journal took: L1 must still hold them (checkL1History).
+    const taken: { deposit?: Extract<JournalEntry, { type: "deposit" }>; forced?: Extract<JournalEntry, { type: "forced" }> } = {};
     for (const { entry } of journal.entries(2)) {
       core.apply(entry);
+      if (entry.type === "deposit") taken.deposit = entry;
+      if (entry.type === "forced") taken.forced = entry;
       replayed++;
     }
     log.info({ entries: replayed, batches: core.sealed.length, orders: core.orders.size }, "journal replayed");
+    await checkL1History(client, genesis.rollup, taken);
 
     const chainTime = await ChainTime.start(client, config.chain.pollMs);
     const signatures = new SignaturePool({ workers: config.intake.signatureWorkers });

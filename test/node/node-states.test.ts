@@ -152,6 +152,25 @@ describe("operator node states on real processes: exit mode, a rollup gone from 
     await node.kill9();
   });
 
+  it("failure 4: L1's history rewritten under a stopped node (a snapshot reverted: the rollup is there, its deposit and batch are not): the restart is one line, exit 1, and proves nothing into it", async () => {
+    const { client, owner } = await deploy("rewritten");
+    const snapshot = await connection.provider.request({ method: "evm_snapshot", params: [] });
+    const dir = await dataDir();
+    const { node } = await start(client.address, dir);
+    await client.depositNewAccount(owner, KeyPair.fromSeed("node-states-rewritten").publicKey, BASE, 1_000n);
+    await node.waitFor((l) => l.msg === "batch landed");
+    await node.kill9();
+    expect(await connection.provider.request({ method: "evm_revert", params: [snapshot] })).to.equal(true);
+    expect((await client.position()).batchCount).to.equal(0);
+    const configFile = join(dir, "node.json");
+    const again = NodeProcess.spawn(["--config", configFile, "--rpc", proxy.url(nodeUrl()), "--rollup", client.address, "--data", dir, "--port", "0"]);
+    nodes.push(again);
+    expect(await again.wait()).to.equal(1);
+    expect(again.stderr, again.stderr.join("\n")).to.have.length(1);
+    expect(again.stderr[0]).to.match(/^error: L1 does not hold the deposit 0 the journal took from rollup .*history was rewritten.*new data directory$/);
+    expect((await client.position()).batchCount, "nothing submitted").to.equal(0);
+  });
+
   it("failure 4: the rollup's code vanishing from L1 halts the node once (rollup-gone), with what to do; not a raw error per poll, not a 500", async () => {
     const { client } = await deploy("gone");
     const dir = await dataDir();
