@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import websocket from "@fastify/websocket";
 import Fastify from "fastify";
 import type { Logger } from "pino";
 import { toWire } from "../client/wire.js";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { checkReadRequest, parseReadHeader, READ_HEADER } from "../crypto/read-request.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import type { Applied, NodeCommand } from "./node-core.js";
@@ -152,6 +155,17 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     const readiness = await node.readiness();
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
+  // The live dashboard (dashboard/): static files read once, served as they are.
+  const page = (file: string, type: string) => ({ body: readFileSync(join(PACKAGE_ROOT, "dashboard", file), "utf8"), type });
+  const pages: Record<string, { body: string; type: string }> = {
+    "/dashboard": page("index.html", "text/html; charset=utf-8"),
+    "/dashboard/dashboard.js": page("dashboard.js", "text/javascript; charset=utf-8"),
+    "/dashboard/dashboard.css": page("dashboard.css", "text/css; charset=utf-8"),
+  };
+  for (const [path, { body, type }] of Object.entries(pages)) {
+    app.get(path, async (_request, reply) => reply.type(type).header("content-security-policy", "default-src 'self'; connect-src 'self' ws: wss:").send(body));
+  }
+  app.get("/", async (_request, reply) => reply.redirect("/dashboard"));
   app.get("/metrics", async (_request, reply) => reply.type(node.metrics.registry.contentType).send(await node.metrics.text()));
 
   // The feed: every subscriber gets fills and batch events as they happen, and each touched

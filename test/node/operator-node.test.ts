@@ -15,6 +15,10 @@ import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
 import { NodeProcess } from "../../src/cli/node-process.js";
 import { DataDirLock, LOCK_FILE, OWNER_FILE } from "../../src/node/data-dir-lock.js";
 import { Journal } from "../../src/node/journal.js";
+import puppeteer from "puppeteer-core";
+
+/** Debian's chromium (.ci/run installs it): puppeteer-core drives it and downloads no browser. */
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
 
@@ -196,20 +200,46 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(metrics).to.match(/proofbook_intake_total\{kind="order",outcome="rejected"\} [1-9]/);
   });
 
-  it("streams fills and book changes on the WebSocket feed", async () => {
+  it("streams fills and book changes on the WebSocket feed; the live dashboard, in Debian's chromium, shows the fill, the book and the batch landing", async () => {
     const [a, b] = traders;
     const messages: { type: string }[] = [];
     const close = await api.subscribe((m) => messages.push(m));
-    await submit(a!, 0, Side.Sell, 10n, 100n); // rests 6 (a's slot 0)
-    const ack = await submit(b!, 0, Side.Buy, 4n, 100n); // filled (b's slot 0 free again)
-    expect(ack.fills).to.have.length(1);
-    expect(ack.fills[0]!.quantity).to.equal("4");
-    for (let i = 0; i < 50 && !messages.some((m) => m.type === "fill"); i++) await new Promise((r) => setTimeout(r, 50));
-    close();
-    expect(messages.some((m) => m.type === "fill")).to.equal(true);
-    expect(messages.some((m) => m.type === "book")).to.equal(true);
-    const book = await api.book(1);
-    expect(book.asks[0]).to.deep.include({ price: "100", quantity: "6" });
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 900 });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(`${api.url}/`); // redirects to /dashboard
+      await page.waitForFunction(() => document.getElementById("feed")?.textContent === "feed: live");
+
+      await submit(a!, 0, Side.Sell, 10n, 100n); // rests 6 (a's slot 0)
+      const ack = await submit(b!, 0, Side.Buy, 4n, 100n); // filled (b's slot 0 free again)
+      expect(ack.fills).to.have.length(1);
+      expect(ack.fills[0]!.quantity).to.equal("4");
+      for (let i = 0; i < 50 && !messages.some((m) => m.type === "fill"); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(messages.some((m) => m.type === "fill")).to.equal(true);
+      expect(messages.some((m) => m.type === "book")).to.equal(true);
+      const book = await api.book(1);
+      expect(book.asks[0]).to.deep.include({ price: "100", quantity: "6" });
+
+      // The page: the fill, the ask left in the book, and the fill's batch sealed, proved and landed with its gas per fill.
+      const text = (selector: string) => page.$eval(selector, (e) => (e as HTMLElement).innerText);
+      await page.waitForFunction(() => /#\d+ → #\d+/.test(document.getElementById("fills")!.innerText), { timeout: 10_000 });
+      expect(await text("#fills")).to.match(/\b1\s+100\s+4\s+#\d+ → #\d+/);
+      await page.waitForFunction(() => /\b100\s+6\s+1\b/.test(document.getElementById("books")!.innerText), { timeout: 10_000 });
+      // Its batch waits behind the deposits' batches: the row with one fill, once landed.
+      await page.waitForFunction(() => [...document.querySelectorAll("#pipeline tr")].some((r) => /^\d+\tlanded\t1\t/.test((r as HTMLElement).innerText)), { timeout: 180_000 });
+      expect(await text("#pipeline")).to.match(/landed\s+1\s+\d+\.\d\s+\d+\.\d\s+\d+\s+0x[0-9a-f]{8}…/);
+      expect(await text("#state")).to.equal("running");
+      expect(await text("#l1")).to.match(/^reachable, \d+ batches/);
+      expect(await text("#provers")).to.equal("in-process workers");
+      expect(errors, "errors in the page").to.deep.equal([]);
+      await page.screenshot({ path: process.env.PROOFBOOK_SCREENSHOT ?? join(dataDir, "dashboard.png") });
+    } finally {
+      close();
+      await browser.close();
+    }
   });
 
   it("Trust nothing, finding 6: an account's orders and balances before settlement are read only with a signature of its key; the book stays public", async () => {
