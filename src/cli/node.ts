@@ -32,11 +32,11 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const { pino } = await import("pino");
   const logger = pino({ level: config.logLevel, base: { service: "proofbook-node" } });
   // One node per data directory: checked before any build, deployment or journal entry.
-  const { mkdir } = await import("node:fs/promises");
+  const { createDirectory } = await import("../node/create-directory.js");
   const { DataDirLock, DataDirLockedError } = await import("../node/data-dir-lock.js");
   let lock: import("../node/data-dir-lock.js").DataDirLock;
   try {
-    await mkdir(config.dataDir, { recursive: true });
+    await createDirectory(config.dataDir);
     lock = await DataDirLock.acquire(config.dataDir);
   } catch (e) {
     if (e instanceof DataDirLockedError) throw e;

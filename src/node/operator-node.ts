@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { constants } from "node:fs";
-import { access, mkdir, rm } from "node:fs/promises";
+import { access, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Address } from "viem";
@@ -23,6 +23,7 @@ import type { NodeConfig } from "./node-config.js";
 import { type Applied, type JournalEntry, type NodeCommand, NodeCore } from "./node-core.js";
 import { openNodeFleet } from "./node-fleet.js";
 import { NodeMetrics } from "./node-metrics.js";
+import { createDirectory } from "./create-directory.js";
 import { DataDirLock } from "./data-dir-lock.js";
 import { NodeState, type NodeStateName, type NodeStateView, type Refusal } from "./node-state.js";
 
@@ -220,7 +221,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Opens the journal and the chain, replays, reconciles with L1, and starts intake and settlement. */
   /** `held`: the data directory's lock, if the caller took it already (the CLI does, before building); else taken here. */
   static async start(config: NodeConfig, artifacts: CircuitArtifacts, log: Logger, held?: DataDirLock): Promise<OperatorNode> {
-    await mkdir(config.dataDir, { recursive: true });
+    await createDirectory(config.dataDir);
     // One node per data directory, before anything is read, deployed or journaled.
     const lock = held ?? (await DataDirLock.acquire(config.dataDir));
     try {
@@ -245,7 +246,14 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     if (config.chain.privateKey) process.env.PROOFBOOK_PRIVATE_KEY = config.chain.privateKey;
     const { network } = await import("hardhat");
     const connection = inProcess ? await network.connect() : await network.connect("external");
-    const chainId = await (await connection.viem.getPublicClient()).getChainId();
+    const publicClient = await connection.viem.getPublicClient();
+    const chainId = await publicClient.getChainId();
+    // A key to sign L1 transactions with, holding ETH to pay for them: checked before anything is deployed or journaled.
+    const [signer] = await connection.viem.getWalletClients();
+    if (!signer) throw new ValidationError("chain.privateKey", `is needed: the endpoint holds no account to sign L1 transactions with (give --private-key, PROOFBOOK_PRIVATE_KEY or chain.privateKey)`);
+    if ((await publicClient.getBalance({ address: signer.account.address })) === 0n) {
+      throw new NodeRecoveryError(`the operator's key ${signer.account.address} holds no ETH on chain ${chainId}: it cannot pay for a deployment or a batch; fund it, then start the node`);
+    }
     const allowInsecureDevSetup = config.chain.allowInsecureDevSetup || chainId === DEV_CHAIN_ID;
 
     const first = journal.entries().next();

@@ -483,7 +483,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect((await api.status()).halted).to.equal(undefined);
   });
 
-  it("one node per data directory: a second node on the running node's --data exits 1 naming its pid; on a directory someone holds nothing is built, deployed or journaled; a --port in use and --data under a file are exit 2, before any of that", async () => {
+  it("one node per data directory: a second node on the running node's --data exits 1 naming its pid; on a directory someone holds nothing is built, deployed or journaled; a --port in use, --data under a file or under /proc are exit 2, a key without ETH exit 1, before any of that", async () => {
     await api.status();
     const second = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
     expect(await second.wait()).to.equal(1);
@@ -521,6 +521,20 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(await underFile.wait()).to.equal(2);
     expect(underFile.stderr).to.have.length(1);
     expect(underFile.stderr[0]).to.match(/^error: --data: must be a directory the node can create and write/);
+    // A signing key without ETH: one line, exit 1, nothing deployed or journaled.
+    const poor = join(dataDir, "poor");
+    const unfunded = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", poor, "--port", "0", "--private-key", `0x${"7".repeat(64)}`]);
+    expect(await unfunded.wait()).to.equal(1);
+    expect(unfunded.stderr).to.have.length(1);
+    expect(unfunded.stderr[0]).to.match(/^error: the operator's key 0x[0-9a-fA-F]{40} holds no ETH on chain 31337/);
+    const journal = await Journal.open(join(poor, "journal.sqlite"));
+    expect(journal.lastSeq, "journaled").to.equal(0);
+    await journal.close();
+    // Under /proc, where Node's recursive mkdir never returns: one line, exit 2, at once.
+    const underProc = NodeProcess.spawn(["--config", configFile, "--rpc", rpc, "--data", "/proc/proofbook-node-data", "--port", "0"]);
+    expect(await underProc.wait()).to.equal(2);
+    expect(underProc.stderr).to.have.length(1);
+    expect(underProc.stderr[0]).to.match(/^error: --data: must be a directory the node can create and write \(ENOENT.*\/proc\/proofbook-node-data/);
   });
 
   it("--rollup naming a contract that is not this build's rollup (a token, an address without code): exit 1, one line, and the data directory is not bound to it", async () => {
