@@ -9,7 +9,7 @@ import { ChainTime } from "../chain/chain-time.js";
 import { deployRollup } from "../chain/deploy-rollup.js";
 import { type CodeCheck, checkDeploymentCode } from "../chain/deployment-code.js";
 import { verifierKeyWords } from "../chain/verifying-key.js";
-import { DEV_CHAIN_ID, type L1Position, RollupClient } from "../chain/rollup-client.js";
+import { DEV_CHAIN_ID, RollupClient } from "../chain/rollup-client.js";
 import { initCrypto, validateOrder } from "../crypto/index.js";
 import { type SignatureItem, SignaturePool } from "../crypto/signature-pool.js";
 import { ProofbookError, ValidationError } from "../errors.js";
@@ -24,6 +24,7 @@ import { type Applied, type JournalEntry, type NodeCommand, NodeCore } from "./n
 import { openNodeFleet } from "./node-fleet.js";
 import { NodeMetrics } from "./node-metrics.js";
 import { createDirectory } from "./create-directory.js";
+import { EXIT_MODE_MESSAGE, L1Watcher } from "./l1-watcher.js";
 import { DataDirLock } from "./data-dir-lock.js";
 import { NodeState, type NodeStateName, type NodeStateView, type Refusal } from "./node-state.js";
 
@@ -41,9 +42,6 @@ async function assertRollupCode(client: RollupClient, artifacts: CircuitArtifact
   const bad = rows.filter((r) => !r.ok);
   if (bad.length > 0) throw new NodeRecoveryError(`${client.address} is not a rollup of this build with circuit ${artifacts.config.name}'s key: ${bad.map((r) => `${r.contract} at ${r.address}: ${r.problem}`).join("; ")}`);
 }
-
-const EXIT_MODE_MESSAGE =
-  "the rollup is in exit mode on L1: no batch can land again, so intake is closed and nothing is proved or submitted; traders take their balances out with `proofbook exit` (docs/protocol.md §8); the node keeps serving reads";
 
 /**
  * Throws NodeRecoveryError, one line, unless L1 still holds the last deposit and forced withdrawal
@@ -74,9 +72,6 @@ export class NodeBusyError extends ProofbookError {
     super(message);
   }
 }
-
-/** The most milliseconds between two polls of an unreachable L1 (the backoff doubles up to it). */
-const MAX_L1_BACKOFF_MS = 30_000;
 
 /** A feed event (WebSocket /v1/stream): fills, book changes and batch progress. */
 export type FeedEvent =
@@ -122,27 +117,12 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Reads waiting for that commit. */
   private readers: (() => void)[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
-  private depositsQueued: number;
-  private forcedQueued: number;
   private sealQueued = false;
-  private polling = false;
-  /** The first L1 block pollL1 has not read. */
-  private l1Cursor = 0n;
-  /** The last block pollL1 read, by number and hash: a different hash there later is a reorganisation deeper than the confirmations. */
-  private lastRead: { number: bigint; hash: string } | undefined;
-  /** L1's position as last read, and when (status answers from it while L1 does not). */
-  private l1View: { position: L1Position; at: number } | undefined;
-  /** Polls of L1 failed in a row, and when the next one may run (the backoff). */
-  private l1Failures = 0;
-  private l1RetryAt = 0;
-  /** When the L1 poll last succeeded, and the timestamp (seconds) of the newest block it read. */
-  private l1PolledAt = Date.now();
-  private l1BlockTime: number | undefined;
+  /** Polls L1 (src/node/l1-watcher.ts): its requests, exit mode, reorganisations, reachability. */
+  private watcher!: L1Watcher;
   /** The last batch L1 holds as far as the node knows, and when the node saw it land. */
   private lastLanded = 0;
   private lastLandedAt = Date.now();
-  /** Blocks on top of an L1 request before it is taken. */
-  private confirmations = 0n;
 
   private constructor(
     readonly config: NodeConfig,
@@ -160,8 +140,6 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     readonly metrics: NodeMetrics,
   ) {
     super();
-    this.depositsQueued = core.depositsFed;
-    this.forcedQueued = core.forcedFed;
     this.state.on("change", (next) => this.stateChanged(next));
     metrics.scrape = () => this.scraped();
     this.stateMetrics(this.state.current());
@@ -198,7 +176,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     this.metrics.batchesInStage.set({ stage: "proving" }, proving);
     this.metrics.batchesInStage.set({ stage: "waiting" }, waiting);
     this.metrics.lastLandedAge.set((now - this.lastLandedAt) / 1000);
-    if (this.l1BlockTime !== undefined) this.metrics.l1BlockAge.set(Math.max(0, now / 1000 - this.l1BlockTime));
+    if (this.watcher.blockTime !== undefined) this.metrics.l1BlockAge.set(Math.max(0, now / 1000 - this.watcher.blockTime));
   }
 
   /** Sealed batches L1 does not hold yet. */
@@ -212,8 +190,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
    */
   async readiness(): Promise<{ ready: boolean; state: NodeStateName; checks: { journal: boolean; l1: boolean; l1Polled: boolean; running: boolean } }> {
     const journal = !this.intakeStopped && (await access(this.journal.file, constants.W_OK).then(() => true, () => false));
-    const { fresh: l1 } = await this.l1Position();
-    const l1Polled = Date.now() - this.l1PolledAt <= Math.max(5_000, 3 * this.config.chain.pollMs);
+    const { fresh: l1 } = await this.watcher.position();
+    const l1Polled = Date.now() - this.watcher.polledAt <= Math.max(5_000, 3 * this.config.chain.pollMs);
     const running = this.state.name === "running";
     return { ready: journal && l1 && l1Polled && running, state: this.state.name, checks: { journal, l1, l1Polled, running } };
   }
@@ -303,7 +281,15 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     const hooks = { onProved: (p: { batch: SealedBatch; witnessMs: number; proveMs: number }) => node.proved(p), onSettled: (s: SettledBatch) => node.settled(s) };
     const pipeline = new SettlementPipeline(prover, client, hooks, { maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction });
     const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log, metrics);
-    node.confirmations = BigInt(config.chain.confirmations ?? (chainId === DEV_CHAIN_ID ? 0 : 12));
+    const confirmations = BigInt(config.chain.confirmations ?? (chainId === DEV_CHAIN_ID ? 0 : 12));
+    node.watcher = new L1Watcher(client, node.state, log, { pollMs: config.chain.pollMs, confirmations, depositsQueued: core.depositsFed, forcedQueued: core.forcedFed }, {
+      deposit: (d) => node.submitFromL1({ type: "deposit", index: d.index, record: d.record }),
+      forced: (f) => node.submitFromL1({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }),
+      reorganised: (e) => {
+        node.intakeStopped = e;
+        node.state.halt("reorg", e.message);
+      },
+    });
     await node.reconcile();
     node.startTimers();
     return node;
@@ -312,7 +298,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   /** Checks what L1 holds against the replayed batches and hands the rest to the pipeline. */
   private async reconcile(): Promise<void> {
     const l1 = await this.client.position();
-    this.l1View = { position: l1, at: Date.now() };
+    this.watcher.saw(l1);
     this.lastLanded = l1.batchCount;
     const sealed = this.core.sealed;
     const last = sealed.at(-1)?.batchNumber ?? 0;
@@ -344,7 +330,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
 
   /** Where L1 is, what the node has sealed and landed, and whether settlement stopped. */
   async status() {
-    const [{ position: l1, at, fresh }, fleet] = await Promise.all([this.l1Position(), this.prover instanceof QueueProver ? this.prover.view() : undefined]);
+    const [{ position: l1, at, fresh }, fleet] = await Promise.all([this.watcher.position(), this.prover instanceof QueueProver ? this.prover.view() : undefined]);
     // After intake stopped, status still answers (it says why); every other read refuses.
     const view = () => ({
       rollup: this.client.address,
@@ -363,19 +349,6 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       ...(fleet && { provers: fleet }),
     });
     return this.intakeStopped ? view() : this.read(view);
-  }
-
-  /** L1's position, read now if L1 answers within `timeoutMs`, else the last one read (`fresh` false). */
-  private async l1Position(timeoutMs = 1_000): Promise<{ position: L1Position; at: number; fresh: boolean }> {
-    const read = this.client.position().then((position) => {
-      this.l1View = { position, at: Date.now() };
-      return true;
-    });
-    read.catch(() => {}); // a late failure: the view stays as it was
-    let timer: NodeJS.Timeout | undefined;
-    const fresh = await Promise.race([read, new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]).catch(() => false);
-    clearTimeout(timer);
-    return { ...this.l1View!, fresh };
   }
 
   /**
@@ -626,13 +599,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       }, ms);
       this.timers.push(timer);
     };
-    every(this.config.chain.pollMs, () => {
-      if (Date.now() < this.l1RetryAt) return;
-      return this.pollL1().then(
-        () => this.l1Answered(),
-        (e: Error) => this.l1Failed(e),
-      );
-    });
+    this.watcher.start();
     every(Math.min(250, this.config.sealing.maxAgeMs), () => {
       const since = this.core.unsealedSince;
       if (since === undefined || this.sealQueued || Date.now() - since < this.config.sealing.maxAgeMs) return;
@@ -644,106 +611,11 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     });
   }
 
-  /**
-   * Feeds new L1 deposits and forced withdrawals, in queue order, through intake. Reads only the
-   * blocks it has not read (from block 0 once per start); queue indices the node already has are
-   * skipped, and a gap (an index beyond the next expected) makes the next poll read from block 0.
-   */
-  /** A poll of L1 failed: degraded (warned once per outage by the state change); the next poll waits pollMs·2^failures, at most 30 s. */
-  private l1Failed(e: Error): void {
-    this.l1Failures++;
-    this.l1RetryAt = Date.now() + Math.min(MAX_L1_BACKOFF_MS, this.config.chain.pollMs * 2 ** Math.min(this.l1Failures, 16));
-    this.state.l1Unreachable(e.message.split("\n")[0]!);
-  }
-
-  private l1Answered(): void {
-    this.l1Failures = 0;
-    this.l1RetryAt = 0;
-    this.l1PolledAt = Date.now();
-    this.state.l1Reachable();
-  }
-
-  private async pollL1(): Promise<void> {
-    if (this.polling || this.closing) return;
-    this.polling = true;
-    try {
-      const publicClient = await this.client.publicClient();
-      if (this.lastRead && !this.intakeStopped) {
-        // A block L1 no longer has is a reorganisation; L1 not answering is not (the poll fails: an outage).
-        const now = await publicClient.getBlock({ blockNumber: this.lastRead.number }).catch((e: unknown) => {
-          if ((e as Error).name === "BlockNotFoundError") return undefined;
-          throw e;
-        });
-        if (now?.hash !== this.lastRead.hash) {
-          const e = new NodeRecoveryError(
-            `L1 reorganised below block ${this.lastRead.number} (hash ${this.lastRead.hash}, now ${now?.hash ?? "no such block"}): deeper than chain.confirmations (${this.confirmations}), so deposits or forced withdrawals the node took may be gone; check the chain, then start the node on a new data directory or raise chain.confirmations`,
-          );
-          this.intakeStopped = e;
-          this.state.halt("reorg", e.message);
-          return;
-        }
-      }
-      if (this.intakeStopped || !this.state.settles) return;
-      if (await this.exitModeOrGone(publicClient)) return;
-      const latest = (await this.client.blockNumber()) - this.confirmations;
-      if (latest < this.l1Cursor) return;
-      const { deposits, forced } = await this.client.queueEvents(this.l1Cursor, latest);
-      let gap = false;
-      // An L1 request the node could not take (it is closing, or intake stopped) is read again by a
-      // later poll from block 0: the counter goes back to it, never past a request not journaled.
-      const untaken = (what: string, index: number, rewind: () => void) => (e: unknown) => {
-        rewind();
-        this.l1Cursor = 0n;
-        this.log.warn({ err: e, index }, `${what} not taken: it will be read again from L1`);
-      };
-      for (const d of deposits) {
-        if (d.index < this.depositsQueued) continue;
-        if ((gap ||= d.index > this.depositsQueued)) break;
-        this.depositsQueued++;
-        void this.submitFromL1({ type: "deposit", index: d.index, record: d.record }).catch(untaken("deposit", d.index, () => (this.depositsQueued = Math.min(this.depositsQueued, d.index))));
-      }
-      for (const f of forced) {
-        if (f.index < this.forcedQueued) continue;
-        if ((gap ||= f.index > this.forcedQueued)) break;
-        this.forcedQueued++;
-        void this.submitFromL1({ type: "forced", index: f.index, accountId: f.accountId, tokenId: f.tokenId }).catch(untaken("forced withdrawal", f.index, () => (this.forcedQueued = Math.min(this.forcedQueued, f.index))));
-      }
-      this.l1Cursor = gap ? 0n : latest + 1n;
-      if (!gap) {
-        const block = await publicClient.getBlock({ blockNumber: latest });
-        this.lastRead = { number: latest, hash: block.hash };
-        this.l1BlockTime = Number(block.timestamp);
-      }
-      if (gap) this.log.warn({ depositsQueued: this.depositsQueued, forcedQueued: this.forcedQueued }, "L1 queue gap: rereading from block 0");
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  /**
-   * Whether the rollup went into exit mode, or is gone from L1 (no code at its address: the chain
-   * was reset), moving the state if so. A failure of L1 itself throws (the poll failed).
-   */
-  private async exitModeOrGone(publicClient: Awaited<ReturnType<RollupClient["publicClient"]>>): Promise<boolean> {
-    try {
-      if (!(await this.client.exitMode())) return false;
-      this.state.exitMode(EXIT_MODE_MESSAGE);
-      return true;
-    } catch (e) {
-      const code = await publicClient.getCode({ address: this.client.address });
-      if (code !== undefined && code !== "0x") throw e;
-      this.state.halt(
-        "rollup-gone",
-        `L1 holds no code at rollup ${this.client.address} any more (was the chain reset?): the journal's batches cannot settle there; restore the chain, or start a node on a new data directory against a new deployment`,
-      );
-      return true;
-    }
-  }
-
   /** Stops intake and timers, waits for the last group, and closes pools, journal and chain. */
   async close(): Promise<void> {
     this.closing = true;
     for (const t of this.timers) clearInterval(t);
+    this.watcher.stop();
     this.chainTime.stop();
     while (this.flushing) await new Promise((r) => setTimeout(r, 10));
     await this.signatures.close();
