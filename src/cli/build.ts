@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { buildCircuit, type CircuitArtifacts, ROOT, writeCircuitSources } from "../prover/artifacts.js";
@@ -42,20 +44,45 @@ export async function build(options: BuildOptions = {}): Promise<CircuitArtifact
   await buildNativeAddon(log);
   await writeCircuitSources(Object.values(CIRCUIT_CONFIGS));
   await mkdir(GENERATED_CONTRACTS, { recursive: true });
-  await writeFile(join(GENERATED_CONTRACTS, "ProtocolConstants.sol"), renderSolidityConstants());
+  await writeIfChanged(join(GENERATED_CONTRACTS, "ProtocolConstants.sol"), renderSolidityConstants());
   const built: CircuitArtifacts[] = [];
   for (const config of configs) {
     const a = await buildCircuit(config, { ptau: options.ptau, progress: log });
     if (a.insecureDevSetup) log(`WARNING: ${config.name} uses the INSECURE dev setup (public tau): dev and tests only`);
-    await writeFile(join(GENERATED_CONTRACTS, `${a.verifierContract}.sol`), withSetupMarker(await readFile(a.verifierSol, "utf8"), a));
+    await writeIfChanged(join(GENERATED_CONTRACTS, `${a.verifierContract}.sol`), withSetupMarker(await readFile(a.verifierSol, "utf8"), a));
     log(`${config.name}: ${a.constraints} constraints, domain 2^${a.power}, artifacts in ${a.dir}`);
     built.push(a);
   }
+  await compileContracts(log);
+  return built;
+}
+
+/** Writes `text` to `file` unless it holds it already (its time stays: nothing downstream sees a change). */
+async function writeIfChanged(file: string, text: string): Promise<void> {
+  if ((await readFile(file, "utf8").catch(() => undefined)) === text) return;
+  await writeFile(file, text);
+}
+
+/** A sha256 of what the contracts are compiled from: every file under contracts/, the Hardhat config and the solc package's version. */
+async function contractSources(): Promise<string> {
+  const hash = createHash("sha256");
+  const dir = join(ROOT, "contracts");
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  for (const f of [...files, join(ROOT, "hardhat.config.ts"), join(ROOT, "node_modules", "solc", "package.json")]) hash.update(f).update(await readFile(f));
+  return hash.digest("hex");
+}
+
+const CONTRACTS_STAMP = join(ROOT, "artifacts", "proofbook-sources.sha256");
+
+/** `hardhat build`, unless the compiled contracts are there and were compiled from these very sources (a sha256 of them is kept beside them). */
+async function compileContracts(log: (m: string) => void): Promise<void> {
+  const digest = await contractSources();
+  if ((await readFile(CONTRACTS_STAMP, "utf8").catch(() => undefined)) === digest && existsSync(join(ROOT, "artifacts", "contracts"))) return;
   log("compiling contracts ...");
   const hardhat = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
   const { stdout } = await promisify(execFile)(process.execPath, [hardhat, "build", "--quiet"], { cwd: ROOT });
   if (stdout.trim()) log(stdout.trim());
-  return built;
+  await writeFile(CONTRACTS_STAMP, digest);
 }
 
 /**
