@@ -37,9 +37,9 @@ export function hardhatNodeForSuite(): () => string {
 }
 
 /** `proofbook <command>` as a user runs it: the compiled bin in a separate process; its exit code and output. */
-export async function runProofbook(command: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runProofbook(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [PROOFBOOK_BIN, command, ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, [PROOFBOOK_BIN, command, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
