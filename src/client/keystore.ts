@@ -3,7 +3,7 @@ import { scryptAsync } from "@noble/hashes/scrypt.js";
 import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { type Hex, isHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { KeyPair } from "../crypto/eddsa.js";
+import { initEddsa, KeyPair } from "../crypto/eddsa.js";
 import { ProofbookError } from "../errors.js";
 
 /** A keystore that cannot be read, is not one, or does not open with the passphrase given. */
@@ -38,7 +38,7 @@ export function newTraderKeys(): TraderKeys {
   return { l1PrivateKey: `0x${bytesToHex(randomBytes(32))}`, l2PrivateKey: randomBytes(32) };
 }
 
-/** The public part of `keys`: the L1 address and the L2 public key. */
+/** The public part of `keys`: the L1 address and the L2 public key (after initEddsa or initCrypto). */
 export function publicKeys(keys: TraderKeys): { l1Address: Hex; l2PublicKey: { ax: string; ay: string }; l2: KeyPair } {
   checkKeys(keys);
   const l2 = new KeyPair(keys.l2PrivateKey);
@@ -59,6 +59,7 @@ async function derive(passphrase: string, kdf: KeystoreFile["kdf"]): Promise<Uin
 /** Seals `keys` under `passphrase`. */
 export async function sealKeystore(keys: TraderKeys, passphrase: string, options: { N?: number } = {}): Promise<KeystoreFile> {
   if (passphrase.length === 0) throw new KeystoreError("the passphrase is empty");
+  await initEddsa();
   const { l1Address, l2PublicKey } = publicKeys(keys);
   const kdf = { name: "scrypt" as const, N: options.N ?? SCRYPT_N, r: 8, p: 1, salt: bytesToHex(randomBytes(32)) };
   const nonce = randomBytes(24);
@@ -106,6 +107,7 @@ export async function openKeystore(file: KeystoreFile, passphrase: string): Prom
   } catch (e) {
     throw new KeystoreError("the keystore does not open: wrong passphrase, or the file was changed", { cause: e });
   }
+  await initEddsa();
   const inner = JSON.parse(new TextDecoder().decode(plain)) as { l1PrivateKey: Hex; l2PrivateKey: string };
   const keys = { l1PrivateKey: inner.l1PrivateKey, l2PrivateKey: hexToBytes(inner.l2PrivateKey) };
   const { l1Address, l2PublicKey } = publicKeys(keys);

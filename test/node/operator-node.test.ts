@@ -12,6 +12,7 @@ import { Side } from "../../src/constants.js";
 import { initCrypto, KeyPair, NO_EXPIRY, type Order, READ_HEADER, signCancel, signOrder, signReadHeader } from "../../src/crypto/index.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
+import { createHash } from "node:crypto";
 import { NodeProcess } from "../../src/cli/node-process.js";
 import { DataDirLock, LOCK_FILE, OWNER_FILE } from "../../src/node/data-dir-lock.js";
 import { Journal } from "../../src/node/journal.js";
@@ -155,6 +156,23 @@ describe("operator node: a child process against a separate hardhat node, killed
       }
     }
     await expectMatchesL1();
+  });
+
+  it("proofbook balance, as a trader types it: the account's balances read with its keystore's L2 key; another account's is one line, exit 1", async () => {
+    const [a] = traders;
+    const keystore = join(dataDir, "trader-0.json");
+    const env = { PROOFBOOK_PASSPHRASE: "trader zero", PROOFBOOK_L1_PRIVATE_KEY: `0x${"5".repeat(64)}`, PROOFBOOK_L2_PRIVATE_KEY: createHash("sha256").update("proofbook-key:node-test-trader-0").digest("hex") };
+    const imported = await runProofbook("keys", ["import", "--keystore", keystore], env);
+    expect(imported.code, imported.stderr).to.equal(0);
+    const r = await runProofbook("balance", ["--node", api.url, "--account", String(a!.accountId), "--keystore", keystore, "--json"], env);
+    expect(r.code, r.stderr).to.equal(0);
+    const expected = (await api.account(a!.accountId, a!.key)).balances.map((b) => ({ token: b.token, balance: String(b.balance), reserved: String(b.reserved), available: String(b.balance - b.reserved) }));
+    expect(JSON.parse(r.stdout)).to.deep.equal({ accountId: a!.accountId, balances: expected });
+    const other = await runProofbook("balance", ["--node", api.url, "--account", String(traders[1]!.accountId), "--keystore", keystore], env);
+    expect(other.code).to.equal(1);
+    expect(other.stderr.trim().split("\n")).to.have.length(1);
+    expect(other.stderr).to.match(/refused the keystore's L2 key/);
+    expect((await runProofbook("balance", ["--node", "ftp://x", "--account", "1"], env)).code).to.equal(2);
   });
 
   it("refuses bad requests with 400 naming the field, and unknown ids with 404", async () => {
