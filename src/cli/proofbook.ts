@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   prover: { summary: "a prover of the fleet: proves the node's batches from a Redis queue", load: async () => ((m) => ({ usage: m.USAGE, run: m.proverCommand }))(await import("./prover.js")) },
   keys: { summary: "a trader's L1 and L2 keys in an encrypted keystore: new, import, show", load: async () => ((m) => ({ usage: m.USAGE, run: m.keysCommand }))(await import("./keys.js")) },
   balance: { summary: "an account's balances on the node, read with its keystore's L2 key", load: async () => ((m) => ({ usage: m.USAGE, run: m.balanceCommand }))(await import("./balance.js")) },
+  order: { summary: "place or cancel a signed order on the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.orderCommand }))(await import("./order.js")) },
   bench: { summary: "measure, write bench/results/*.json and print tables", load: async () => ((m) => ({ usage: m.USAGE, run: m.bench }))(await import("./bench.js")) },
   demo: { summary: "the main job on embedded defaults, on an in-process chain", load: async () => ((m) => ({ usage: m.USAGE, run: m.demo }))(await import("./demo.js")) },
 };

@@ -158,7 +158,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await expectMatchesL1();
   });
 
-  it("proofbook balance, as a trader types it: the account's balances read with its keystore's L2 key; another account's is one line, exit 1", async () => {
+  it("proofbook balance and order, as a trader types them: balances read with the keystore's L2 key (another account's is one line, exit 1); an order placed, reserved and cancelled", async () => {
     const [a] = traders;
     const keystore = join(dataDir, "trader-0.json");
     const env = { PROOFBOOK_PASSPHRASE: "trader zero", PROOFBOOK_L1_PRIVATE_KEY: `0x${"5".repeat(64)}`, PROOFBOOK_L2_PRIVATE_KEY: createHash("sha256").update("proofbook-key:node-test-trader-0").digest("hex") };
@@ -173,6 +173,29 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(other.stderr.trim().split("\n")).to.have.length(1);
     expect(other.stderr).to.match(/refused the keystore's L2 key/);
     expect((await runProofbook("balance", ["--node", "ftp://x", "--account", "1"], env)).code).to.equal(2);
+
+    // proofbook order: a sell far above the book rests (slot 3, which no other test uses), its
+    // amount reserved; the signed cancel takes it off. Bad input is exit 2 before any work.
+    const flags = ["--node", api.url, "--account", String(a!.accountId), "--keystore", keystore, "--json"];
+    const placed = await runProofbook("order", ["place", ...flags, "--market", "1", "--side", "sell", "--price", "1000000", "--amount", "7", "--storage-id", "3"], env);
+    expect(placed.code, placed.stderr).to.equal(0);
+    const ack = JSON.parse(placed.stdout) as { orderId: number; order: { state: string; filled: string }; fills: unknown[] };
+    expect(ack.order).to.include({ state: "open", filled: "0" });
+    expect(ack.fills).to.deep.equal([]);
+    expect((await api.book(1)).asks.some((l) => l.price === "1000000" && l.quantity === "7")).to.equal(true);
+    const reserved = (await api.account(a!.accountId, a!.key)).balances.find((b) => b.token === BASE)!.reserved;
+    expect(reserved).to.equal(7n);
+    const cancelled = await runProofbook("order", ["cancel", ...flags, "--storage-id", "3"], env);
+    expect(cancelled.code, cancelled.stderr).to.equal(0);
+    expect(JSON.parse(cancelled.stdout)).to.deep.equal({ cancelled: [ack.orderId] });
+    expect((await api.book(1)).asks.some((l) => l.price === "1000000")).to.equal(false);
+    for (const bad of [["--side", "up"], ["--price", "-1"], ["--market", "9"]]) {
+      const args = ["place", ...flags, "--market", "1", "--side", "sell", "--price", "10", "--amount", "1", "--storage-id", "3"];
+      args[args.indexOf(bad[0]!) + 1] = bad[1]!;
+      const r = await runProofbook("order", args, env);
+      expect(r.code, `${bad.join(" ")}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr.trim().split("\n")).to.have.length(1);
+    }
   });
 
   it("refuses bad requests with 400 naming the field, and unknown ids with 404", async () => {
