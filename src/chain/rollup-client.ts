@@ -1,5 +1,5 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, decodeFunctionData, type Hex, hexToBytes, isAddressEqual, type Log, toHex } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, decodeEventLog, erc20Abi, decodeFunctionData, type Hex, hexToBytes, isAddressEqual, type Log, toHex } from "viem";
 import { rollupModule } from "../../ignition/modules/Rollup.js";
 import { type BatchShape, type DepositRecord, encodeDepositRecord } from "../batch/pubdata.js";
 import { subgroupWitness } from "../crypto/babyjub.js";
@@ -225,6 +225,40 @@ export class RollupClient {
     const q = subgroupWitness(key);
     const receipt = await this.send("depositNewAccount", [owner, key.ax, key.ay, q.ax, q.ay, BigInt(tokenId), amount], await this.valueFor(tokenId, amount));
     return (await this.queued(receipt.logs))[0]!;
+  }
+
+  /** The address that sends this client's transactions. */
+  async sender(): Promise<Address> {
+    const wallet = this.wallet ?? (await this.connection.viem.getWalletClients())[0];
+    if (!wallet) throw new ChainError("the endpoint holds no account to send transactions with");
+    return wallet.account.address;
+  }
+
+  /**
+   * Makes a deposit of `amount` of `tokenId` payable by the sender: for an ERC-20, its balance must
+   * hold it (ChainError otherwise) and the Rollup's allowance is raised to it if lower; for ETH
+   * (token address 0) the sender's balance is checked. Returns the token's address.
+   */
+  async prepareDeposit(tokenId: number, amount: bigint): Promise<Address> {
+    const token = (await (await this.contract()).read.tokens([BigInt(tokenId)])) as Address;
+    const from = await this.sender();
+    const publicClient = await this.publicClient();
+    if (BigInt(token) === 0n) {
+      if (tokenId === 0) throw new ChainError(`token ${tokenId} is not registered on rollup ${this.address}`);
+      const balance = await publicClient.getBalance({ address: from });
+      if (balance < amount) throw new ChainError(`${from} holds ${balance} wei, less than the ${amount} to deposit`);
+      return token;
+    }
+    const held = await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [from] });
+    if (held < amount) throw new ChainError(`${from} holds ${held} of token ${tokenId} (${token}), less than the ${amount} to deposit`);
+    const allowed = await publicClient.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [from, this.address] });
+    if (allowed < amount) {
+      const wallet = this.wallet ?? (await this.connection.viem.getWalletClients())[0]!;
+      const hash = await wallet.writeContract({ address: token, abi: erc20Abi, functionName: "approve", args: [this.address, amount], chain: wallet.chain, account: wallet.account });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new ChainError(`approving token ${tokenId} for the rollup: transaction ${hash} reverted`);
+    }
+    return token;
   }
 
   /** Queues a deposit to an existing account (the caller must have approved the token). */

@@ -15,11 +15,14 @@ export function l1Endpoint(args: { rpc?: string | true; rollup?: string | true }
 /**
  * Runs `work` with a client of the Rollup at `rollup` over `rpc` (hardhat.config.ts's network
  * "external", which reads the endpoint when it opens) and the empty state of its layout, which L1
- * data alone rebuilds; closes the connection after. A Rollup whose genesis is not the empty state
+ * data alone rebuilds; closes the connection after. Transactions are signed by `privateKey` when
+ * given, else by the endpoint's first account. A Rollup whose genesis is not the empty state
  * is a usage error: its state cannot be rebuilt from L1.
  */
-export async function withL1Rollup<T>(rpc: string, rollup: Address, work: (client: RollupClient, genesis: RollupState) => Promise<T>): Promise<T> {
+export async function withL1Rollup<T>(rpc: string, rollup: Address, work: (client: RollupClient, genesis: RollupState) => Promise<T>, options: { privateKey?: string } = {}): Promise<T> {
   process.env.PROOFBOOK_RPC_URL = rpc;
+  // hardhat.config.ts reads the signing key when it loads: set before the first import of hardhat.
+  if (options.privateKey) process.env.PROOFBOOK_PRIVATE_KEY = options.privateKey;
   const { network } = await import("hardhat");
   const { initCrypto } = await import("../crypto/index.js");
   const { RollupClient } = await import("../chain/rollup-client.js");

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   exit: { summary: "in exit mode, withdraw an account's balances from L1 data alone", load: async () => ((m) => ({ usage: m.USAGE, run: m.exitCommand }))(await import("./exit.js")) },
   prover: { summary: "a prover of the fleet: proves the node's batches from a Redis queue", load: async () => ((m) => ({ usage: m.USAGE, run: m.proverCommand }))(await import("./prover.js")) },
   keys: { summary: "a trader's L1 and L2 keys in an encrypted keystore: new, import, show", load: async () => ((m) => ({ usage: m.USAGE, run: m.keysCommand }))(await import("./keys.js")) },
+  deposit: { summary: "deposit from the keystore's L1 wallet: new account or top-up; waits for the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.depositCommand }))(await import("./deposit.js")) },
   balance: { summary: "an account's balances on the node, read with its keystore's L2 key", load: async () => ((m) => ({ usage: m.USAGE, run: m.balanceCommand }))(await import("./balance.js")) },
   order: { summary: "place or cancel a signed order on the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.orderCommand }))(await import("./order.js")) },
   bench: { summary: "measure, write bench/results/*.json and print tables", load: async () => ((m) => ({ usage: m.USAGE, run: m.bench }))(await import("./bench.js")) },

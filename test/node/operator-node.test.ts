@@ -198,6 +198,32 @@ describe("operator node: a child process against a separate hardhat node, killed
     }
   });
 
+  it("proofbook deposit, as a trader types it: a new account from the keystore's L1 wallet (ERC-20 approved on the way), then a top-up; each waits until the node credits it", async () => {
+    const keystore = join(dataDir, "depositor.json");
+    const env = { PROOFBOOK_PASSPHRASE: "depositor" };
+    const made = await runProofbook("keys", ["new", "--keystore", keystore, "--json"], env);
+    expect(made.code, made.stderr).to.equal(0);
+    const { l1Address } = JSON.parse(made.stdout) as { l1Address: Address };
+    await connection.provider.request({ method: "hardhat_setBalance", params: [l1Address, "0xde0b6b3a7640000"] }); // 1 ETH for gas
+    const [token] = (await api.status()).tokens!;
+    await (await connection.viem.getContractAt("TestToken", token as Address)).write.mint([l1Address, 1_000n]);
+    const flags = ["--rpc", rpc, "--rollup", rollup, "--token", String(BASE), "--node", api.url, "--keystore", keystore, "--json"];
+    const first = await runProofbook("deposit", [...flags, "--amount", "600"], env);
+    expect(first.code, first.stderr).to.equal(0);
+    const created = JSON.parse(first.stdout) as { accountId: number; balance: string };
+    expect(created.balance).to.equal("600");
+    const topUp = await runProofbook("deposit", [...flags, "--amount", "400", "--account", String(created.accountId)], env);
+    expect(topUp.code, topUp.stderr).to.equal(0);
+    expect(JSON.parse(topUp.stdout)).to.include({ accountId: created.accountId, balance: "1000" });
+    const shown = await runProofbook("balance", ["--node", api.url, "--account", String(created.accountId), "--keystore", keystore, "--json"], env);
+    expect((JSON.parse(shown.stdout) as { balances: { token: number; balance: string }[] }).balances.find((b) => b.token === BASE)!.balance).to.equal("1000");
+    const broke = await runProofbook("deposit", [...flags, "--amount", "1", "--account", String(created.accountId)], env);
+    expect(broke.code).to.equal(1);
+    expect(broke.stderr.trim().split("\n")).to.have.length(1);
+    expect(broke.stderr).to.match(/holds 0 of token 1 .*less than the 1 to deposit/);
+    expect((await runProofbook("deposit", [...flags, "--amount", "0"], env)).code).to.equal(2);
+  });
+
   it("refuses bad requests with 400 naming the field, and unknown ids with 404", async () => {
     const [a] = traders;
     const good = signOrder(order(a!, 0, Side.Sell, 10n, 100n), a!.key);
