@@ -267,6 +267,11 @@ export class RollupClient {
     return (await this.queued(receipt.logs))[0]!;
   }
 
+  /** What landed withdrawals owe `accountId` in `tokenId`, not claimed yet. */
+  async owed(accountId: number, tokenId: number): Promise<bigint> {
+    return (await (await this.contract()).read.owed([BigInt(accountId), BigInt(tokenId)])) as bigint;
+  }
+
   /** Pays what a landed batch's withdrawals owe `accountId` in `tokenId` to its L1 owner. */
   async claim(accountId: number, tokenId: number): Promise<{ amount: bigint; to: Address; gasUsed: bigint }> {
     const receipt = await this.send("claim", [BigInt(accountId), BigInt(tokenId)]);

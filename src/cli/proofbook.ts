@@ -18,6 +18,9 @@ const COMMANDS: Record<string, Command> = {
   prover: { summary: "a prover of the fleet: proves the node's batches from a Redis queue", load: async () => ((m) => ({ usage: m.USAGE, run: m.proverCommand }))(await import("./prover.js")) },
   keys: { summary: "a trader's L1 and L2 keys in an encrypted keystore: new, import, show", load: async () => ((m) => ({ usage: m.USAGE, run: m.keysCommand }))(await import("./keys.js")) },
   deposit: { summary: "deposit from the keystore's L1 wallet: new account or top-up; waits for the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.depositCommand }))(await import("./deposit.js")) },
+  withdraw: { summary: "a signed L2 withdrawal; waits until its batch lands on L1", load: async () => ((m) => ({ usage: m.USAGE, run: m.withdrawCommand }))(await import("./withdraw.js")) },
+  claim: { summary: "pay what landed withdrawals owe an account to its L1 owner", load: async () => ((m) => ({ usage: m.USAGE, run: m.claimCommand }))(await import("./claim.js")) },
+  "force-withdraw": { summary: "request an account's whole balance on L1, without the operator", load: async () => ((m) => ({ usage: m.USAGE, run: m.forceWithdrawCommand }))(await import("./force-withdraw.js")) },
   balance: { summary: "an account's balances on the node, read with its keystore's L2 key", load: async () => ((m) => ({ usage: m.USAGE, run: m.balanceCommand }))(await import("./balance.js")) },
   order: { summary: "place or cancel a signed order on the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.orderCommand }))(await import("./order.js")) },
   bench: { summary: "measure, write bench/results/*.json and print tables", load: async () => ((m) => ({ usage: m.USAGE, run: m.bench }))(await import("./bench.js")) },
@@ -26,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
 
 const HELP = `usage: proofbook <command> [options]   (proofbook <command> --help for its options)
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(15)}${c.summary}`)
   .join("\n")}`;
 
 /** `proofbook <command> …`: usage errors are one line and exit code 2 (src/cli/run-cli.ts). */

@@ -46,6 +46,8 @@ describe("operator node: a child process against a separate hardhat node, killed
   let rollup: Address;
   let domain: bigint;
   const traders: Trader[] = [];
+  /** The account proofbook deposit made, for the withdrawal commands' test. */
+  let depositor: { keystore: string; accountId: number; l1Address: Address; env: Record<string, string> } | undefined;
   /** Every acknowledged order: its id and what the ack said was filled. */
   const acked: { orderId: number; filled: string; state: string; reader: Trader }[] = [];
 
@@ -222,6 +224,33 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect(broke.stderr.trim().split("\n")).to.have.length(1);
     expect(broke.stderr).to.match(/holds 0 of token 1 .*less than the 1 to deposit/);
     expect((await runProofbook("deposit", [...flags, "--amount", "0"], env)).code).to.equal(2);
+    depositor = { keystore, accountId: created.accountId, l1Address, env };
+  });
+
+  it("proofbook withdraw, claim and force-withdraw, as a trader types them: every unit of the deposit back in the L1 wallet", async () => {
+    const { keystore, accountId, l1Address, env } = depositor!;
+    const [token] = (await api.status()).tokens!;
+    const erc20 = await connection.viem.getContractAt("TestToken", token as Address);
+    const account = ["--account", String(accountId), "--token", String(BASE), "--keystore", keystore, "--json"];
+    const l1 = ["--rpc", rpc, "--rollup", rollup];
+    const withdrawn = await runProofbook("withdraw", [...l1, "--node", api.url, ...account, "--amount", "250"], env);
+    expect(withdrawn.code, withdrawn.stderr).to.equal(0);
+    expect(JSON.parse(withdrawn.stdout)).to.include({ amount: "250", nonce: 0, owed: "250" });
+    const claimed = await runProofbook("claim", [...l1, ...account], env);
+    expect(claimed.code, claimed.stderr).to.equal(0);
+    expect(JSON.parse(claimed.stdout)).to.include({ amount: "250", to: l1Address });
+    expect(await erc20.read.balanceOf([l1Address])).to.equal(250n);
+    const nothing = await runProofbook("claim", [...l1, ...account], env);
+    expect(nothing.code).to.equal(1);
+    expect(nothing.stderr.trim().split("\n")).to.have.length(1);
+
+    const forced = await runProofbook("force-withdraw", [...l1, ...account], env);
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(JSON.parse(forced.stdout)).to.include({ owed: "750" });
+    expect((await runProofbook("claim", [...l1, ...account], env)).code).to.equal(0);
+    expect(await erc20.read.balanceOf([l1Address]), "every unit back").to.equal(1_000n);
+    const shown = await runProofbook("balance", ["--node", api.url, ...account.filter((a) => a !== "--token" && a !== String(BASE))], env);
+    expect((JSON.parse(shown.stdout) as { balances: { token: number; balance: string }[] }).balances.find((b) => b.token === BASE)!.balance).to.equal("0");
   });
 
   it("refuses bad requests with 400 naming the field, and unknown ids with 404", async () => {
