@@ -11,6 +11,7 @@ import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
 import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
+import { fillBudget } from "./fill-budget.js";
 import { commitmentCost } from "./commitment-bench.js";
 import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
@@ -21,7 +22,7 @@ import { nodeIntakeBench } from "./node-intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet"] as const;
+const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet", "fill-budget"] as const;
 
 export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).
@@ -49,7 +50,28 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario === "all" || scenario === "commitment") await benchCommitment();
   if (scenario === "all" || scenario === "prover") await benchProver(args);
   if (scenario === "all" || scenario === "fleet") await benchFleet(args);
+  if (scenario === "all" || scenario === "fill-budget") await benchFillBudget();
   return 0;
+}
+
+/**
+ * Where a fill's constraints go at the production depths, and the netted design's budget from the
+ * same templates (docs/protocol.md §4.5): compiles each template alone, no setup.
+ */
+async function benchFillBudget(): Promise<void> {
+  const config = CIRCUIT_CONFIGS.production;
+  const budget = await fillBudget(config, (m) => console.log(`[bench] fill-budget: ${m}`));
+  const report = { scenario: "fill-budget", date: new Date().toISOString(), machine: machine(), depths: { account: config.accountDepth, balance: config.balanceDepth, order: config.orderDepth }, ...budget };
+  const file = await writeReport("fill-budget", report);
+  console.log("");
+  printTable(["template", "constraints"], budget.templates.map((t) => [t.template, String(t.constraints)]));
+  console.log("");
+  printTable(
+    ["fills", "order rows", "account rows", "constraints per fill (realistic flow)", "batch constraints"],
+    budget.designs.map((d) => [String(d.fills), String(d.orderRows), String(d.accountRows), String(d.perFillRealistic), String(d.batchConstraints)]),
+  );
+  console.log(`\nnetted design: fill ${budget.design.fillCore} + selectors, order row ${budget.design.orderRow}, account row ${budget.design.accountRow}; worst case ${budget.worst.perFill} per fill (today ${budget.today.fill})`);
+  console.log(`\nwrote ${file}\n`);
 }
 
 /**
