@@ -1,8 +1,7 @@
-import { ValidationError } from "../errors.js";
-import { intArg, parseArgs } from "./args.js";
+import { parseArgs } from "./args.js";
 import { keystorePath, unlockKeystore } from "./keys.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
-import { accountArg } from "./trader-args.js";
+import { accountArg, tokenArg } from "./trader-args.js";
 
 export const USAGE = `usage: proofbook claim --rpc URL --rollup ADDRESS --account ID --token ID [--keystore FILE] [--json]
   Pays what landed withdrawals owe the account in that token to the account's L1 owner (the wallet
@@ -15,8 +14,7 @@ export async function claimCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { rpc: "string", rollup: "string", account: "string", token: "string", keystore: "string", json: "boolean" });
   const { rpc, rollup } = l1Endpoint(args);
   const accountId = accountArg(args.account);
-  if (args.token === undefined) throw new ValidationError("--token", "is needed");
-  const tokenId = intArg(args.token, 0, "--token", 0);
+  const tokenId = tokenArg(args.token);
   const keys = await unlockKeystore(keystorePath(args.keystore));
   const paid = await withL1Rollup(rpc, rollup, async (client) => await client.claim(accountId, tokenId), { privateKey: keys.l1PrivateKey });
   console.log(args.json ? JSON.stringify({ accountId, tokenId, amount: paid.amount.toString(), to: paid.to }) : `paid ${paid.amount} of token ${tokenId} to ${paid.to}`);

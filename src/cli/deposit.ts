@@ -1,11 +1,10 @@
 import { ProofbookApiError, ProofbookClient } from "../client/proofbook-client.js";
 import { KeyPair } from "../crypto/eddsa.js";
 import { initCrypto } from "../crypto/index.js";
-import { ProofbookError, ValidationError } from "../errors.js";
 import { intArg, parseArgs } from "./args.js";
 import { keystorePath, unlockKeystore } from "./keys.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
-import { nodeUrlArg } from "./trader-args.js";
+import { nodeUrlArg, positiveArg, tokenArg, waitUntil } from "./trader-args.js";
 
 export const USAGE = `usage: proofbook deposit --rpc URL --rollup ADDRESS --token ID --amount A [--account ID]
                          [--node URL] [--no-wait] [--timeout SECONDS] [--keystore FILE] [--json]
@@ -21,10 +20,8 @@ export const USAGE = `usage: proofbook deposit --rpc URL --rollup ADDRESS --toke
 export async function depositCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { rpc: "string", rollup: "string", token: "string", amount: "string", account: "string", node: "string", "no-wait": "boolean", timeout: "string", keystore: "string", json: "boolean" });
   const { rpc, rollup } = l1Endpoint(args);
-  if (args.token === undefined) throw new ValidationError("--token", "is needed");
-  const tokenId = intArg(args.token, 0, "--token", 0);
-  if (typeof args.amount !== "string" || !/^\d{1,30}$/.test(args.amount) || BigInt(args.amount) === 0n) throw new ValidationError("--amount", "must be a positive integer", args.amount);
-  const amount = BigInt(args.amount);
+  const tokenId = tokenArg(args.token);
+  const amount = positiveArg(args.amount, "--amount");
   const account = args.account === undefined ? undefined : intArg(args.account, 0, "--account", 0);
   const wait = !args["no-wait"];
   const url = nodeUrlArg(args.node);
@@ -60,18 +57,7 @@ export async function depositCommand(argv: readonly string[]): Promise<number> {
     log(`deposit ${queued.index} queued on L1: ${amount} of token ${tokenId} to account ${accountId}${account === undefined ? " (new)" : ""}`);
     let balance: bigint | undefined;
     if (wait) {
-      const started = Date.now();
-      let said = started;
-      for (;;) {
-        balance = await balanceOnNode(accountId);
-        if (balance >= before + amount) break;
-        if (Date.now() - started > timeoutMs) throw new ProofbookError(`the node at ${url} has not credited deposit ${queued.index} after ${timeoutMs / 1000} s (it is queued on L1: the node takes it once it polls L1)`);
-        if (Date.now() - said >= 10_000) {
-          log(`waiting for the node to credit deposit ${queued.index} (${Math.round((Date.now() - started) / 1000)} s) ...`);
-          said = Date.now();
-        }
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      balance = await waitUntil(() => balanceOnNode(accountId), before + amount, `the node at ${url} crediting deposit ${queued.index} (queued on L1: the node takes it once it polls L1)`, timeoutMs, log);
       log(`credited: account ${accountId} holds ${balance} of token ${tokenId} on the node`);
     }
     if (args.json) console.log(JSON.stringify({ accountId, depositIndex: queued.index, tokenId, amount: amount.toString(), ...(balance !== undefined && { balance: balance.toString() }) }));

@@ -1,9 +1,8 @@
-import { ValidationError } from "../errors.js";
 import { intArg, parseArgs } from "./args.js";
 import { keystorePath, unlockKeystore } from "./keys.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
-import { accountArg } from "./trader-args.js";
-import { waitUntil } from "./withdraw.js";
+import { accountArg, tokenArg, waitUntil } from "./trader-args.js";
+
 
 export const USAGE = `usage: proofbook force-withdraw --rpc URL --rollup ADDRESS --account ID --token ID [--no-wait] [--timeout SECONDS] [--keystore FILE] [--json]
   Asks on L1, from the account's owner wallet (the keystore's L1 key), for the account's whole
@@ -16,8 +15,7 @@ export async function forceWithdrawCommand(argv: readonly string[]): Promise<num
   const args = parseArgs(argv, { rpc: "string", rollup: "string", account: "string", token: "string", "no-wait": "boolean", timeout: "string", keystore: "string", json: "boolean" });
   const { rpc, rollup } = l1Endpoint(args);
   const accountId = accountArg(args.account);
-  if (args.token === undefined) throw new ValidationError("--token", "is needed");
-  const tokenId = intArg(args.token, 0, "--token", 0);
+  const tokenId = tokenArg(args.token);
   const timeoutMs = intArg(args.timeout, 600, "--timeout") * 1000;
   const keys = await unlockKeystore(keystorePath(args.keystore));
   const log = (m: string) => {

@@ -2,7 +2,7 @@ import { Side } from "../constants.js";
 import { initCrypto, NO_EXPIRY, signCancel, signOrder } from "../crypto/index.js";
 import { ValidationError } from "../errors.js";
 import { intArg, parseArgs } from "./args.js";
-import { accountArg, refusal, TRADER_FLAGS, TRADER_USAGE, traderSession } from "./trader-args.js";
+import { accountArg, positiveArg, refusal, TRADER_FLAGS, TRADER_USAGE, traderSession } from "./trader-args.js";
 
 export const USAGE = `usage: proofbook order place --account ID --market M --side buy|sell --price P --amount A --storage-id S
                             [--valid-until UNIX_SECONDS] [--max-fee-rate MILLIONTHS] [--node URL] [--keystore FILE] [--json]
@@ -15,11 +15,6 @@ export const USAGE = `usage: proofbook order place --account ID --market M --sid
   cancel: a signed L2 cancel of the order in that slot: off the book now, and never fillable once
   its batch lands.
 ${TRADER_USAGE}`;
-
-const bigintArg = (value: string | true | undefined, flag: string): bigint => {
-  if (value === undefined || value === true || !/^\d{1,30}$/.test(value) || BigInt(value) === 0n) throw new ValidationError(flag, "must be a positive integer", value);
-  return BigInt(value);
-};
 
 const required = <T>(value: string | true | undefined, flag: string, parse: (v: string | true) => T): T => {
   if (value === undefined) throw new ValidationError(flag, "is needed");
@@ -45,8 +40,8 @@ export async function orderCommand(argv: readonly string[]): Promise<number> {
       ? {
           market: required(args.market, "--market", (v) => intArg(v, 0, "--market", 0)),
           side: required(args.side, "--side", sideArg),
-          price: bigintArg(args.price, "--price"),
-          amount: bigintArg(args.amount, "--amount"),
+          price: positiveArg(args.price, "--price"),
+          amount: positiveArg(args.amount, "--amount"),
           validUntil: intArg(args["valid-until"], NO_EXPIRY, "--valid-until", 1),
           maxFeeRate: args["max-fee-rate"] === undefined ? undefined : intArg(args["max-fee-rate"], 0, "--max-fee-rate", 0),
         }

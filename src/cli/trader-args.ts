@@ -25,6 +25,34 @@ export function accountArg(value: string | true | undefined): number {
   return intArg(account, 0, "--account", 0);
 }
 
+/** A positive integer amount or price flag (decimal, at most 30 digits). */
+export function positiveArg(value: string | true | undefined, flag: string): bigint {
+  if (typeof value !== "string" || !/^\d{1,30}$/.test(value) || BigInt(value) === 0n) throw new ValidationError(flag, "must be a positive integer", value);
+  return BigInt(value);
+}
+
+/** --token: a token id, needed. */
+export function tokenArg(value: string | true | undefined): number {
+  if (value === undefined) throw new ValidationError("--token", "is needed");
+  return intArg(value, 0, "--token", 0);
+}
+
+/** Polls `read` every 500 ms until it is at least `target`; a line every 10 s; ProofbookError past `timeoutMs`. */
+export async function waitUntil(read: () => Promise<bigint>, target: bigint, what: string, timeoutMs: number, log: (m: string) => void): Promise<bigint> {
+  const started = Date.now();
+  let said = started;
+  for (;;) {
+    const now = await read();
+    if (now >= target) return now;
+    if (Date.now() - started > timeoutMs) throw new ProofbookError(`${what}: not after ${Math.round(timeoutMs / 1000)} s`);
+    if (Date.now() - said >= 10_000) {
+      log(`waiting: ${what} (${Math.round((Date.now() - started) / 1000)} s) ...`);
+      said = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** A trader command's node client and L2 key (the keystore unlocked), once its flags were checked. */
 export async function traderSession(args: { node?: string | true; keystore?: string | true }): Promise<{ api: ProofbookClient; key: KeyPair; url: string }> {
   const url = nodeUrlArg(args.node);

@@ -1,8 +1,7 @@
-import { ProofbookError, ValidationError } from "../errors.js";
 import { initCrypto, signWithdrawal } from "../crypto/index.js";
 import { intArg, parseArgs } from "./args.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
-import { accountArg, refusal, TRADER_FLAGS, TRADER_USAGE, traderSession } from "./trader-args.js";
+import { accountArg, positiveArg, refusal, tokenArg, TRADER_FLAGS, TRADER_USAGE, traderSession, waitUntil } from "./trader-args.js";
 
 export const USAGE = `usage: proofbook withdraw --rpc URL --rollup ADDRESS --account ID --token ID --amount A
                           [--timeout SECONDS] [--node URL] [--keystore FILE] [--json]
@@ -12,36 +11,13 @@ export const USAGE = `usage: proofbook withdraw --rpc URL --rollup ADDRESS --acc
   proofbook claim pays it out.
 ${TRADER_USAGE}`;
 
-/** A positive integer amount flag. */
-export function amountArg(value: string | true | undefined): bigint {
-  if (typeof value !== "string" || !/^\d{1,30}$/.test(value) || BigInt(value) === 0n) throw new ValidationError("--amount", "must be a positive integer", value);
-  return BigInt(value);
-}
-
-/** Polls `read` every 500 ms until it is at least `target`; a line every 10 s; ProofbookError past `timeoutMs`. */
-export async function waitUntil(read: () => Promise<bigint>, target: bigint, what: string, timeoutMs: number, log: (m: string) => void): Promise<bigint> {
-  const started = Date.now();
-  let said = started;
-  for (;;) {
-    const now = await read();
-    if (now >= target) return now;
-    if (Date.now() - started > timeoutMs) throw new ProofbookError(`${what}: not after ${Math.round(timeoutMs / 1000)} s`);
-    if (Date.now() - said >= 10_000) {
-      log(`waiting: ${what} (${Math.round((Date.now() - started) / 1000)} s) ...`);
-      said = Date.now();
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 /** proofbook withdraw. */
 export async function withdrawCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { ...TRADER_FLAGS, rpc: "string", rollup: "string", token: "string", amount: "string", timeout: "string" });
   const { rpc, rollup } = l1Endpoint(args);
   const accountId = accountArg(args.account);
-  if (args.token === undefined) throw new ValidationError("--token", "is needed");
-  const tokenId = intArg(args.token, 0, "--token", 0);
-  const amount = amountArg(args.amount);
+  const tokenId = tokenArg(args.token);
+  const amount = positiveArg(args.amount, "--amount");
   const timeoutMs = intArg(args.timeout, 600, "--timeout") * 1000;
   await initCrypto();
   const { api, key } = await traderSession(args);

@@ -362,7 +362,7 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
   submit<T>(command: NodeCommand, view: (outcome: Applied) => T): Promise<T>;
   submit(command: NodeCommand, view: (outcome: Applied) => unknown = (outcome) => outcome): Promise<unknown> {
     if (this.queue.length >= this.config.intake.maxQueue && !this.closing && !this.intakeStopped) return Promise.reject(new NodeBusyError(`intake queue full (${this.queue.length} waiting)`));
-    const refused = this.intakeStopped ? undefined : this.intakeRefusal();
+    const refused = this.intakeRefusal();
     if (refused) return Promise.reject(new NodeBusyError(refused.message, refused.state));
     return this.enqueue(command, view);
   }
