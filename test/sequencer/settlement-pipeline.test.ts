@@ -65,6 +65,21 @@ describe("settlement pipeline: re-reads L1 instead of halting", function () {
     expect(await client.batchCount()).to.equal(1n);
   });
 
+  it("stop (the node's exit mode or halt): a batch whose proof is running is never submitted, and later batches are refused, with the reason", async () => {
+    const op = await operator();
+    const publicClient = await connection.viem.getPublicClient();
+    const [wallet] = await connection.viem.getWalletClients();
+    const nonce = await publicClient.getTransactionCount({ address: wallet!.account.address });
+    const pipeline = new SettlementPipeline(prover, client);
+    const running = pipeline.enqueue(op.batch(1, (b) => b.add(op.buyFill())));
+    const reason = new Error("exit mode");
+    pipeline.stop(reason);
+    expect(await running.then(() => undefined, (e: unknown) => e)).to.equal(reason);
+    expect(await pipeline.enqueue(op.batch(2, () => {})).then(() => undefined, (e: unknown) => e)).to.equal(reason);
+    expect(await client.batchCount()).to.equal(0n);
+    expect(await publicClient.getTransactionCount({ address: wallet!.account.address }), "a transaction was sent").to.equal(nonce);
+  });
+
   it("batch-number mismatch (finding 2's stall): batches that landed first make it re-stamp with the next numbers, re-prove and land", async () => {
     const op = await operator();
     // Someone else's batch 1 lands first: here all padding, so the root stays.
