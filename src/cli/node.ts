@@ -51,7 +51,8 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   const node = await OperatorNode.start(config, artifacts, logger, lock);
   const app = await buildHttpApi(node, logger);
   const address = await app.listen({ host: config.host, port: config.port });
-  logger.info({ url: address, rollup: node.client.address }, "proofbook node listening");
+  // startMs: from the process' start to listening (docs/protocol.md §11: a restart with nothing changed answers within 5 s).
+  logger.info({ url: address, rollup: node.client.address, startMs: Math.round(process.uptime() * 1000) }, "proofbook node listening");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -8,7 +8,7 @@ export const MANIFEST = "manifest.json";
 
 async function sha256File(file: string): Promise<string> {
   const h = createHash("sha256");
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) h.update(chunk as Buffer);
   return h.digest("hex");
 }
 

@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import * as snarkjs from "snarkjs";
 import { CACHE_DIR } from "./artifacts.js";
 import { CircuitBuildError } from "./errors.js";
+import { r1csHeader } from "./r1cs-header.js";
 
 const require = createRequire(import.meta.url);
 
@@ -25,7 +25,7 @@ export async function templateConstraints(include: string, main: string): Promis
     } catch (e) {
       throw new CircuitBuildError(`circom failed for ${main}: ${(e as { stderr?: string }).stderr ?? ""}`, { cause: e });
     }
-    return (await snarkjs.r1cs.info(join(dir, "main.r1cs"))).nConstraints;
+    return (await r1csHeader(join(dir, "main.r1cs"))).nConstraints;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

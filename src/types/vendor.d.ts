@@ -131,3 +131,20 @@ declare module "@iden3/binfileutils" {
   export function startWriteSection(fd: BinFd, idSection: number): Promise<void>;
   export function endWriteSection(fd: BinFd): Promise<void>;
 }
+
+declare module "r1csfile" {
+  /** The header fields of a circom r1cs file (the counts; constraints and labels left unread with the options below). */
+  export interface R1csHeader {
+    nConstraints: number;
+    nVars: number;
+    nOutputs: number;
+    nPubInputs: number;
+    nPrvInputs: number;
+    nLabels: number;
+    curve: { terminate(): Promise<void> };
+  }
+  export function readR1cs(
+    fileName: string,
+    options: { loadConstraints: boolean; loadMap: boolean; loadCustomGates: boolean; singleThread: boolean },
+  ): Promise<R1csHeader>;
+}
