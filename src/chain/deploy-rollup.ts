@@ -6,7 +6,7 @@ import { initCrypto } from "../crypto/index.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import { RollupState } from "../state/rollup-state.js";
-import { RollupClient } from "./rollup-client.js";
+import { type DeployOptions, RollupClient } from "./rollup-client.js";
 
 export interface DeployedRollup {
   rollup: Address;
@@ -14,7 +14,7 @@ export interface DeployedRollup {
   tokens: Address[];
 }
 
-export interface DeployRollupOptions {
+export interface DeployRollupOptions extends Pick<DeployOptions, "requestDelay" | "batchInterval"> {
   allowInsecureDevSetup?: boolean;
   /** Symbols of TestToken contracts to deploy and register, for dev and test chains (default none). */
   testTokens?: readonly string[];
@@ -30,7 +30,7 @@ export async function deployRollup(connection: NetworkConnection<string>, artifa
   const log = options.log ?? (() => {});
   await initCrypto(); // the genesis root is a Poseidon tree root
   const deploymentId = `proofbook-${Date.now()}-${process.pid}`;
-  const client = await RollupClient.deploy(connection, artifacts, new RollupState(artifacts.config).root, { deploymentId, allowInsecureDevSetup: options.allowInsecureDevSetup });
+  const client = await RollupClient.deploy(connection, artifacts, new RollupState(artifacts.config).root, { deploymentId, allowInsecureDevSetup: options.allowInsecureDevSetup, requestDelay: options.requestDelay, batchInterval: options.batchInterval });
   await rm(join(PACKAGE_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
   log("rollup deployed", { rollup: client.address });
   const tokens: Address[] = [];

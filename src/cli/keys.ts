@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
-import { access, readFile, rename, writeFile } from "node:fs/promises";
+import { access, rename, writeFile } from "node:fs/promises";
 import { type Hex, isHex } from "viem";
-import { type KeystoreFile, newTraderKeys, openKeystore, parseKeystore, publicKeys, sealKeystore, type TraderKeys } from "../client/keystore.js";
+import { newTraderKeys, openKeystore, publicKeys, readKeystore, sealKeystore, type TraderKeys } from "../client/keystore.js";
 import { initCrypto } from "../crypto/index.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
@@ -64,14 +64,6 @@ export async function passphrase(confirm: boolean): Promise<string> {
   if (first === "") throw new ValidationError("passphrase", "is empty");
   if (confirm && (await prompt("again: ")) !== first) throw new ValidationError("passphrase", "the two entries differ");
   return first;
-}
-
-/** The keystore at `path`, parsed (its public part); KeystoreError or one line naming the file. */
-export async function readKeystore(path: string): Promise<KeystoreFile> {
-  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
-    throw new ProofbookError(`${path}: ${e.code === "ENOENT" ? "no such keystore (make one with proofbook keys new)" : e.message}`);
-  });
-  return parseKeystore(text);
 }
 
 /** The keys of the keystore at `path` (asks for its passphrase). */

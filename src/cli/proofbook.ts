@@ -22,7 +22,7 @@ const COMMANDS: Record<string, Command> = {
   claim: { summary: "pay what landed withdrawals owe an account to its L1 owner", load: async () => ((m) => ({ usage: m.USAGE, run: m.claimCommand }))(await import("./claim.js")) },
   "force-withdraw": { summary: "request an account's whole balance on L1, without the operator", load: async () => ((m) => ({ usage: m.USAGE, run: m.forceWithdrawCommand }))(await import("./force-withdraw.js")) },
   balance: { summary: "an account's balances on the node, read with its keystore's L2 key", load: async () => ((m) => ({ usage: m.USAGE, run: m.balanceCommand }))(await import("./balance.js")) },
-  order: { summary: "place or cancel a signed order on the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.orderCommand }))(await import("./order.js")) },
+  order: { summary: "place, replace, cancel or list signed orders on the node", load: async () => ((m) => ({ usage: m.USAGE, run: m.orderCommand }))(await import("./order.js")) },
   bench: { summary: "measure, write bench/results/*.json and print tables", load: async () => ((m) => ({ usage: m.USAGE, run: m.bench }))(await import("./bench.js")) },
   demo: { summary: "the main job on embedded defaults, on an in-process chain", load: async () => ((m) => ({ usage: m.USAGE, run: m.demo }))(await import("./demo.js")) },
 };

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { scryptAsync } from "@noble/hashes/scrypt.js";
 import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from "@noble/hashes/utils.js";
@@ -115,4 +116,12 @@ export async function openKeystore(file: KeystoreFile, passphrase: string): Prom
     throw new KeystoreError("the keystore's public keys are not those of its private keys");
   }
   return keys;
+}
+
+/** The keystore file at `path`, parsed (its public part; openKeystore unseals the keys); KeystoreError naming the file otherwise. */
+export async function readKeystore(path: string): Promise<KeystoreFile> {
+  const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
+    throw new KeystoreError(`${path}: ${e.code === "ENOENT" ? "no such keystore (make one with proofbook keys new)" : e.message}`);
+  });
+  return parseKeystore(text);
 }

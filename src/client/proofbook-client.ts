@@ -99,11 +99,16 @@ export class ProofbookClient {
     return { ...a, balances: a.balances.map((b) => ({ token: b.token, balance: BigInt(b.balance), reserved: BigInt(b.reserved) })) };
   }
 
+  /** The account's open orders (resting or partly filled), oldest first: a private read, signed by its key. */
+  async openOrders(accountId: number, key: KeyPair): Promise<Wire<OrderStatus>[]> {
+    return (await this.request<{ orders: Wire<OrderStatus>[] }>("GET", `/v1/accounts/${accountId}/orders`, undefined, await this.readHeader({ accountId, key }))).orders;
+  }
+
   async batch(batchNumber: number): Promise<Wire<BatchStatus>> {
     return await this.get(`/v1/batches/${batchNumber}`);
   }
 
-  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string; reachable: boolean; ageMs: number }; queueDepth: number; halted?: string; provers?: FleetView }> {
+  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; orderSlots: number; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string; reachable: boolean; ageMs: number }; queueDepth: number; halted?: string; provers?: FleetView }> {
     return await this.get("/v1/status");
   }
 

@@ -26,18 +26,24 @@ interface Sig {
 export class SignatureChecker {
   private readonly Point: EdwardsPointCons;
   private readonly l: bigint;
-  private readonly native: NativeCrypto;
+  private readonly curve: BabyJub;
+  private native: NativeCrypto | undefined;
 
   constructor(curve: BabyJub) {
     const F = curve.F;
     this.l = curve.subOrder;
     const [gx, gy] = curve.Base8.map((c) => F.toObject(c)) as [bigint, bigint];
     this.Point = edwards({ p: curve.p, n: this.l, h: 8n, a: F.toObject(curve.A), d: F.toObject(curve.D), Gx: gx, Gy: gy });
-    this.native = NativeCrypto.load(curve);
+    this.curve = curve;
   }
 
-  /** Whether `sig` is a valid EdDSA-Poseidon signature of `message` by `key`. */
+  /**
+   * Whether `sig` is a valid EdDSA-Poseidon signature of `message` by `key`. The native addon loads
+   * on the first check, not before: signing needs none, so a trader's program (`proofbook/client`,
+   * installed without the addon) signs without it.
+   */
   verify(message: bigint, sig: Sig, key: Affine): boolean {
+    this.native ??= NativeCrypto.load(this.curve);
     return this.native.verify([{ message, signature: sig, key }])[0]!;
   }
 

@@ -142,6 +142,13 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     if (!view) return reply.code(404).send({ error: "NotFound", message: `no account ${accountId}` });
     return view;
   });
+  app.get<{ Params: { id: string } }>("/v1/accounts/:id/orders", async (request, reply) => {
+    const accountId = idParam(request.params.id, "accountId");
+    if ((await signedBy(request.headers[READ_HEADER])) !== accountId) throw new UnauthorizedError(`${READ_HEADER}: signed for another account than ${accountId}`);
+    const orders = await node.read(() => (node.core.state.hasAccount(accountId) ? node.core.openOrders(accountId).map((o) => wireOf(o)) : undefined));
+    if (!orders) return reply.code(404).send({ error: "NotFound", message: `no account ${accountId}` });
+    return { accountId, orders };
+  });
   app.get<{ Params: { n: string } }>("/v1/batches/:n", async (request, reply) => {
     const n = idParam(request.params.n, "batchNumber");
     const batch = await node.read(() => wireOf(node.core.batches.get(n)));

@@ -92,6 +92,8 @@ export class NodeCore {
   readonly sequencer: Sequencer;
   readonly state: RollupState;
   readonly orders = new Map<number, OrderStatus>();
+  /** Each account's open orders, by order id. */
+  private readonly openByAccount = new Map<number, Set<number>>();
   readonly batches = new Map<number, BatchStatus>();
   /** Sealed batches in order, until they land. */
   readonly sealed: SealedBatch[] = [];
@@ -179,6 +181,14 @@ export class NodeCore {
     if (!accepted || accepted.type !== "accepted") return;
     const o = signed.order;
     this.orders.set(orderId, { orderId, accountId: o.accountId, storageId: o.storageId, market: accepted.market, side: o.side, price: o.price, amount: accepted.quantity, filled: 0n, state: "open" });
+    let open = this.openByAccount.get(o.accountId);
+    if (!open) this.openByAccount.set(o.accountId, (open = new Set()));
+    open.add(orderId);
+  }
+
+  /** The account's open orders, oldest first. */
+  openOrders(accountId: number): OrderStatus[] {
+    return [...(this.openByAccount.get(accountId) ?? [])].sort((a, b) => a - b).map((id) => this.orders.get(id)!);
   }
 
   /** Books an applied entry's events and sealed batches. */
@@ -211,6 +221,9 @@ export class NodeCore {
   private close(o: OrderStatus, state: OrderState, reason?: string): void {
     o.state = state;
     if (reason) o.reason = reason;
+    const open = this.openByAccount.get(o.accountId);
+    open?.delete(o.orderId);
+    if (open?.size === 0) this.openByAccount.delete(o.accountId);
     this.closed.push(o.orderId);
     if (this.closed.length > CLOSED_ORDERS_KEPT * 1.1) for (const id of this.closed.splice(0, this.closed.length - CLOSED_ORDERS_KEPT)) this.orders.delete(id);
   }

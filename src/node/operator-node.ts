@@ -339,6 +339,8 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
       circuit: this.config.circuit,
       markets: this.config.markets,
       fees: this.config.fees,
+      // Order slots per account: a storage id s takes slot s mod orderSlots (docs/protocol.md §2).
+      orderSlots: 4 ** this.core.state.dims.orderDepth,
       stateRoot: this.core.state.root,
       batches: { sealed: this.core.batches.size, landed: [...this.core.batches.values()].filter((b) => b.state === "landed").length },
       // While L1 does not answer (within a second): the last view, its age, and reachable false.
