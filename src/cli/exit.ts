@@ -1,8 +1,9 @@
 import { ValidationError } from "../errors.js";
 import { parseArgs } from "./args.js";
 import { l1Endpoint, withL1Rollup } from "./l1-endpoint.js";
+import { accountArg } from "./trader-args.js";
 
-export const USAGE = "usage: proofbook exit --rpc URL --rollup ADDRESS --account ID [--token ID] [--activate]";
+export const USAGE = "usage: proofbook exit --rpc URL --rollup ADDRESS --account ID [--token ID] [--activate]\n  --account: default PROOFBOOK_ACCOUNT. Signs with PROOFBOOK_PRIVATE_KEY, else the endpoint's first account.";
 
 /**
  * npm run exit: in exit mode, withdraws an account's whole balance of a token (without --token: of
@@ -19,7 +20,7 @@ export async function exitCommand(argv: readonly string[], log: (m: string) => v
     if (args[flag] === undefined || !Number.isSafeInteger(v) || v < 0) throw new ValidationError(`--${flag}`, "must be a non-negative integer", args[flag]);
     return v;
   };
-  const accountId = id("account");
+  const accountId = accountArg(args.account);
   const only = args.token === undefined ? undefined : id("token");
 
   const { rebuildFromL1 } = await import("../chain/rebuild-from-l1.js");

@@ -2,18 +2,26 @@ import { parseArgs } from "./args.js";
 import { ValidationError } from "../errors.js";
 
 export const USAGE = `usage: proofbook node [--config FILE] [--rpc URL] [--private-key 0xKEY] [--rollup ADDRESS] [--data DIR] [--host HOST] [--port N] [--circuit NAME] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
+       proofbook node --settings
   Runs the operator node: HTTP/WebSocket API, durable journal, proving and submission (docs/protocol.md §11).
   Without --rpc it runs Hardhat's in-process chain (deploying a new rollup each start); with --rpc and no
   --rollup it deploys a new rollup on first start and keeps operating it from the journal in --data.
   With --prover-queue, batches are proved by \`proofbook prover\` processes through that Redis (docs/protocol.md §12).
-  Settings also come from FILE (JSON) and PROOFBOOK_* variables; flags win.`;
+  Settings also come from FILE (JSON) and PROOFBOOK_* variables; flags win. --settings prints every
+  setting with its default, variable and meaning (the README's table) and exits.`;
 
 /**
  * npm run node: validates the configuration, builds (or loads) the circuit's artifacts, starts the
  * node and serves its API until SIGINT or SIGTERM. Resolves with the exit code.
  */
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string", prover: "string", "prover-queue": "string" });
+  const args = parseArgs(argv, { config: "string", rpc: "string", "private-key": "string", rollup: "string", data: "string", host: "string", port: "string", circuit: "string", prover: "string", "prover-queue": "string", settings: "boolean" });
+  if (args.settings) {
+    if (Object.keys(args).length > 1) throw new ValidationError("--settings", "goes alone");
+    const { configTable } = await import("../node/config-table.js");
+    console.log(configTable());
+    return 0;
+  }
   const { loadNodeConfig } = await import("../node/node-config.js");
   const config = loadNodeConfig(args.config as string | undefined, process.env, (c) => {
     const chain = ((c.chain ??= {}) as Record<string, unknown>);

@@ -4,7 +4,7 @@
  * The node's API client, the signing helpers for orders, cancels, withdrawals and private reads,
  * and the keystore that `proofbook keys` writes. Call `initCrypto()` once before signing.
  */
-export { type AccountView, type FeedMessage, type OrderAck, ProofbookApiError, ProofbookClient, type Reader } from "./proofbook-client.js";
+export { type AccountView, type FeedMessage, type MarketView, type OrderAck, ProofbookApiError, ProofbookClient, type Reader } from "./proofbook-client.js";
 export { type KeystoreFile, KeystoreError, newTraderKeys, openKeystore, parseKeystore, publicKeys, readKeystore, sealKeystore, type TraderKeys } from "./keystore.js";
 export type { Wire } from "./wire.js";
 export { Side } from "../constants.js";

@@ -45,6 +45,16 @@ export interface AccountView {
   balances: { token: number; balance: bigint; reserved: bigint }[];
 }
 
+/** A market the node trades: its tokens, tick and lot (decimal strings), self-trade rule. */
+export interface MarketView {
+  id: number;
+  baseToken: number;
+  quoteToken: number;
+  tickSize: string;
+  lotSize: string;
+  selfTradePrevention: string;
+}
+
 export type FeedMessage =
   | Wire<{ type: "fill"; market: number; takerId: number; makerId: number; price: bigint; quantity: bigint }>
   | Wire<{ type: "book"; market: number; bids: LevelView[]; asks: LevelView[] }>
@@ -108,7 +118,7 @@ export class ProofbookClient {
     return await this.get(`/v1/batches/${batchNumber}`);
   }
 
-  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; orderSlots: number; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string; reachable: boolean; ageMs: number }; queueDepth: number; halted?: string; provers?: FleetView }> {
+  async status(): Promise<{ rollup: string; domain: string; tokens?: string[]; markets: MarketView[]; fees: { taker: number; maker: number }; orderSlots: number; stateRoot: string; batches: { sealed: number; landed: number }; l1: { batchCount: number; stateRoot: string; reachable: boolean; ageMs: number }; queueDepth: number; halted?: string; provers?: FleetView }> {
     return await this.get("/v1/status");
   }
 

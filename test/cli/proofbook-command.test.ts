@@ -1,26 +1,11 @@
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
-import { ROOT } from "../../src/prover/artifacts.js";
+import { join } from "node:path";
 import { testArtifacts } from "../helpers/artifacts.js";
+import { runAsUser } from "../helpers/user-shell.js";
 
-/** The machine's PATH as a user's shell has it: without the node_modules/.bin entries npm adds for its scripts. */
-const userPath = (process.env.PATH ?? "")
-  .split(delimiter)
-  .filter((dir) => !dir.includes("node_modules"))
-  .join(delimiter);
-const run = async (file: string, args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(file, args, { cwd: ROOT, env: { ...process.env, PATH: userPath } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const { code, stdout, stderr } = e as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-};
+const run = (file: string, args: string[]) => runAsUser(file, args);
 
 describe("cli: the proofbook command as a user types it, with the machine's Node first on the PATH", function () {
   before(testArtifacts);

@@ -9,9 +9,10 @@ import { ProofbookClient } from "../../src/client/proofbook-client.js";
 import { type LogLine, NodeProcess } from "../../src/cli/node-process.js";
 import { startRedisServer } from "../../src/cli/redis-server-process.js";
 import { initCrypto, KeyPair } from "../../src/crypto/index.js";
-import { keyHash, queueName } from "../../src/prover/proving-queue.js";
+import { keyHash, queueName, redactedUrl } from "../../src/prover/proving-queue.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
+import { readmeBlock } from "../helpers/user-shell.js";
 import { ProverProcess } from "../../src/cli/prover-process.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
@@ -20,6 +21,32 @@ type Redis = Awaited<ReturnType<typeof startRedisServer>>;
 const BASE = 1;
 /** A dead prover's job goes back to the others after about this long (--lock-ms). */
 const LOCK = ["--lock-ms", "2000"];
+
+/**
+ * The README's fleet block: its redis-server line's password, its node line's flags and its
+ * provers' names, as this suite starts them (a free port and the test circuit instead of 6379 and
+ * demo; the flags of each line otherwise as written).
+ */
+function readmeFleet() {
+  const [redisLine, nodeLine, ...proverLines] = readmeBlock("fleet").lines;
+  expect(redisLine).to.match(/^redis-server --port 6379 --bind 127\.0\.0\.1 --requirepass \S+/);
+  const readmeQueue = /--prover-queue (\S+)/.exec(nodeLine!)![1]!;
+  const flags = (line: string, command: string) => {
+    expect(line.startsWith(`npx proofbook ${command} `), line).to.equal(true);
+    return line.replace(/#.*$/, "").trim().split(/\s+/).slice(3);
+  };
+  return {
+    password: /--requirepass (\S+)/.exec(redisLine!)![1]!,
+    nodeArgs: (queue: string, rpc: string, dataDir: string) =>
+      flags(nodeLine!, "node").map((a) => (a === readmeQueue ? queue : a === "http://127.0.0.1:8545" ? rpc : a === "./node-data" ? dataDir : a === "demo" ? "test" : a)),
+    provers: proverLines.map((line) => {
+      const f = flags(line, "prover");
+      expect(f.filter((a) => a.startsWith("--")).sort()).to.deep.equal(["--circuit", "--name", "--queue"]);
+      expect(f[f.indexOf("--queue") + 1]).to.equal(readmeQueue);
+      return f[f.indexOf("--name") + 1]!;
+    }),
+  };
+}
 
 describe("prover fleet and the node: redis-server, proofbook prover and proofbook node as processes, killed with SIGKILL and restarted", function () {
   const nodeUrl = hardhatNodeForSuite();
@@ -35,8 +62,10 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
   let deposits = 0;
   const provers = new Set<ProverProcess>();
 
+  const readme = readmeFleet();
+  /** The node as the README's fleet block starts it, with the suite's settings file and any free port. */
   const start = async () => {
-    const started = await NodeProcess.start(["--config", configFile, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
+    const started = await NodeProcess.start([...readme.nodeArgs(redis.url, rpc, dataDir), "--config", configFile, "--port", "0"]);
     node = started.node;
     api = new ProofbookClient(started.url);
   };
@@ -81,11 +110,11 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
     rpc = nodeUrl();
     const artifacts = await testArtifacts();
     await initCrypto();
-    redis = await startRedisServer();
+    redis = await startRedisServer(undefined, { password: readme.password });
     queue = queueName(artifacts.config.name, await keyHash(artifacts));
     dataDir = await mkdtemp(join(tmpdir(), "proofbook-fleet-node-"));
     configFile = join(dataDir, "node.json");
-    const config = { circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1, queue: redis.url, reconcileMs: 500 } };
+    const config = { circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1, reconcileMs: 500 } };
     await writeFile(configFile, JSON.stringify(config));
     connection = await network.connect("external");
     await start();
@@ -106,9 +135,10 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("proves every sealed batch through two provers; /v1/status lists them and their last proof, /metrics counts their proofs and the queue", async () => {
-    expect(node.logs.find((l) => l.msg === "proving through the prover fleet")).to.include({ queue, redis: redis.url });
-    const names = ["prover-a", "prover-b"];
+  it("the README's fleet block (a redis-server with a password, the node, two provers) proves every sealed batch; /v1/status lists the provers and their last proof, /metrics counts their proofs and the queue", async () => {
+    expect(node.logs.find((l) => l.msg === "proving through the prover fleet")).to.include({ queue });
+    const names = readme.provers;
+    expect(names).to.have.length(2);
     await Promise.all(names.map((n) => prover(n)));
     for (let i = 0; i < 2; i++) {
       const n = await deposit();
@@ -124,7 +154,7 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
     const text = await metrics();
     expect(text).to.match(/^proofbook_prover_queue_reachable 1$/m);
     expect(text).to.match(/^proofbook_prover_queue_jobs\{state="waiting"\} 0$/m);
-    const accepted = [...text.matchAll(/^proofbook_prover_proofs_total\{prover="(prover-[ab])"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[2]), 0);
+    const accepted = [...text.matchAll(/^proofbook_prover_proofs_total\{prover="([^"]+)"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[2]), 0);
     expect(accepted).to.equal(2);
     expect(text).to.match(/^proofbook_prove_seconds_count \d+$/m);
   });
@@ -171,10 +201,10 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
     await p.waitFor(`proving batch ${n} `);
     redis.child.kill("SIGKILL");
     await node.waitFor((l) => l.level === 40 && /prover queue .* unreachable/.test(l.msg));
-    await p.waitFor(`warning: the queue at ${redis.url} is unreachable`);
-    redis = await startRedisServer(redis.port); // in memory only: every job is gone
+    await p.waitFor(`warning: the queue at ${redactedUrl(redis.url)} is unreachable`);
+    redis = await startRedisServer(redis.port, { password: readme.password }); // in memory only: every job is gone
     await node.waitFor((l) => /prover queue .* reachable again/.test(l.msg));
-    await p.waitFor(`the queue at ${redis.url} is reachable again`);
+    await p.waitFor(`the queue at ${redactedUrl(redis.url)} is reachable again`);
     await landed(n);
     expect(node.logs.filter((l) => l.msg === "batch landed" && Number(l.batch) === n)).to.have.length(1);
     expect(p.output().match(/warning: the queue .* is unreachable/g), p.output()).to.have.length(1);

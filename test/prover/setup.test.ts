@@ -7,6 +7,11 @@ import { InsecureSetupError, SetupError } from "../../src/prover/errors.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { scenario, testHeader } from "../helpers/fixtures.js";
+import { hardhatNodeForSuite } from "../helpers/hardhat-node.js";
+import { readmeBlock, runAsUser } from "../helpers/user-shell.js";
+
+/** Hardhat's first development account: the README's 0xOPERATOR_KEY on the suite's chain. */
+const OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 interface Vkey {
   vk_delta_2: string[][];
@@ -14,6 +19,7 @@ interface Vkey {
 }
 
 describe("prover: setup and the worker pool", function () {
+  const nodeUrl = hardhatNodeForSuite();
   let dev: CircuitArtifacts;
 
   before(async () => {
@@ -40,10 +46,17 @@ describe("prover: setup and the worker pool", function () {
     }
   });
 
-  it("with --ptau FILE, adds a random phase-2 contribution and still proves and verifies", async () => {
+  it("the README's build-real block (build and deploy with --ptau FILE) adds a random phase-2 contribution, deploys its verifier, and still proves and verifies", async () => {
     // Stands in for a ceremony file: any prepared ptau large enough (the test circuit's). The
-    // one-fill circuit keeps the phase-2 contribution short; the code path is the same for all.
+    // one-fill circuit `setup` stands in for production and keeps the phase-2 contribution short;
+    // the code path is the same for all. The block runs as written otherwise, through sh and npx.
     const ptau = await devPtau(dev.power);
+    const script = readmeBlock("build-real")
+      .lines.map((l) => l.replaceAll("--circuit production", "--circuit setup").replaceAll("./ceremony.ptau", ptau).replaceAll("0xOPERATOR_KEY", OPERATOR_KEY).replaceAll("https://l1.example", nodeUrl()))
+      .join("\n");
+    const ran = await runAsUser("sh", ["-ec", script]);
+    expect(ran.code, `${script}\n${ran.stdout}\n${ran.stderr}`).to.equal(0);
+    expect(ran.stdout).to.match(/"rollup":"0x[0-9a-fA-F]{40}"/);
     const real = await buildCircuit(CIRCUIT_CONFIGS.setup, { ptau, progress: (m) => console.log(`      ${m}`) });
     expect(real.insecureDevSetup).to.equal(false);
     expect(real.zkey).to.not.equal(dev.zkey);
