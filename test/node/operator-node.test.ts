@@ -160,7 +160,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await expectMatchesL1();
   });
 
-  it("proofbook balance and order, as a trader types them: balances read with the keystore's L2 key (another account's is one line, exit 1); an order placed, reserved and cancelled", async () => {
+  it("proofbook balance and order, as a trader types them: balances read with the keystore's L2 key (another account's is one line, exit 1); an order placed, reserved, listed, replaced and cancelled", async () => {
     const [a] = traders;
     const keystore = join(dataDir, "trader-0.json");
     const env = { PROOFBOOK_PASSPHRASE: "trader zero", PROOFBOOK_L1_PRIVATE_KEY: `0x${"5".repeat(64)}`, PROOFBOOK_L2_PRIVATE_KEY: createHash("sha256").update("proofbook-key:node-test-trader-0").digest("hex") };
@@ -187,10 +187,26 @@ describe("operator node: a child process against a separate hardhat node, killed
     expect((await api.book(1)).asks.some((l) => l.price === "1000000" && l.quantity === "7")).to.equal(true);
     const reserved = (await api.account(a!.accountId, a!.key)).balances.find((b) => b.token === BASE)!.reserved;
     expect(reserved).to.equal(7n);
-    const cancelled = await runProofbook("order", ["cancel", ...flags, "--storage-id", "3"], env);
+    const listed = async () => {
+      const r = await runProofbook("order", ["list", ...flags], env);
+      expect(r.code, r.stderr).to.equal(0);
+      return (JSON.parse(r.stdout) as { orderId: number; storageId: number; price: string }[]).filter((o) => o.orderId === ack.orderId);
+    };
+    expect((await listed()).map((o) => [o.storageId, o.price])).to.deep.equal([[3, "1000000"]]);
+    // order replace: the same order id at a new price, its storage id one slot count (4) higher, the old one's cancel sent with it.
+    const replaced = await runProofbook("order", ["replace", ...flags, "--storage-id", "3", "--price", "999999"], env);
+    expect(replaced.code, replaced.stderr).to.equal(0);
+    expect(JSON.parse(replaced.stdout)).to.deep.include({ orderId: ack.orderId });
+    expect((await listed()).map((o) => [o.storageId, o.price])).to.deep.equal([[7, "999999"]]);
+    const absent = await runProofbook("order", ["replace", ...flags, "--storage-id", "2", "--price", "5"], env);
+    expect(absent.code).to.equal(1);
+    expect(absent.stderr).to.match(/has no open order with storage id 2/);
+    expect((await runProofbook("order", ["list", ...flags, "--price", "5"], env)).code, "a flag of another action").to.equal(2);
+    const cancelled = await runProofbook("order", ["cancel", ...flags, "--storage-id", "7"], env);
     expect(cancelled.code, cancelled.stderr).to.equal(0);
     expect(JSON.parse(cancelled.stdout)).to.deep.equal({ cancelled: [ack.orderId] });
-    expect((await api.book(1)).asks.some((l) => l.price === "1000000")).to.equal(false);
+    expect(await listed()).to.deep.equal([]);
+    expect((await api.book(1)).asks.some((l) => l.price === "1000000" || l.price === "999999")).to.equal(false);
     for (const bad of [["--side", "up"], ["--price", "-1"], ["--market", "9"]]) {
       const args = ["place", ...flags, "--market", "1", "--side", "sell", "--price", "10", "--amount", "1", "--storage-id", "3"];
       args[args.indexOf(bad[0]!) + 1] = bad[1]!;
