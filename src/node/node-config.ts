@@ -68,6 +68,12 @@ export const nodeConfigSchema = z.strictObject({
       maxUnsentBytes: positiveInt.default(1 << 20).describe("A feed subscriber whose unsent bytes exceed this is dropped (close code 1008), not buffered."),
     })
     .default({ requestTimeoutMs: 10_000, idleTimeoutMs: 30_000, maxConnections: 1_024, maxSubscribers: 256, maxUnsentBytes: 1 << 20 }),
+  settlement: z
+    .strictObject({
+      targetBatchesPerTx: positiveInt.default(1).describe("A proved batch waits until this many consecutive proved batches can land in one transaction (at most prover.maxBatchesPerTransaction), or maxDelayMs, whichever comes first; proving never waits. 1: land each batch as soon as its turn comes."),
+      maxDelayMs: z.number().int().nonnegative().default(30_000).describe("The longest a proved batch waits for others to land with it (milliseconds)."),
+    })
+    .default({ targetBatchesPerTx: 1, maxDelayMs: 30_000 }),
   prover: z
     .strictObject({
       workers: positiveInt.optional().describe("Batches proved at once in this process (default: the machine's cores, one thread each; a single worker proves on every core)."),

@@ -279,7 +279,11 @@ export class OperatorNode extends EventEmitter<{ feed: [FeedEvent] }> {
     const metrics = new NodeMetrics();
     const prover = config.prover.queue ? await openNodeFleet(artifacts, config.prover.queue, config.prover.reconcileMs, metrics, log) : new ProverPool(artifacts, { workers: config.prover.workers, backend: config.prover.backend, allowInsecureDevSetup });
     const hooks = { onProved: (p: { batch: SealedBatch; witnessMs: number; proveMs: number }) => node.proved(p), onSettled: (s: SettledBatch) => node.settled(s) };
-    const pipeline = new SettlementPipeline(prover, client, hooks, { maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction });
+    const pipeline = new SettlementPipeline(prover, client, hooks, {
+      maxBatchesPerTransaction: config.prover.maxBatchesPerTransaction,
+      targetBatchesPerTx: config.settlement.targetBatchesPerTx,
+      maxDelayMs: config.settlement.maxDelayMs,
+    });
     const node: OperatorNode = new OperatorNode(config, core, client, domain, genesis, journal, connection, chainTime, signatures, prover, pipeline, log, metrics);
     const confirmations = BigInt(config.chain.confirmations ?? (chainId === DEV_CHAIN_ID ? 0 : 12));
     node.watcher = new L1Watcher(client, node.state, log, { pollMs: config.chain.pollMs, confirmations, depositsQueued: core.depositsFed, forcedQueued: core.forcedFed }, {

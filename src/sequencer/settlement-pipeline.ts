@@ -45,6 +45,15 @@ export interface PipelineOptions {
    * Default 8; 1 submits batch by batch.
    */
   maxBatchesPerTransaction?: number;
+  /**
+   * The settlement policy (docs/protocol.md §6): a proved batch whose turn came waits until this
+   * many consecutive proved batches (itself first; at most maxBatchesPerTransaction) can land in its
+   * transaction, or until `maxDelayMs` has passed since its proof was ready, whichever comes first.
+   * Proving never waits for it. Default 1: every batch lands as soon as its turn comes.
+   */
+  targetBatchesPerTx?: number;
+  /** The longest a proved batch waits for others to land with it (milliseconds; default 30,000). */
+  maxDelayMs?: number;
 }
 
 /** What the pipeline needs of a prover (ProverPool). */
@@ -87,6 +96,12 @@ export class SettlementPipeline {
   /** Receipts of batches that landed in an earlier batch's transaction, until their own turn takes them. */
   private readonly landedWith = new Map<ProvedBatch, SubmitReceipt>();
   private readonly maxPerTransaction: number;
+  private readonly targetPerTransaction: number;
+  private readonly maxDelayMs: number;
+  /** When each proof was ready (for the policy's delay). */
+  private readonly provedAt = new WeakMap<ProvedBatch, number>();
+  /** Batches held by the policy, woken when a proof is ready or settlement stops. */
+  private waiting: (() => void)[] = [];
   /** Set by stop: nothing more is proved or submitted. */
   private stopped: Error | undefined;
 
@@ -100,6 +115,10 @@ export class SettlementPipeline {
     if (!Number.isSafeInteger(this.maxPerTransaction) || this.maxPerTransaction < 1) {
       throw new RangeError(`maxBatchesPerTransaction must be a positive integer, got ${options.maxBatchesPerTransaction}`);
     }
+    this.targetPerTransaction = options.targetBatchesPerTx ?? 1;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    if (!Number.isSafeInteger(this.targetPerTransaction) || this.targetPerTransaction < 1) throw new RangeError(`targetBatchesPerTx must be a positive integer, got ${options.targetBatchesPerTx}`);
+    if (!Number.isSafeInteger(this.maxDelayMs) || this.maxDelayMs < 0) throw new RangeError(`maxDelayMs must be a non-negative integer, got ${options.maxDelayMs}`);
   }
 
   /**
@@ -108,6 +127,39 @@ export class SettlementPipeline {
    */
   stop(reason: Error): void {
     this.stopped ??= reason;
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) w();
+  }
+
+  /** Consecutive batches from `batchNumber` whose proofs (of the batches as sealed) are ready. */
+  private readyRun(batchNumber: number): number {
+    let n = 0;
+    while (this.ready.has(batchNumber + n)) n++;
+    return n;
+  }
+
+  /**
+   * The settlement policy: waits until `proved` can land with targetBatchesPerTx − 1 batches after
+   * it, or until it has waited maxDelayMs since its proof was ready, or settlement stops.
+   */
+  private async hold(proved: ProvedBatch): Promise<void> {
+    const target = Math.min(this.targetPerTransaction, this.maxPerTransaction);
+    if (target <= 1) return;
+    const deadline = (this.provedAt.get(proved) ?? Date.now()) + this.maxDelayMs;
+    while (!this.stopped && this.readyRun(proved.batch.batchNumber) < target && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.waiting.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Starts proving `batch` now; its submission waits for the previous one. */
@@ -119,7 +171,13 @@ export class SettlementPipeline {
     this.lastBatch = batch.batchNumber;
     const proving = this.prove(batch);
     // Only batches proved as sealed join another's transaction (re-stamped ones lead their own).
-    proving.then((p) => this.ready.set(batch.batchNumber, p), () => {});
+    proving.then(
+      (p) => {
+        this.ready.set(batch.batchNumber, p);
+        this.wake();
+      },
+      () => {},
+    );
     const previous = this.tail;
     const done = (async () => {
       await previous;
@@ -145,6 +203,7 @@ export class SettlementPipeline {
     if (this.stopped) throw this.stopped;
     const p = await this.prover.prove(batch);
     if (this.stopped) throw this.stopped;
+    this.provedAt.set(p, Date.now());
     this.hooks.onProved?.(p);
     return p;
   }
@@ -156,6 +215,7 @@ export class SettlementPipeline {
       this.landedWith.delete(proved);
       return this.done(proved, receipt);
     }
+    await this.hold(proved);
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) throw this.stopped;
       const l1 = await this.chain.position();

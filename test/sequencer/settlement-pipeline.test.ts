@@ -214,6 +214,63 @@ describe("settlement pipeline: re-reads L1 instead of halting", function () {
       expect(() => new SettlementPipeline(ready, client, {}, { maxBatchesPerTransaction: 0 })).to.throw(RangeError);
     });
 
+    /** The ready proofs, each released by the test: `release(n)` lets batch n's proof finish. */
+    const gated = (ready: { prove: (b: SealedBatch) => Promise<ProvedBatch> }) => {
+      const gates = new Map<number, () => void>();
+      const opened = new Map<number, Promise<void>>();
+      const gate = (n: number) => {
+        if (!opened.has(n)) opened.set(n, new Promise<void>((resolve) => gates.set(n, resolve)));
+        return opened.get(n)!;
+      };
+      return {
+        prover: { prove: async (b: SealedBatch) => (await gate(b.batchNumber), await ready.prove(b)) },
+        release: (n: number) => (gate(n), gates.get(n)!()),
+      };
+    };
+
+    it("settlement policy, target 3: a proved batch waits for the next two proofs and all three land in one transaction", async () => {
+      const { batches, ready } = await readyBatches();
+      const { prover: slow, release } = gated(ready);
+      const pipeline = new SettlementPipeline(slow, client, {}, { targetBatchesPerTx: 3, maxDelayMs: 60_000 });
+      const settled = batches.map((b) => pipeline.enqueue(b));
+      release(1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await client.batchCount(), "batch 1 is held, not landed alone").to.equal(0n);
+      release(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await client.batchCount(), "two of three: still held").to.equal(0n);
+      release(3);
+      expect((await Promise.all(settled)).map((s) => s.receipt.batchesInTransaction)).to.deep.equal([3, 3, 3]);
+    });
+
+    it("settlement policy, maxDelayMs: a batch lands without the others once it has waited that long; the next ones wait in their turn", async () => {
+      const { batches, ready } = await readyBatches();
+      const { prover: slow, release } = gated(ready);
+      const pipeline = new SettlementPipeline(slow, client, {}, { targetBatchesPerTx: 3, maxDelayMs: 400 });
+      const settled = batches.map((b) => pipeline.enqueue(b));
+      const started = Date.now();
+      release(1);
+      const first = await settled[0]!;
+      expect(Date.now() - started).to.be.at.least(400);
+      expect(first.receipt.batchesInTransaction).to.equal(1);
+      release(2);
+      release(3);
+      expect((await Promise.all(settled.slice(1))).map((s) => s.receipt.batchesInTransaction)).to.deep.equal([2, 2]);
+      expect(() => new SettlementPipeline(ready, client, {}, { targetBatchesPerTx: 0 })).to.throw(RangeError);
+    });
+
+    it("settlement policy: stop while a batch is held sends nothing and rejects with the reason", async () => {
+      const { batches, ready } = await readyBatches();
+      const { prover: slow, release } = gated(ready);
+      const pipeline = new SettlementPipeline(slow, client, {}, { targetBatchesPerTx: 3, maxDelayMs: 60_000 });
+      const held = pipeline.enqueue(batches[0]!);
+      release(1);
+      await new Promise((r) => setTimeout(r, 300));
+      pipeline.stop(new Error("exit mode"));
+      expect(await held.then(() => "landed", (e: Error) => e.message)).to.equal("exit mode");
+      expect(await client.batchCount()).to.equal(0n);
+    });
+
     it("leaves out a ready batch L1 would refuse as sealed (stamped before the one it follows): it lands after, re-stamped", async () => {
       const op = await operator();
       const first = op.batch(1, (b) => b.add(op.buyFill({ baseAmount: 4n })));
