@@ -17,14 +17,15 @@ import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
 import { proverBench } from "./prover-bench.js";
 import { fleetBench } from "./fleet-bench.js";
+import { policyBench } from "./policy-bench.js";
 import { redisOptions } from "../prover/proving-queue.js";
 import { nodeIntakeBench } from "./node-intake-bench.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet", "fill-budget"] as const;
+const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet", "fill-budget", "policy"] as const;
 
-export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT]
+export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT] [--rate ORDERS_PER_S]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).
   --prover chooses the backend of the pipeline, settlement and fleet scenarios (default: native where its
   addon loads); the prover scenario always measures both. --prover-queue: the pipeline scenario proves
@@ -36,7 +37,7 @@ export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string", "prover-queue": "string" });
+  const args = parseArgs(argv, { rate: "string", scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string", "prover-queue": "string" });
   proverArg(args.prover);
   if (typeof args["prover-queue"] === "string") redisOptions(args["prover-queue"], "--prover-queue");
   const scenario = args.scenario ?? "all";
@@ -51,6 +52,7 @@ export async function bench(argv: readonly string[]): Promise<number> {
   if (scenario === "all" || scenario === "prover") await benchProver(args);
   if (scenario === "all" || scenario === "fleet") await benchFleet(args);
   if (scenario === "all" || scenario === "fill-budget") await benchFillBudget();
+  if (scenario === "all" || scenario === "policy") await benchPolicy(args);
   return 0;
 }
 
@@ -216,6 +218,33 @@ async function benchProver(args: Partial<Record<string, string | true>>): Promis
   printTable(
     ["circuit", "backend", "threads", "witness", "witness ms", "wasm witness ms", "prove ms", "prove ms/fill", "peak RSS MB", "zkey MB", "vs snarkjs", "vs 1 thread"],
     rows.map((r) => [r.circuit, r.backend, String(r.threads), r.witness, r.witnessMs.toFixed(0), r.witnessWasmMs.toFixed(0), r.proveMs.toFixed(0), r.proveMsPerFill.toFixed(0), r.peakRssMb.toFixed(0), zkeyMb[r.circuit]!.toFixed(0), `${r.speedupVsSnarkjs.toFixed(2)}x`, `${r.speedupVsOneThread.toFixed(2)}x`]),
+  );
+  console.log(`\nwrote ${file}\n`);
+}
+
+/**
+ * The settlement policy under a steady flow (src/cli/policy-bench.ts): `--batches` (default 16)
+ * batches of trading of `--circuit` (default demo) at `--rate` orders/s (default 2) for each
+ * setting: landing at once, then groups of 4 (at most 10 s of waiting) and of 8 (at most 30 s).
+ */
+async function benchPolicy(args: Partial<Record<string, string | true>>): Promise<void> {
+  const circuit = typeof args.circuit === "string" ? args.circuit : "demo";
+  const batches = intArg(args.batches, 16, "--batches");
+  const ordersPerSecond = intArg(args.rate, 2, "--rate");
+  const backend = proverArg(args.prover);
+  const settings = [
+    { targetBatchesPerTx: 1, maxDelayMs: 0 },
+    { targetBatchesPerTx: 4, maxDelayMs: 10_000 },
+    { targetBatchesPerTx: 8, maxDelayMs: 30_000 },
+  ];
+  const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
+  const rows = await policyBench(artifacts!, { settings, batches, ordersPerSecond, seed: intArg(args.seed, 1, "--seed"), ...(backend && { backend }), log: (m) => console.log(`[bench] policy: ${m}`) });
+  const report = { scenario: "policy", date: new Date().toISOString(), machine: machine(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, batches, ordersPerSecond, backend: backend ?? "default", rows };
+  const file = await writeReport(`policy-${circuit}`, report);
+  console.log("");
+  printTable(
+    ["target batches/tx", "max delay ms", "batches/tx", "fills (steady)", "latency p50 ms", "latency p99 ms", "p99 with the tail ms", "L1 gas/fill"],
+    rows.map((r) => [String(r.targetBatchesPerTx), String(r.maxDelayMs), r.batchesPerTransaction.toFixed(1), String(r.fills), r.latencyMsP50.toFixed(0), r.latencyMsP99.toFixed(0), r.allLatencyMsP99.toFixed(0), r.l1GasPerFill.toFixed(0)]),
   );
   console.log(`\nwrote ${file}\n`);
 }

@@ -16,7 +16,7 @@ import { RollupState } from "../state/rollup-state.js";
 import { RandomOrderFlow } from "./random-order-flow.js";
 import { resealOnL1 } from "./reseal-on-l1.js";
 import { Sequencer } from "./sequencer.js";
-import { type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
+import { type PipelineOptions, type SettledBatch, SettlementPipeline } from "./settlement-pipeline.js";
 import { ChainTime } from "../chain/chain-time.js";
 
 type Connection = Awaited<ReturnType<typeof network.connect>>;
@@ -37,6 +37,12 @@ export interface SettlementRunOptions {
   onSettled?: (s: SettledBatch) => void;
   /** A network connection to use (and leave open); by default a new in-process Hardhat network. */
   connection?: Connection;
+  /** A steady flow: orders submitted at this rate (wall clock) while proving runs, instead of all at once. */
+  ordersPerSecond?: number;
+  /** The settlement policy and the most batches a transaction lands (PipelineOptions). */
+  policy?: PipelineOptions;
+  /** Each sealed batch with the wall-clock times (Date.now()) its fills were made, in order. */
+  onSealed?: (batch: SealedBatch, fillTimes: number[]) => void;
 }
 
 export interface SettlementRunResult {
@@ -135,13 +141,16 @@ async function settle(options: SettlementRunOptions, prover: ProverPool | QueueP
     // L1 would refuse a batch as sealed: a new number or timestamp, or its transactions re-sealed on L1's state.
     onRestamped: (from, to) => log(`batch ${from.batchNumber} does not fit L1 as sealed: proving it again as batch ${to.batchNumber} stamped ${to.timestamp}`),
     reseal: resealOnL1(client, genesis, config, (d) => log(`re-seal of batch ${d.batchNumber} dropped a ${d.transaction.type}: ${d.reason}`)),
-  });
+  }, options.policy);
   const domain = await client.domain();
   // Batches are stamped no later than the chain's latest block (they may not be ahead of the block that lands them).
   const chainTime = await ChainTime.start(client);
   const sequencer = new Sequencer(config, state, [DEMO_MARKET], { domain, chainTime: () => chainTime.now(), fees: DEMO_FEES });
   let sealed = 0;
+  /** When each fill not yet in a sealed batch was made: a batch takes its fills from the front. */
+  const fillTimes: number[] = [];
   const enqueue = (batch: SealedBatch) => {
+    options.onSealed?.(batch, fillTimes.splice(0, batch.fills));
     log(`sealed batch ${batch.batchNumber} (${batch.deposits} deposits, ${batch.withdrawals} withdrawals, ${batch.cancels} cancels, ${batch.fills} fills, the rest padding); proving in the background ...`);
     void pipeline.enqueue(batch);
     sealed++;
@@ -159,7 +168,12 @@ async function settle(options: SettlementRunOptions, prover: ProverPool | QueueP
   let cancel: { accountId: number; storageId: number } | undefined;
   const maxOrders = 200 * batches;
   const target = sealed + batches;
+  const flowStart = Date.now();
   for (let i = 0; (sealed < target || sequencer.pendingTransactions.withdrawals > 0) && i < maxOrders; i++) {
+    if (options.ordersPerSecond) {
+      const due = flowStart + (1000 * i) / options.ordersPerSecond - Date.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
+    }
     let result;
     try {
       result = sequencer.submit(flow.next());
@@ -169,6 +183,7 @@ async function settle(options: SettlementRunOptions, prover: ProverPool | QueueP
       continue;
     }
     orders.accepted++;
+    for (let f = 0; f < result.fills.length; f++) fillTimes.push(Date.now());
     // Every sealed batch is proven and submitted, even past the target: nothing is dropped.
     result.sealed.forEach(enqueue);
     // The first order that rests in the book is cancelled by its trader with a signed L2 cancel:

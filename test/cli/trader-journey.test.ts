@@ -125,7 +125,7 @@ describe("the README's trader journey on real processes: keys, deposit, crossing
     tokens = deployed.tokens;
     expect(tokens).to.have.length(2);
     const config = join(work, "node.json");
-    await writeFile(config, JSON.stringify({ sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    await writeFile(config, JSON.stringify({ sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
     const args = real(start!, { "./node-data": join(work, "node-data") }).replace(/^npx proofbook node /, "").split(/\s+/);
     const started = await NodeProcess.start([...args, "--config", config, "--port", "0"]);
     node = started.node;

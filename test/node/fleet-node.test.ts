@@ -114,7 +114,7 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
     queue = queueName(artifacts.config.name, await keyHash(artifacts));
     dataDir = await mkdtemp(join(tmpdir(), "proofbook-fleet-node-"));
     configFile = join(dataDir, "node.json");
-    const config = { circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1, reconcileMs: 500 } };
+    const config = { circuit: "test", sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1, reconcileMs: 500 } };
     await writeFile(configFile, JSON.stringify(config));
     connection = await network.connect("external");
     await start();

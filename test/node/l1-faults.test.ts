@@ -21,7 +21,7 @@ describe("operator node and L1 faults: L1 behind a proxy the test cuts and resto
     proxy = await TcpProxy.start(nodeUrl());
     dataDir = await mkdtemp(join(tmpdir(), "proofbook-l1-faults-"));
     const configFile = join(dataDir, "node.json");
-    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 200 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 200 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
     const started = await NodeProcess.start(["--config", configFile, "--rpc", proxy.url(nodeUrl()), "--data", dataDir, "--port", "0"]);
     node = started.node;
     url = started.url;

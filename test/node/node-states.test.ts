@@ -44,7 +44,7 @@ describe("operator node states on real processes: exit mode, a rollup gone from 
   };
   const start = async (rollup: string, dataDir: string) => {
     const configFile = join(dataDir, "node.json");
-    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_000 }, chain: { pollMs: 200 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_000 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 200 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
     const started = await NodeProcess.start(["--config", configFile, "--rpc", proxy.url(nodeUrl()), "--rollup", rollup, "--data", dataDir, "--port", "0"]);
     nodes.push(started.node);
     return { ...started, api: new ProofbookClient(started.url) };

@@ -117,7 +117,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await initCrypto();
     dataDir = await mkdtemp(join(tmpdir(), "proofbook-node-"));
     configFile = join(dataDir, "node.json");
-    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    await writeFile(configFile, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
     connection = await network.connect("external");
   });
 
@@ -428,7 +428,7 @@ describe("operator node: a child process against a separate hardhat node, killed
 
   it("back-pressure: with intake.maxQueue 1, a burst beyond the queue is refused with 503 NodeBusyError and changes nothing; the queue drains and takes work again", async () => {
     const busyConfig = join(dataDir, "busy.json");
-    await writeFile(busyConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1, maxQueue: 1 }, prover: { workers: 1 } }));
+    await writeFile(busyConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1, maxQueue: 1 }, prover: { workers: 1 } }));
     await node.kill9();
     const started = await NodeProcess.start(["--config", busyConfig, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
     node = started.node;
@@ -479,7 +479,7 @@ describe("operator node: a child process against a separate hardhat node, killed
   it("Trust nothing, finding 6: slow clients are timed out, connections and feed subscribers are capped", async () => {
     const hostileConfig = join(dataDir, "hostile.json");
     const api_ = { requestTimeoutMs: 1_000, idleTimeoutMs: 1_000, maxConnections: 16, maxSubscribers: 2, maxUnsentBytes: 65_536 };
-    await writeFile(hostileConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 }, api: api_ }));
+    await writeFile(hostileConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 300 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 }, api: api_ }));
     await node.kill9();
     const started = await NodeProcess.start(["--config", hostileConfig, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
     node = started.node;
@@ -705,7 +705,7 @@ describe("operator node: a child process against a separate hardhat node, killed
   it("Trust nothing, finding 3: with chain.confirmations 3, a deposit is credited only once 3 blocks stand on top of it", async () => {
     await node.kill9();
     const confirmedConfig = join(dataDir, "confirmations.json");
-    await writeFile(confirmedConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, chain: { pollMs: 200, confirmations: 3 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
+    await writeFile(confirmedConfig, JSON.stringify({ circuit: "test", sealing: { maxAgeMs: 1_500 }, settlement: { targetBatchesPerTx: 1 }, chain: { pollMs: 200, confirmations: 3 }, intake: { signatureWorkers: 1 }, prover: { workers: 1 } }));
     const started = await NodeProcess.start(["--config", confirmedConfig, "--rpc", rpc, "--data", dataDir, "--port", "0"]);
     node = started.node;
     const reader = new ProofbookClient(started.url);
