@@ -70,10 +70,10 @@ export const nodeConfigSchema = z.strictObject({
     .default({ requestTimeoutMs: 10_000, idleTimeoutMs: 30_000, maxConnections: 1_024, maxSubscribers: 256, maxUnsentBytes: 1 << 20 }),
   settlement: z
     .strictObject({
-      targetBatchesPerTx: positiveInt.default(4).describe("A proved batch waits until this many consecutive proved batches can land in one transaction (at most prover.maxBatchesPerTransaction), or maxDelayMs, whichever comes first; proving never waits. 1: land each batch as soon as its turn comes. The default is chosen from `npm run bench -- --scenario policy` (docs/benchmarks.md)."),
-      maxDelayMs: z.number().int().nonnegative().default(10_000).describe("The longest a proved batch waits for others to land with it (milliseconds)."),
+      targetBatchesPerTx: positiveInt.default(8).describe("A proved batch waits until this many consecutive proved batches can land in one transaction (at most prover.maxBatchesPerTransaction), or maxDelayMs, whichever comes first; proving never waits. 1: land each batch as soon as its turn comes. The default is chosen from `npm run bench -- --scenario policy` (docs/benchmarks.md)."),
+      maxDelayMs: z.number().int().nonnegative().default(30_000).describe("The longest a proved batch waits for others to land with it (milliseconds)."),
     })
-    .default({ targetBatchesPerTx: 4, maxDelayMs: 10_000 }),
+    .default({ targetBatchesPerTx: 8, maxDelayMs: 30_000 }),
   prover: z
     .strictObject({
       workers: positiveInt.optional().describe("Batches proved at once in this process (default: the machine's cores, one thread each; a single worker proves on every core)."),
