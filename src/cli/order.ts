@@ -1,6 +1,6 @@
 import { Side } from "../constants.js";
 import { initCrypto, NO_EXPIRY, signCancel, signOrder } from "../crypto/index.js";
-import type { OrderAck } from "../client/proofbook-client.js";
+import type { MarketView, OrderAck } from "../client/proofbook-client.js";
 import { ProofbookError, ValidationError } from "../errors.js";
 import { intArg, parseArgs } from "./args.js";
 import { accountArg, positiveArg, refusal, TRADER_FLAGS, TRADER_USAGE, traderSession } from "./trader-args.js";
@@ -44,8 +44,6 @@ const ACTION_FLAGS: Record<Action, readonly string[]> = {
   cancel: ["storage-id"],
   list: [],
 };
-
-type NodeStatus = { domain: string; orderSlots: number; markets: { id: number; baseToken: number; quoteToken: number }[]; fees: { taker: number; maker: number } };
 
 const sideName = (side: number) => (side === Side.Buy ? "buy" : "sell");
 
@@ -97,7 +95,7 @@ export async function orderCommand(argv: readonly string[]): Promise<number> {
       else for (const o of orders) console.log(`order ${o.orderId}: market ${o.market} ${sideName(o.side)} ${o.amount} at ${o.price}, filled ${o.filled}, storage id ${o.storageId}`);
       return 0;
     }
-    const status = (await api.status()) as unknown as NodeStatus;
+    const status = await api.status();
     const domain = BigInt(status.domain);
     if (action === "cancel") {
       const r = await api.cancel(signCancel({ accountId, storageId, domain }, key)).catch((e: unknown) => refusal(accountId, e));
@@ -136,7 +134,7 @@ export async function orderCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** The node's market `id`, or a ValidationError naming `flag`. */
-function marketOf(status: NodeStatus, id: number, flag: string): NodeStatus["markets"][number] {
+function marketOf(status: { markets: MarketView[] }, id: number, flag: string): MarketView {
   const market = status.markets.find((m) => m.id === id);
   if (!market) throw new ValidationError(flag, `no such market on the node (markets: ${status.markets.map((m) => m.id).join(", ")})`, id);
   return market;

@@ -111,6 +111,11 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
     return accountId;
   };
 
+  /** A private read of `accountId`'s own data: signed by that account (signedBy), else UnauthorizedError. */
+  const signedFor = async (accountId: number, header: string | string[] | undefined): Promise<void> => {
+    if ((await signedBy(header)) !== accountId) throw new UnauthorizedError(`${READ_HEADER}: signed for another account than ${accountId}`);
+  };
+
   // An account's orders and balances before settlement are private: only a read signed by its key sees them.
   app.get<{ Params: { id: string } }>("/v1/orders/:id", async (request, reply) => {
     const id = idParam(request.params.id, "orderId");
@@ -130,7 +135,7 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
   });
   app.get<{ Params: { id: string } }>("/v1/accounts/:id", async (request, reply) => {
     const accountId = idParam(request.params.id, "accountId");
-    if ((await signedBy(request.headers[READ_HEADER])) !== accountId) throw new UnauthorizedError(`${READ_HEADER}: signed for another account than ${accountId}`);
+    await signedFor(accountId, request.headers[READ_HEADER]);
     const tokens = [...new Set(node.config.markets.flatMap((m) => [m.baseToken, m.quoteToken]))].sort((a, b) => a - b);
     const view = await node.read(() => {
       const { state, sequencer } = node.core;
@@ -144,7 +149,7 @@ export async function buildHttpApi(node: OperatorNode, log: Logger) {
   });
   app.get<{ Params: { id: string } }>("/v1/accounts/:id/orders", async (request, reply) => {
     const accountId = idParam(request.params.id, "accountId");
-    if ((await signedBy(request.headers[READ_HEADER])) !== accountId) throw new UnauthorizedError(`${READ_HEADER}: signed for another account than ${accountId}`);
+    await signedFor(accountId, request.headers[READ_HEADER]);
     const orders = await node.read(() => (node.core.state.hasAccount(accountId) ? node.core.openOrders(accountId).map((o) => wireOf(o)) : undefined));
     if (!orders) return reply.code(404).send({ error: "NotFound", message: `no account ${accountId}` });
     return { accountId, orders };

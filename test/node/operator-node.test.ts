@@ -362,7 +362,7 @@ describe("operator node: a child process against a separate hardhat node, killed
       const r = await fetch(`${api.url}${path}`, { headers: header === undefined ? {} : { [READ_HEADER]: header } });
       return { status: r.status, body: (await r.json()) as { error?: string; field?: string; message?: string } };
     };
-    for (const path of [`/v1/accounts/${reader.accountId}`, `/v1/orders/${mineId}`]) {
+    for (const path of [`/v1/accounts/${reader.accountId}`, `/v1/accounts/${reader.accountId}/orders`, `/v1/orders/${mineId}`]) {
       const unsigned = await get(path);
       expect(unsigned.status, `${path} unsigned`).to.equal(401);
       expect(unsigned.body).to.include({ error: "UnauthorizedError", field: "read" });
@@ -374,6 +374,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     }
     // Another account's valid signature reads neither this account nor its orders.
     expect((await get(`/v1/accounts/${reader.accountId}`, signReadHeader(other.accountId, domain, other.key))).status).to.equal(401);
+    expect((await get(`/v1/accounts/${reader.accountId}/orders`, signReadHeader(other.accountId, domain, other.key))).status).to.equal(401);
     expect((await get(`/v1/orders/${mineId}`, signReadHeader(other.accountId, domain, other.key))).status).to.equal(404);
     expect((await get("/v1/markets/1/book")).status, "the book stays public").to.equal(200);
   });
