@@ -307,10 +307,11 @@ napi_value CurveOp(napi_env env, napi_callback_info info) {
   return throwCoded(env, "USAGE", "curveOp: unknown group " + group);
 }
 
-// msm(group, points (zkey layout: affine, Montgomery form), scalars (normal form), threads) → affine, normal form.
+// msm(group, points (zkey layout: affine, Montgomery form), scalars (normal form), threads[, grouping:
+// "auto" (the default, the prover's choice) | "always" | "never"]) → affine, normal form.
 napi_value Msm(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   uint8_t *points, *scalars;
   size_t lp, ls;
@@ -321,14 +322,16 @@ napi_value Msm(napi_env env, napi_callback_info info) {
   if (ls % 32 || lp != n * pointSize) return throwCoded(env, "USAGE", "msm: as many points as scalars");
   for (size_t i = 0; i < n; i++)
     if (!Fr::belowModulus((const uint64_t*)(scalars + 32 * i))) return throwCoded(env, "USAGE", "msm: a scalar is not below r");
-  const Digits d = recode(scalars, n, threads);
+  const std::string how = argc > 4 ? stringArg(env, argv[4]) : "auto";
+  if (how != "auto" && how != "always" && how != "never") return throwCoded(env, "USAGE", "msm: grouping is auto, always or never");
+  const Grouping grouping = how == "always" ? Grouping::ALWAYS : how == "never" ? Grouping::NEVER : Grouping::AUTO;
   uint8_t out[256];
   if (group == "g2") {
-    const G2Affine a = msm<Fq2>(points, d, 0, n, threads).toAffine();
+    const G2Affine a = msm<Fq2>(points, scalars, n, grouping, threads).toAffine();
     writeField(out, a.x), writeField(out + 64, a.y);
     return bytesValue(env, out, 128);
   }
-  const G1Affine a = msm<Fq>(points, d, 0, n, threads).toAffine();
+  const G1Affine a = msm<Fq>(points, scalars, n, grouping, threads).toAffine();
   writeField(out, a.x), writeField(out + 32, a.y);
   return bytesValue(env, out, 64);
 }

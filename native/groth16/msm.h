@@ -173,6 +173,30 @@ class AffineAdder {
   std::vector<uint8_t> kind_;
 };
 
+// A run of points to be summed: scratch[start, start + len), for target slot `slot`.
+struct Run {
+  uint32_t slot, start, len;
+};
+
+// Halves every run by pairwise affine additions, all pairs of a round in one batch, until one
+// point (the run's sum) is left at its start.
+template <class F>
+void reduceRuns(std::vector<Affine<F>>& scratch, std::vector<Run>& runs, AffineAdder<F>& adder) {
+  for (bool more = true; more;) {
+    more = false;
+    for (const Run& r : runs) {
+      Affine<F>* s = scratch.data() + r.start;
+      for (uint32_t j = 0; 2 * j + 1 < r.len; j++) adder.add(s + j, s + 2 * j, s + 2 * j + 1);
+    }
+    adder.flush();
+    for (Run& r : runs) {
+      if (r.len & 1 && r.len > 1) scratch[r.start + r.len / 2] = scratch[r.start + r.len - 1];
+      r.len = (r.len + 1) / 2;
+      if (r.len > 1) more = true;
+    }
+  }
+}
+
 // One thread's buckets for one window at a time. Points are taken in chunks: a chunk's points are
 // sorted by bucket (a counting sort) behind each bucket's current sum, and every bucket's run is
 // then halved round by round by pairwise affine additions (all pairs of a round are independent,
@@ -195,8 +219,8 @@ class BucketSums {
       for (; end < count && taken < CHUNK; end++)
         if (d[end] != 0) count_[std::abs(d[end]) - 1]++, taken++;
       sortChunk(points, d, begin, end);
-      reduceRuns();
-      for (const Run& r : runs_) buckets_[r.bucket] = scratch_[r.start];
+      reduceRuns(scratch_, runs_, adder_);
+      for (const Run& r : runs_) buckets_[r.slot] = scratch_[r.start];
       begin = end;
     }
     return weightedSum();
@@ -228,9 +252,6 @@ class BucketSums {
   }
 
   static constexpr size_t CHUNK = (size_t)1 << 16;
-  struct Run {
-    uint32_t bucket, start, len;
-  };
 
   void sortChunk(const uint8_t* points, const int16_t* d, size_t begin, size_t end) {
     runs_.clear();
@@ -244,29 +265,12 @@ class BucketSums {
     }
     scratch_.resize(at);
     for (const Run& r : runs_)
-      if (count_[r.bucket] != r.start) scratch_[r.start] = buckets_[r.bucket];
+      if (count_[r.slot] != r.start) scratch_[r.start] = buckets_[r.slot];
     for (size_t i = begin; i < end; i++) {
       const int16_t di = d[i];
       if (di == 0) continue;
       const Affine<F> p = loadAffine<F>(points, i);
       scratch_[count_[std::abs(di) - 1]++] = di > 0 ? p : p.neg();
-    }
-  }
-
-  // Halves every run until one point is left at its start.
-  void reduceRuns() {
-    for (bool more = true; more;) {
-      more = false;
-      for (const Run& r : runs_) {
-        Affine<F>* s = scratch_.data() + r.start;
-        for (uint32_t j = 0; 2 * j + 1 < r.len; j++) adder_.add(s + j, s + 2 * j, s + 2 * j + 1);
-      }
-      adder_.flush();
-      for (Run& r : runs_) {
-        if (r.len & 1 && r.len > 1) scratch_[r.start + r.len / 2] = scratch_[r.start + r.len - 1];
-        r.len = (r.len + 1) / 2;
-        if (r.len > 1) more = true;
-      }
     }
   }
 
@@ -357,11 +361,127 @@ inline std::deque<MsmJob<Fq>>& Msms::list<Fq>() { return g1_; }
 template <>
 inline std::deque<MsmJob<Fq2>>& Msms::list<Fq2>() { return g2_; }
 
-// Σ digits(k_{offset+i})·P_i for i < count: `points` holds count affine points.
+// Scalars that repeat, grouped: Σ k_i·P_i = Σ_v v·(Σ_{k_i = v} P_i). A circom witness repeats
+// many of its values (a batch of `large`: 978k values, 362k distinct, most of the rest twice), so
+// an MSM over it first sums each group's points (one addition per repeat), then runs the buckets
+// over the distinct values: 2.3x fewer additions for that witness. Zero scalars belong to no group.
+struct ScalarGroups {
+  std::vector<uint8_t> values;    // the distinct nonzero scalars, 32 bytes each, ascending
+  std::vector<uint32_t> start;    // group g's scalars are member[start[g] .. start[g + 1])
+  std::vector<uint32_t> member;   // scalar indices, ascending within a group
+  size_t nonzero = 0;
+  size_t groups() const { return start.empty() ? 0 : start.size() - 1; }
+
+  // Groups n scalars (4 little-endian limbs each, maybe unaligned) by a sort on `threads` threads.
+  static ScalarGroups of(const uint8_t* scalars, size_t n, int threads) {
+    struct Entry {
+      uint64_t k[4];
+      uint32_t i;
+      bool operator<(const Entry& o) const {
+        for (int l = 3; l >= 0; l--)
+          if (k[l] != o.k[l]) return k[l] < o.k[l];
+        return i < o.i;
+      }
+    };
+    std::vector<Entry> e;
+    e.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+      Entry x;
+      memcpy(x.k, scalars + 32 * i, 32);
+      x.i = (uint32_t)i;
+      if (x.k[0] | x.k[1] | x.k[2] | x.k[3]) e.push_back(x);
+    }
+    // Sorted in `parts` ranges on threads, then merged.
+    const size_t parts = std::max<size_t>(1, std::min<size_t>(threads, e.size() / 4096 + 1));
+    std::vector<size_t> cut(parts + 1);
+    for (size_t p = 0; p <= parts; p++) cut[p] = e.size() * p / parts;
+    parallelFor(parts, (int)parts, [&](size_t begin, size_t end) {
+      for (size_t p = begin; p < end; p++) std::sort(e.begin() + cut[p], e.begin() + cut[p + 1]);
+    });
+    for (size_t width = 1; width < parts; width *= 2)
+      for (size_t p = 0; p + width < parts; p += 2 * width)
+        std::inplace_merge(e.begin() + cut[p], e.begin() + cut[p + width], e.begin() + cut[std::min(parts, p + 2 * width)]);
+    ScalarGroups g;
+    g.nonzero = e.size();
+    g.member.resize(e.size());
+    for (size_t j = 0; j < e.size(); j++) {
+      if (j == 0 || memcmp(e[j].k, e[j - 1].k, 32) != 0) {
+        g.start.push_back((uint32_t)j);
+        g.values.insert(g.values.end(), (const uint8_t*)e[j].k, (const uint8_t*)e[j].k + 32);
+      }
+      g.member[j] = e[j].i;
+    }
+    g.start.push_back((uint32_t)e.size());
+    return g;
+  }
+
+  // Whether summing groups first saves additions: at least one scalar in eight is a repeat.
+  bool worthIt() const { return nonzero - groups() >= nonzero / 8 && nonzero - groups() > 0; }
+};
+
+// Group g's sum Σ P_(i - offset) over its scalar indices i in [offset, offset + count), for every
+// group (infinity for a group with none there), by runs of batched affine additions on threads.
 template <class F>
-Jacobian<F> msm(const uint8_t* points, const Digits& digits, size_t offset, size_t count, int threads) {
+std::vector<Affine<F>> groupSums(const uint8_t* points, const ScalarGroups& g, size_t offset, size_t count, int threads) {
+  const Affine<F> inf{F::zero(), F::zero()};
+  std::vector<Affine<F>> out(g.groups(), inf);
+  parallelFor(g.groups(), threads, [&](size_t begin, size_t end) {
+    AffineAdder<F> adder;
+    std::vector<Affine<F>> scratch;
+    std::vector<Run> runs;
+    constexpr size_t CHUNK = (size_t)1 << 16;  // points per round of runs
+    for (size_t from = begin; from < end;) {
+      scratch.clear(), runs.clear();
+      size_t to = from;
+      for (; to < end && scratch.size() < CHUNK; to++) {
+        const uint32_t at = (uint32_t)scratch.size();
+        for (uint32_t m = g.start[to]; m < g.start[to + 1]; m++) {
+          const size_t i = g.member[m];
+          if (i >= offset && i - offset < count) scratch.push_back(loadAffine<F>(points, i - offset));
+        }
+        const uint32_t len = (uint32_t)scratch.size() - at;
+        if (len == 1) out[to] = scratch[at];
+        else if (len > 1) runs.push_back(Run{(uint32_t)to, at, len});
+      }
+      reduceRuns(scratch, runs, adder);
+      for (const Run& r : runs) out[r.slot] = scratch[r.start];
+      from = to;
+    }
+  });
+  return out;
+}
+
+// Σ k_(offset+i)·P_i for i < count, `points` holding count affine points, the scalars' digits
+// (and, when given, their groups: then the digits are the groups' values) shared by the caller's
+// MSMs. Several of these run together through Msms; `prepare` sums the groups first.
+template <class F>
+struct GroupedMsm {
+  const uint8_t* points;
+  const Digits* digits;
+  const ScalarGroups* groups;  // nullptr: no grouping
+  size_t offset, count;
+  std::vector<Affine<F>> sums;  // the groups' point sums, when grouped
+
+  MsmJob<F> job(int threads) {
+    if (!groups) return MsmJob<F>{points, digits, offset, count, {}};
+    sums = groupSums<F>(points, *groups, offset, count, threads);
+    return MsmJob<F>{(const uint8_t*)sums.data(), digits, 0, sums.size(), {}};
+  }
+};
+
+enum class Grouping { NEVER, AUTO, ALWAYS };
+
+// Σ k_i·P_i for n scalars and n affine points (zkey layout); AUTO groups repeated scalars when
+// ScalarGroups::worthIt (the prover's choice for the witness).
+template <class F>
+Jacobian<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, Grouping grouping, int threads) {
+  ScalarGroups groups;
+  if (grouping != Grouping::NEVER) groups = ScalarGroups::of(scalars, n, threads);
+  const bool group = grouping == Grouping::ALWAYS || (grouping == Grouping::AUTO && groups.worthIt());
+  const Digits digits = group ? recode(groups.values.data(), groups.groups(), threads) : recode(scalars, n, threads);
+  GroupedMsm<F> grouped{points, &digits, group ? &groups : nullptr, 0, n, {}};
   Msms msms;
-  MsmJob<F>& job = msms.add(MsmJob<F>{points, &digits, offset, count, {}});
+  MsmJob<F>& job = msms.add(grouped.job(threads));
   msms.run(threads);
   return job.sum();
 }

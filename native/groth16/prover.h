@@ -116,17 +116,23 @@ inline Proof prove(const Zkey& z, const R1cs* r1cs, const uint8_t* witness, size
   std::vector<Fr>().swap(a), std::vector<Fr>().swap(b), std::vector<Fr>().swap(c), std::vector<Fr>().swap(powers);
   proof.nttMs = msSince(t);
 
-  // 3. The MSMs: the witness is recoded once for A, B1, B2 and C.
+  // 3. The MSMs. The witness is grouped by value (repeats summed first, see ScalarGroups) and
+  // recoded once for A, B1, B2 and C; all five share one queue of windows, so that threads stay
+  // busy to the end.
   t = std::chrono::steady_clock::now();
-  // All five share one queue of windows, so that threads stay busy to the end.
-  const Digits wd = recode(witness, z.nVars, threads);
+  ScalarGroups groups = ScalarGroups::of(witness, z.nVars, threads);
+  const ScalarGroups* g = groups.worthIt() ? &groups : nullptr;
+  const Digits wd = g ? recode(groups.values.data(), groups.groups(), threads) : recode(witness, z.nVars, threads);
   const Digits hd = recode(h.data(), n, threads);
+  GroupedMsm<Fq2> b2{z.pointsB2, &wd, g, 0, z.nVars, {}};
+  GroupedMsm<Fq> a1{z.pointsA, &wd, g, 0, z.nVars, {}}, b1{z.pointsB1, &wd, g, 0, z.nVars, {}};
+  GroupedMsm<Fq> c1{z.pointsC, &wd, g, z.nPublic + 1, z.nVars - z.nPublic - 1, {}};
   Msms msms;
-  MsmJob<Fq2>& jobB2 = msms.add(MsmJob<Fq2>{z.pointsB2, &wd, 0, z.nVars});
-  MsmJob<Fq>& jobA = msms.add(MsmJob<Fq>{z.pointsA, &wd, 0, z.nVars});
-  MsmJob<Fq>& jobB1 = msms.add(MsmJob<Fq>{z.pointsB1, &wd, 0, z.nVars});
-  MsmJob<Fq>& jobC = msms.add(MsmJob<Fq>{z.pointsC, &wd, z.nPublic + 1, z.nVars - z.nPublic - 1});
-  MsmJob<Fq>& jobH = msms.add(MsmJob<Fq>{z.pointsH, &hd, 0, n});
+  MsmJob<Fq2>& jobB2 = msms.add(b2.job(threads));
+  MsmJob<Fq>& jobA = msms.add(a1.job(threads));
+  MsmJob<Fq>& jobB1 = msms.add(b1.job(threads));
+  MsmJob<Fq>& jobC = msms.add(c1.job(threads));
+  MsmJob<Fq>& jobH = msms.add(MsmJob<Fq>{z.pointsH, &hd, 0, n, {}});
   msms.run(threads);
   const G1 sumA = jobA.sum(), sumB1 = jobB1.sum(), sumC = jobC.sum(), sumH = jobH.sum();
   const G2 sumB2 = jobB2.sum();

@@ -19,7 +19,8 @@ export interface ProverAddon {
   prove(handle: object, r1cs: object | null, witness: Uint8Array, threads: number, done: (error: (Error & { code?: string }) | null, result?: NativeProofBytes) => void): void;
   fieldOp(field: "fq" | "fr" | "fq2", op: string, a: Uint8Array, b: Uint8Array): Uint8Array;
   curveOp(group: "g1" | "g2", op: string, p: Uint8Array, lp: Uint8Array, q: Uint8Array, lq: Uint8Array): Uint8Array;
-  msm(group: "g1" | "g2", points: Uint8Array, scalars: Uint8Array, threads: number): Uint8Array;
+  /** grouping: sum the points of repeated scalars first ("auto": when one scalar in eight repeats, as the prover does). */
+  msm(group: "g1" | "g2", points: Uint8Array, scalars: Uint8Array, threads: number, grouping?: "auto" | "always" | "never"): Uint8Array;
   ntt(values: Uint8Array, inverse: boolean, threads: number): Uint8Array;
   rootOfUnity(k: number): Uint8Array;
   /** The field multiplication compiled in: "mulx" assembly or "portable" C++. */

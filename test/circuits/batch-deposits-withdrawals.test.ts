@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as snarkjs from "snarkjs";
@@ -41,8 +42,12 @@ describe("circuit: Batch deposits and withdrawals (test size)", function () {
       b.add(s.buyFill());
     });
     const file = join(tmpdir(), `proofbook-dw-${process.pid}.wtns`);
-    await snarkjs.wtns.calculate(batch.circuitInput, wasm, file);
-    expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
+    try {
+      await snarkjs.wtns.calculate(batch.circuitInput, wasm, file);
+      expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it("accepts a forced withdrawal with no signature, and one of an empty balance", async () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as snarkjs from "snarkjs";
@@ -43,8 +44,12 @@ describe("circuit: Batch (test size)", function () {
   it("accepts a valid fill: the witness satisfies every constraint and the public input matches the TS model", async () => {
     const batch = await sealed((s) => s.buyFill());
     const file = join(tmpdir(), `proofbook-${process.pid}.wtns`);
-    await snarkjs.wtns.calculate(batch.circuitInput, wasm, file);
-    expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
+    try {
+      await snarkjs.wtns.calculate(batch.circuitInput, wasm, file);
+      expect(await snarkjs.wtns.check(r1cs, file)).to.equal(true);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it("accepts a fill with fees: each party pays its own, and the market record carries their sum", async () => {

@@ -117,30 +117,43 @@ describe("native Groth16 prover (native/groth16): its arithmetic against @noble/
         check("g2", g2, g2Bytes, fc.tuple(nonzero, fq).map(([a, b]) => le(a, b)));
       });
 
-      it("MSM (buckets, signed windows, 1 and 2 threads) equals the naive sum, for random and adversarial scalars and keys", () => {
+      it("MSM (buckets, signed windows, 1 and 2 threads; repeated scalars grouped or not) equals the naive sum, for random and adversarial scalars and keys", () => {
         const adversarial = fc.constantFrom(0n, 1n, R - 1n, R - 2n, 2n, (1n << 128n) + 1n);
-        const scalars = fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 40 });
+        const groupings = ["auto", "always", "never"] as const;
+        // Few distinct scalars, so that most repeat (a group of several points); repeated points,
+        // opposite points (a group's sum cancels) and points at infinity in the key.
+        const scalars = fc.oneof(fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 40 }), fc.array(fc.oneof(adversarial, fc.constantFrom(7n, R - 7n)), { minLength: 1, maxLength: 40 }));
         fc.assert(
-          fc.property(scalars, fc.array(g1, { minLength: 1, maxLength: 4 }), fc.constantFrom(1, 2), (ks, base, threads) => {
-            // Repeated points and points at infinity in the key.
-            const points = ks.map((_, i) => base[i % base.length]!);
+          fc.property(scalars, fc.array(g1, { minLength: 1, maxLength: 4 }), fc.constantFrom(1, 2), fc.boolean(), (ks, base, threads, opposite) => {
+            const points = ks.map((_, i) => (opposite && i % 2 ? base[i % base.length]!.negate() : base[i % base.length]!));
             const naive = ks.reduce((acc, k, i) => (k === 0n || points[i]!.is0() ? acc : acc.add(points[i]!.multiply(k))), bn254.G1.Point.ZERO);
-            expect(addon.msm("g1", g1Key(points), le(...ks), threads)).to.deep.equal(g1Bytes(naive));
+            for (const grouping of groupings) expect(addon.msm("g1", g1Key(points), le(...ks), threads, grouping), grouping).to.deep.equal(g1Bytes(naive));
           }),
           runs,
         );
         fc.assert(
           fc.property(fc.array(fc.oneof(scalar, adversarial), { minLength: 1, maxLength: 12 }), g2, (ks, p) => {
-            const points = ks.map((_, i) => (i % 3 === 2 ? bn254.G2.Point.ZERO : p));
+            const points = ks.map((_, i) => (i % 3 === 2 ? bn254.G2.Point.ZERO : i % 3 === 1 ? p.negate() : p));
             const naive = ks.reduce((acc, k, i) => (k === 0n || points[i]!.is0() ? acc : acc.add(points[i]!.multiply(k))), bn254.G2.Point.ZERO);
-            expect(addon.msm("g2", g2Key(points), le(...ks), 2)).to.deep.equal(g2Bytes(naive));
+            for (const grouping of groupings) expect(addon.msm("g2", g2Key(points), le(...ks), 2, grouping), grouping).to.deep.equal(g2Bytes(naive));
           }),
           { numRuns: 15 },
         );
         // Many points, so that the windows grow wide: the sum of k_i·G with the k_i known.
         const ks = Array.from({ length: 3_000 }, (_, i) => (i % 5 === 0 ? R - 1n - BigInt(i) : BigInt(i % 3)));
         const total = ks.reduce((a, k) => Fr.add(a, k), 0n);
-        expect(addon.msm("g1", g1Key(ks.map(() => bn254.G1.Point.BASE)), le(...ks), 2)).to.deep.equal(g1Bytes(bn254.G1.Point.BASE.multiply(total)));
+        const g = g1Key([bn254.G1.Point.BASE]);
+        for (const grouping of groupings) expect(addon.msm("g1", g1Key(ks.map(() => bn254.G1.Point.BASE)), le(...ks), 2, grouping), grouping).to.deep.equal(g1Bytes(bn254.G1.Point.BASE.multiply(total)));
+        // One group larger than a round of runs (2^16 points): 70,000 copies of one scalar on G.
+        const copies = 70_000;
+        const big = R - 12_345n;
+        const key = new Uint8Array(64 * copies);
+        for (let i = 0; i < copies; i++) key.set(g, 64 * i);
+        const one = le(big);
+        const many = new Uint8Array(32 * copies);
+        for (let i = 0; i < copies; i++) many.set(one, 32 * i);
+        expect(addon.msm("g1", key, many, 2, "auto")).to.deep.equal(g1Bytes(bn254.G1.Point.BASE.multiply(Fr.mul(big, BigInt(copies)))));
+        expect(() => addon.msm("g1", g, le(1n), 1, "sometimes" as "auto")).to.throw(/grouping is auto, always or never/);
       });
 
       it("NTT: the root of unity and ffjavascript's, the transform and the naive one (up to 2^16 values), the inverse undoes it", async () => {
