@@ -80,11 +80,12 @@ export interface ApplyOptions extends CheckOptions {
 }
 
 /**
- * Checks rules F1-F7, F10 and F11 against the current state and the batch's header, throwing
- * FillRuleError on the first broken one (a malformed order, including base = quote or a zero
- * price, is a ValidationError from validateOrder).
+ * Checks what a fill's terms alone decide (no state): both orders well formed and signed for this
+ * deployment (F1's domain), live at the batch timestamp (F10), of one pair (F2), opposite sides
+ * (F3), crossed prices (F4), a size and quote in range and in the market's scale (F5), and fee
+ * rates within each order's maxFeeRate (F11). Throws FillRuleError (or ValidationError) on the first.
  */
-export function checkFill(state: RollupState, fill: Fill, context: FillContext, options: CheckOptions = {}): void {
+export function checkFillTerms(fill: Fill, context: FillContext): void {
   const { taker, maker, baseAmount } = fill;
   const t = taker.order;
   const m = maker.order;
@@ -93,12 +94,6 @@ export function checkFill(state: RollupState, fill: Fill, context: FillContext, 
   for (const [party, o] of [["taker", t], ["maker", m]] as const) {
     if (o.domain !== context.domain) throw new FillRuleError("F1", party, `signed for domain ${o.domain}, not this deployment's ${context.domain}`);
     if (o.validUntil < context.timestamp) throw new FillRuleError("F10", party, `expired: valid until ${o.validUntil}, batch timestamp ${context.timestamp}`);
-  }
-  if (!options.signaturesVerified) {
-    for (const [party, signed] of [["taker", taker], ["maker", maker]] as const) {
-      const key = state.account(signed.order.accountId).publicKey;
-      if (!verifySignature(orderHash(signed.order), signed.signature, key)) throw new FillRuleError("F1", party, "signature does not verify against the account key");
-    }
   }
   if (t.baseToken !== m.baseToken || t.quoteToken !== m.quoteToken) throw new FillRuleError("F2", "fill", "orders name different token pairs");
   if (t.side + m.side !== 1) throw new FillRuleError("F3", "fill", "orders are on the same side");
@@ -116,6 +111,28 @@ export function checkFill(state: RollupState, fill: Fill, context: FillContext, 
     const rate = rates[party];
     if (!Number.isSafeInteger(rate) || rate < 0 || rate > o.maxFeeRate) throw new FillRuleError("F11", party, `fee rate ${rate} is not within the order's maxFeeRate ${o.maxFeeRate}`);
   }
+}
+
+/**
+ * Checks rules F1-F7, F10 and F11 against the current state and the batch's header, throwing
+ * FillRuleError on the first broken one (a malformed order, including base = quote or a zero
+ * price, is a ValidationError from validateOrder).
+ */
+export function checkFill(state: RollupState, fill: Fill, context: FillContext, options: CheckOptions = {}): void {
+  const { taker, maker, baseAmount } = fill;
+  const t = taker.order;
+  const m = maker.order;
+  checkFillTerms(fill, context);
+  if (!options.signaturesVerified) {
+    for (const [party, signed] of [["taker", taker], ["maker", maker]] as const) {
+      const key = state.account(signed.order.accountId).publicKey;
+      if (!verifySignature(orderHash(signed.order), signed.signature, key)) throw new FillRuleError("F1", party, "signature does not verify against the account key");
+    }
+  }
+  const [buyer, seller] = t.side === Side.Buy ? [t, m] : [m, t];
+  const quote = fillQuoteAmount(fill);
+  const market = fillMarket(fill);
+  const rates = { taker: market.takerFeeRate, maker: market.makerFeeRate };
   for (const [party, o] of [["taker", t], ["maker", m]] as const) {
     const acc = state.account(o.accountId);
     const slot = acc.slot(o.storageId);
