@@ -6,8 +6,8 @@ include "ProtocolConstants.circom";
 include "OrderHash.circom";
 
 // Range checks an order's fields (docs/protocol.md §3), outputs their bits (least significant
-// first), and when enabled checks its EdDSA-Poseidon signature for `domain` against the key
-// (ax, ay) (rule F1).
+// first) and its hash, and when enabled checks its EdDSA-Poseidon signature for `domain` against
+// the key (ax, ay) (rule F1).
 template OrderVerifier() {
     signal input enabled;
     // accountId, storageId, baseToken, quoteToken, side, validUntil, maxFeeRate, amount, price
@@ -22,6 +22,7 @@ template OrderVerifier() {
     signal output storageBits[STORAGE_ID_BITS()];
     signal output baseBits[TOKEN_ID_BITS()];
     signal output quoteBits[TOKEN_ID_BITS()];
+    signal output hash;
 
     component account = Num2Bits(ACCOUNT_ID_BITS());
     account.in <== order[0];
@@ -45,22 +46,23 @@ template OrderVerifier() {
     component price = Num2Bits(AMOUNT_BITS());
     price.in <== order[8];
 
-    component hash = OrderHash();
-    hash.accountId <== order[0];
-    hash.storageId <== order[1];
-    hash.baseToken <== order[2];
-    hash.quoteToken <== order[3];
-    hash.side <== order[4];
-    hash.validUntil <== order[5];
-    hash.maxFeeRate <== order[6];
-    hash.amount <== order[7];
-    hash.price <== order[8];
-    hash.domain <== domain;
+    component orderHash = OrderHash();
+    orderHash.accountId <== order[0];
+    orderHash.storageId <== order[1];
+    orderHash.baseToken <== order[2];
+    orderHash.quoteToken <== order[3];
+    orderHash.side <== order[4];
+    orderHash.validUntil <== order[5];
+    orderHash.maxFeeRate <== order[6];
+    orderHash.amount <== order[7];
+    orderHash.price <== order[8];
+    orderHash.domain <== domain;
+    hash <== orderHash.out;
 
     component sig = KeyedSignatureVerifier();
     sig.enabled <== enabled;
     sig.ax <== ax;
     sig.ay <== ay;
     sig.signature <== signature;
-    sig.M <== hash.out;
+    sig.M <== orderHash.out;
 }

@@ -7,7 +7,7 @@ import type { RollupState } from "../state/rollup-state.js";
 import { pow10, toUnits } from "./decimal-scale.js";
 import { feeAmount, type Fill, fillMarket, fillQuoteAmount } from "./fill.js";
 import { type FillRecord, type MarketRecord, PADDING_MARKET } from "./pubdata.js";
-import { field, str, strPath } from "./witness-format.js";
+import { field, orderInput, str, strPath } from "./witness-format.js";
 
 /** A fill breaks one of the rules F1-F7, F10, F11 of docs/protocol.md §4. Raised before the state changes. */
 export class FillRuleError extends ProofbookError {
@@ -268,7 +268,7 @@ export function applyFill(
   const merkle = applyRecord(state, record, placement.market);
   const signed = [fill.taker, fill.maker];
   const witness: FillWitness = {
-    orders: signed.map(({ order: o }) => [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.validUntil, o.maxFeeRate, o.amount, o.price].map(str)),
+    orders: signed.map(({ order }) => orderInput(order)),
     signatures: signed.map(({ signature: s }) => [s.r8x, s.r8y, s.s].map(str)),
     lots: str(record.lots),
     ticks: str(record.ticks),

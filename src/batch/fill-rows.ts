@@ -1,9 +1,9 @@
 import { MAX_AMOUNT, Side, STORAGE_STEP_BITS } from "../constants.js";
 import { verifySignature } from "../crypto/eddsa.js";
-import { orderHash } from "../crypto/order-hash.js";
+import { type Order, orderHash } from "../crypto/order-hash.js";
 import type { SignedOrder } from "../crypto/signed-order.js";
 import { ValidationError } from "../errors.js";
-import { encodeSlot, type OrderSlot } from "../state/account.js";
+import { encodeSlot, type OrderSlot, type StateDims } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
 import { type CheckOptions, checkFillTerms, type FillContext, FillRuleError } from "./apply-fill.js";
 import { feeAmount, type Fill, fillMarket, fillQuoteAmount } from "./fill.js";
@@ -22,7 +22,7 @@ export interface FillRows {
 
 export interface OrderRow {
   signed: SignedOrder;
-  /** The account row the order settles through (its account and pair). */
+  /** The first account row of the order's account: the one whose leaf takes the account's slot changes. */
   accountRow: number;
   /** The base amount the batch's fills of this order add up to. */
   batchFilled: bigint;
@@ -39,7 +39,7 @@ export interface AccountRow {
 
 export interface RowFill {
   fill: Fill;
-  /** The taker's and the maker's order rows and account rows. */
+  /** The taker's and the maker's order rows, and their account rows (each of its order's account and pair). */
   orderRows: [number, number];
   accountRows: [number, number];
 }
@@ -52,50 +52,48 @@ export interface RowBudget {
 }
 
 /**
- * Groups `fills` (in the order the sequencer took them) into rows. Account rows come in order of
- * first appearance; order rows are sorted by their account row (so that each account row's orders
- * are one run, as the circuit chains its order root through them), in order of first appearance
- * within it. Two fills name one order row when they fill one signed order (the same hash).
+ * Groups `fills` (in the order the sequencer took them) into rows: one order row per signed order
+ * (by its hash), one account row per account and pair. Account rows are sorted by account (first
+ * appearance among one account's), order rows by account and slot index; each order row names its
+ * account's first account row. Rows that break a rule (two orders on one slot) are still made:
+ * applyFillRows refuses them.
  */
-export function fillRows(fills: readonly Fill[]): FillRows {
-  const accountRows: AccountRow[] = [];
-  const accountIndex = new Map<string, number>();
-  const orders: { signed: SignedOrder; accountRow: number; batchFilled: bigint }[] = [];
-  const orderIndex = new Map<bigint, number>();
-  const refs: { fill: Fill; orders: [number, number]; accounts: [number, number] }[] = [];
+export function fillRows(fills: readonly Fill[], dims: Pick<StateDims, "orderDepth">): FillRows {
+  const capacity = 4 ** dims.orderDepth;
+  const accounts = new Map<string, AccountRow>();
+  const orders = new Map<bigint, { signed: SignedOrder; batchFilled: bigint }>();
+  const refs: { fill: Fill; orders: [bigint, bigint]; accounts: [string, string] }[] = [];
   for (const fill of fills) {
     const changes = balanceChanges(fill);
-    const ref = { fill, orders: [0, 0] as [number, number], accounts: [0, 0] as [number, number] };
+    const ref = { fill, orders: [0n, 0n] as [bigint, bigint], accounts: ["", ""] as [string, string] };
     [fill.taker, fill.maker].forEach((signed, p) => {
-      const { base: baseDelta, quote: quoteDelta } = changes[p]!;
       const o = signed.order;
-      const accountKey = `${o.accountId}:${o.baseToken}:${o.quoteToken}`;
-      let a = accountIndex.get(accountKey);
-      if (a === undefined) {
-        a = accountRows.push({ accountId: o.accountId, baseToken: o.baseToken, quoteToken: o.quoteToken, baseDelta: 0n, quoteDelta: 0n }) - 1;
-        accountIndex.set(accountKey, a);
-      }
-      accountRows[a]!.baseDelta += baseDelta;
-      accountRows[a]!.quoteDelta += quoteDelta;
+      const key = `${o.accountId}:${o.baseToken}:${o.quoteToken}`;
+      const row = accounts.get(key) ?? { accountId: o.accountId, baseToken: o.baseToken, quoteToken: o.quoteToken, baseDelta: 0n, quoteDelta: 0n };
+      row.baseDelta += changes[p]!.base;
+      row.quoteDelta += changes[p]!.quote;
+      accounts.set(key, row);
       const hash = orderHash(o);
-      let r = orderIndex.get(hash);
-      if (r === undefined) {
-        r = orders.push({ signed, accountRow: a, batchFilled: 0n }) - 1;
-        orderIndex.set(hash, r);
-      }
-      orders[r]!.batchFilled += fill.baseAmount;
-      ref.orders[p] = r;
-      ref.accounts[p] = a;
+      const order = orders.get(hash) ?? { signed, batchFilled: 0n };
+      order.batchFilled += fill.baseAmount;
+      orders.set(hash, order);
+      ref.orders[p] = hash;
+      ref.accounts[p] = key;
     });
     refs.push(ref);
   }
-  // Order rows by account row, stably: first appearance within each.
-  const sorted = orders.map((_, i) => i).sort((x, y) => orders[x]!.accountRow - orders[y]!.accountRow || x - y);
-  const position = new Map(sorted.map((old, i) => [old, i]));
+  // Sorts are stable: first appearance breaks ties.
+  const accountKeys = [...accounts.keys()].sort((x, y) => accounts.get(x)!.accountId - accounts.get(y)!.accountId);
+  const accountAt = new Map(accountKeys.map((k, i) => [k, i]));
+  const firstRow = new Map<number, number>();
+  accountKeys.forEach((k, i) => firstRow.has(accounts.get(k)!.accountId) || firstRow.set(accounts.get(k)!.accountId, i));
+  const slotKey = (o: Order) => o.accountId * capacity + (o.storageId % capacity);
+  const orderKeys = [...orders.keys()].sort((x, y) => slotKey(orders.get(x)!.signed.order) - slotKey(orders.get(y)!.signed.order));
+  const orderAt = new Map(orderKeys.map((h, i) => [h, i]));
   return {
-    orderRows: sorted.map((i) => ({ ...orders[i]! })),
-    accountRows,
-    fills: refs.map((r) => ({ fill: r.fill, orderRows: [position.get(r.orders[0])!, position.get(r.orders[1])!], accountRows: r.accounts })),
+    orderRows: orderKeys.map((h) => ({ ...orders.get(h)!, accountRow: firstRow.get(orders.get(h)!.signed.order.accountId)! })),
+    accountRows: accountKeys.map((k) => ({ ...accounts.get(k)! })),
+    fills: refs.map((r) => ({ fill: r.fill, orderRows: [orderAt.get(r.orders[0])!, orderAt.get(r.orders[1])!], accountRows: [accountAt.get(r.accounts[0])!, accountAt.get(r.accounts[1])!] })),
   };
 }
 
@@ -144,7 +142,7 @@ export function applyFillRows(state: RollupState, rows: FillRows, context: FillC
       const account = rows.accountRows[accountRows[p]!];
       if (!row || orderHash(row.signed.order) !== orderHash(signed.order)) throw new FillRuleError("F1", party, "the fill's order is not its order row's");
       const o = signed.order;
-      if (!account || row.accountRow !== accountRows[p] || account.accountId !== o.accountId || account.baseToken !== o.baseToken || account.quoteToken !== o.quoteToken) {
+      if (!account || account.accountId !== o.accountId || account.baseToken !== o.baseToken || account.quoteToken !== o.quoteToken) {
         throw new FillRuleError("F2", party, "the fill's account row is not its order's account and pair");
       }
       filled[orderRows[p]!]! += fill.baseAmount;
@@ -162,31 +160,37 @@ export function applyFillRows(state: RollupState, rows: FillRows, context: FillC
     if (d.fills === 0) throw new FillRuleError("F7", "fill", `account row ${i} is named by no fill`);
     if (row.baseDelta !== d.base || row.quoteDelta !== d.quote) throw new FillRuleError("F7", "fill", `account row ${i}: its changes (${row.baseDelta}, ${row.quoteDelta}) are not the sums of its fills' (${d.base}, ${d.quote})`);
   });
-  // Checked against the slots and balances as the previous rows leave them, then written.
-  const slots = new Map<string, { accountId: number; index: number; slot: OrderSlot }>();
-  let accountRow = -1;
+  // Account rows by account; each account's first row takes its order rows.
+  rows.accountRows.forEach((row, i) => {
+    if (i > 0 && row.accountId < rows.accountRows[i - 1]!.accountId) throw new FillRuleError("F7", "fill", `account row ${i}: account rows are not sorted by account`);
+  });
+  // Order rows by account and slot, at most one a slot (see docs/protocol.md §4.5: a batch's fill
+  // records replay one by one to the same slots), checked against the state before the section.
+  const slots: { accountId: number; index: number; slot: OrderSlot }[] = [];
+  let last = -1;
   for (const row of rows.orderRows) {
     const o = row.signed.order;
     const name = `order ${o.accountId}/${o.storageId}`;
-    if (row.accountRow < accountRow) throw new FillRuleError("F6", "fill", `${name}: order rows are not grouped by account row`);
-    accountRow = row.accountRow;
-    const owner = rows.accountRows[row.accountRow];
-    if (!owner || owner.accountId !== o.accountId || owner.baseToken !== o.baseToken || owner.quoteToken !== o.quoteToken) {
-      throw new FillRuleError("F2", "fill", `${name}: its row names an account row of another account or pair`);
-    }
     const account = state.account(o.accountId);
+    const index = account.slotIndex(o.storageId);
+    const at = o.accountId * account.orders.capacity + index;
+    if (at === last) throw new FillRuleError("F6", "fill", `${name}: a second order row on slot ${index} of account ${o.accountId}`);
+    if (at < last) throw new FillRuleError("F6", "fill", `${name}: order rows are not sorted by account and slot`);
+    last = at;
+    const owner = rows.accountRows[row.accountRow];
+    if (!owner || owner.accountId !== o.accountId || (row.accountRow > 0 && rows.accountRows[row.accountRow - 1]!.accountId === o.accountId)) {
+      throw new FillRuleError("F2", "fill", `${name}: its row does not name its account's first account row`);
+    }
     if (!options.signaturesVerified && !verifySignature(orderHash(o), row.signed.signature, account.publicKey)) {
       throw new FillRuleError("F1", "fill", `${name}: signature does not verify against the account key`);
     }
-    const index = account.slotIndex(o.storageId);
-    const key = `${o.accountId}:${index}`;
-    const slot = slots.get(key)?.slot ?? account.slotAt(index);
-    const step = storageStep(o.storageId, slot.storageId, account.orders.capacity);
+    const slot = account.slotAt(index);
+    const step = account.storageStep(o.storageId);
     if (step < 0) throw new FillRuleError("F6", "fill", `${name}: slot taken over by storage id ${slot.storageId}`);
     if (step >= 1 << STORAGE_STEP_BITS) throw new FillRuleError("F6", "fill", `${name}: ${step} generations past its slot's ${slot.storageId}`);
     const previous = step === 0 ? slot.filled : 0n;
     if (row.batchFilled <= 0n || previous + row.batchFilled > o.amount) throw new FillRuleError("F6", "fill", `${name}: overfill ${previous} + ${row.batchFilled} > ${o.amount}`);
-    slots.set(key, { accountId: o.accountId, index, slot: { storageId: o.storageId, filled: previous + row.batchFilled } });
+    slots.push({ accountId: o.accountId, index, slot: { storageId: o.storageId, filled: previous + row.batchFilled } });
   }
   const balances = new Map<string, { accountId: number; token: number; balance: bigint }>();
   for (const row of rows.accountRows) {
@@ -198,16 +202,11 @@ export function applyFillRows(state: RollupState, rows: FillRows, context: FillC
     }
   }
   const touched = new Set<number>();
-  for (const { accountId } of [...slots.values(), ...balances.values()]) touched.add(accountId);
+  for (const { accountId } of [...slots, ...balances.values()]) touched.add(accountId);
   for (const accountId of touched) {
     const account = state.account(accountId);
-    for (const s of slots.values()) if (s.accountId === accountId) account.orders.set(s.index, encodeSlot(s.slot));
+    for (const s of slots) if (s.accountId === accountId) account.orders.set(s.index, encodeSlot(s.slot));
     for (const b of balances.values()) if (b.accountId === accountId) account.balances.set(b.token, b.balance);
     state.putAccount(accountId, account);
   }
-}
-
-/** The step of `storageId`'s generation past a slot holding `slotStorageId` (docs/protocol.md §2). */
-function storageStep(storageId: number, slotStorageId: number, capacity: number): number {
-  return Math.floor(storageId / capacity) - Math.floor(slotStorageId / capacity);
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -53,11 +53,16 @@ export async function circuitHash(config: CircuitConfig): Promise<string> {
   const h = createHash("sha256");
   h.update(JSON.stringify(config));
   h.update(renderMain(config));
+  await hashSources(h);
+  return h.digest("hex").slice(0, 16);
+}
+
+/** Adds to `h` everything a compiled template depends on but its instance: the sources, circomlib, the compiler, the flags. */
+export async function hashSources(h: Hash): Promise<void> {
   h.update(renderCircomConstants());
   const files = (await readdir(CIRCUITS_DIR)).filter((f) => f.endsWith(".circom") && f !== "ProtocolConstants.circom").sort();
   for (const f of files) h.update(f).update(await readFile(join(CIRCUITS_DIR, f)));
   h.update(require("circomlib/package.json").version).update(require("circom2/package.json").version).update("--O2");
-  return h.digest("hex").slice(0, 16);
 }
 
 /** Writes the generated circuit sources (constants and main instances) if they changed. */

@@ -66,6 +66,8 @@ declare module "snarkjs" {
   export const wtns: {
     calculate(input: unknown, wasm: string | Uint8Array, out: string | { type: "mem"; data?: Uint8Array }, options?: unknown): Promise<void>;
     check(r1cs: string, wtns: string, logger?: Logger): Promise<boolean>;
+    /** The witness values of a wtns file (or a memory one), signal 0 first. */
+    exportJson(wtns: string | { type: "mem"; data?: Uint8Array }): Promise<bigint[]>;
   };
   export const zKey: {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;

@@ -83,7 +83,7 @@ describe("netted fills: order rows, account rows and the fills that name them", 
     fc.assert(
       fc.property(flow, (steps) => {
         const fills = fillsOf(steps);
-        const rows = fillRows(fills);
+        const rows = fillRows(fills, cfg);
         const state = s.state.clone();
         applyFillRows(state, rows, context());
         expect(state.root).to.equal(sequential(s.state, fills).root);
@@ -95,27 +95,32 @@ describe("netted fills: order rows, account rows and the fills that name them", 
     );
   });
 
-  it("groups order rows by account row, each in order of first appearance, and counts rows against the budget", () => {
+  it("sorts account rows by account and order rows by account and slot, one row per signed order, and counts rows against the budget", () => {
     const [m0, , m2] = makers();
     const t = (trader: number, storageId: number, amount: bigint) => signed(trader, { storageId, side: Side.Buy, amount, price: 60n });
     const fills: Fill[] = [
-      { taker: t(0, 3, 10n), maker: m2!, baseAmount: 10n },
+      { taker: t(0, 4, 10n), maker: m2!, baseAmount: 10n },
       { taker: t(1, 3, 10n), maker: m0!, baseAmount: 10n },
-      { taker: t(0, 4, 5n), maker: m2!, baseAmount: 5n },
+      { taker: t(0, 3, 5n), maker: m2!, baseAmount: 5n },
     ];
-    const rows = fillRows(fills);
-    expect(rows.accountRows.map((r) => r.accountId)).to.deep.equal([1, 4, 2, 3]);
-    expect(rows.orderRows.map((r) => [r.accountRow, r.signed.order.storageId, r.batchFilled])).to.deep.equal([
-      [0, 3, 10n],
-      [0, 4, 5n],
-      [1, 1, 15n],
-      [2, 3, 10n],
-      [3, 1, 10n],
+    const rows = fillRows(fills, cfg);
+    expect(rows.accountRows.map((r) => [r.accountId, r.baseDelta])).to.deep.equal([
+      [1, 15n],
+      [2, 10n],
+      [3, -10n],
+      [4, -15n],
     ]);
-    expect(rows.fills.map((f) => f.orderRows)).to.deep.equal([
-      [0, 2],
-      [3, 4],
-      [1, 2],
+    expect(rows.orderRows.map((r) => [r.accountRow, r.signed.order.accountId, r.signed.order.storageId, r.batchFilled])).to.deep.equal([
+      [0, 1, 3, 5n],
+      [0, 1, 4, 10n],
+      [1, 2, 3, 10n],
+      [2, 3, 1, 10n],
+      [3, 4, 1, 15n],
+    ]);
+    expect(rows.fills.map((f) => [...f.orderRows, ...f.accountRows])).to.deep.equal([
+      [1, 4, 0, 3],
+      [2, 3, 1, 2],
+      [0, 4, 0, 3],
     ]);
     checkRowBudget(rows, { nFills: 3, nOrderRows: 5, nAccountRows: 4 });
     expect(() => checkRowBudget(rows, { nFills: 2, nOrderRows: 5, nAccountRows: 4 })).to.throw(ValidationError, /at most 2 fills/);
@@ -138,13 +143,13 @@ describe("netted fills: order rows, account rows and the fills that name them", 
       { taker: buy, maker: makerSell, baseAmount: 100n },
     ];
     expect(() => sequential(poor, fills)).to.throw(FillRuleError, /F7/);
-    const rows = fillRows(fills);
+    const rows = fillRows(fills, cfg);
     applyFillRows(poor, rows, context());
     expect(poor.balance(1, 1)).to.equal(0n);
   });
 
   it("refuses a fill whose order is not its order row's, or whose account row is another account's or pair's", () => {
-    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 0, makerFee: 0 }, { maker: 2, taker: 1, size: 10n, takerFee: 0, makerFee: 0 }]));
+    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 0, makerFee: 0 }, { maker: 2, taker: 1, size: 10n, takerFee: 0, makerFee: 0 }]), cfg);
     const other = copyRows(rows);
     other.fills[0]!.orderRows[1] = rows.fills[1]!.orderRows[1]; // another maker's order
     refused(other, /not its order row's/, "F1");
@@ -157,7 +162,7 @@ describe("netted fills: order rows, account rows and the fills that name them", 
   });
 
   it("refuses an order row signed by another key, or whose terms differ from the signed ones by one in any field", () => {
-    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 0, makerFee: 0 }]));
+    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 0, makerFee: 0 }]), cfg);
     const forged = copyRows(rows);
     const row = forged.orderRows[forged.fills[0]!.orderRows[1]]!;
     row.signed = { ...row.signed, signature: signOrder(row.signed.order, s.traders[0]!.key).signature };
@@ -180,7 +185,7 @@ describe("netted fills: order rows, account rows and the fills that name them", 
   });
 
   it("refuses a batchFilled that is not the sum of its order's fills, or that overfills the order though each fill fits", () => {
-    const rows = fillRows(fillsOf([{ maker: 2, taker: 0, size: 100n, takerFee: 0, makerFee: 0 }, { maker: 2, taker: 1, size: 100n, takerFee: 0, makerFee: 0 }]));
+    const rows = fillRows(fillsOf([{ maker: 2, taker: 0, size: 100n, takerFee: 0, makerFee: 0 }, { maker: 2, taker: 1, size: 100n, takerFee: 0, makerFee: 0 }]), cfg);
     const sum = copyRows(rows);
     sum.orderRows[sum.fills[0]!.orderRows[1]]!.batchFilled -= 1n;
     refused(sum, /batchFilled 199 is not the sum of its fills, 200/, "F6");
@@ -190,11 +195,11 @@ describe("netted fills: order rows, account rows and the fills that name them", 
       { taker: signed(0, { storageId: 7, side: Side.Buy, amount: 200n, price: 60n }), maker: m2!, baseAmount: 200n },
       { taker: signed(1, { storageId: 7, side: Side.Buy, amount: 150n, price: 60n }), maker: m2!, baseAmount: 150n },
     ];
-    refused(fillRows(over), /overfill 0 \+ 350 > 300/, "F6");
+    refused(fillRows(over, cfg), /overfill 0 \+ 350 > 300/, "F6");
   });
 
   it("refuses an account row whose net change is not its fills' sum, one named by no fill, or a balance that ends below zero", () => {
-    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 100, makerFee: 100 }]));
+    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 100, makerFee: 100 }]), cfg);
     const changed = copyRows(rows);
     changed.accountRows[0]!.quoteDelta += 1n; // keep the fee
     refused(changed, /not the sums of its fills'/, "F7");
@@ -205,48 +210,46 @@ describe("netted fills: order rows, account rows and the fills that name them", 
     const [m0] = makers();
     const size = broke / 50n + 1n; // one lot more than trader 0's quote pays for at 50
     const big = signOrder({ ...m0!.order, storageId: 8, amount: size }, s.traders[2]!.key);
-    refused(fillRows([{ taker: signed(0, { storageId: 9, side: Side.Buy, amount: size, price: 60n }), maker: big, baseAmount: size }]), /token 2 would end at -50/, "F7");
+    refused(fillRows([{ taker: signed(0, { storageId: 9, side: Side.Buy, amount: size, price: 60n }), maker: big, baseAmount: size }], cfg), /token 2 would end at -50/, "F7");
   });
 
-  it("refuses rows of one slot out of generation order, and order rows not grouped by account row", () => {
-    // Trader 2's slot 1 holds storage id 1; storage id 1 + capacity takes it over (step 1).
+  it("refuses two orders on one slot in one batch though fill by fill takes them (a takeover, or two orders of one storage id), and rows out of order", () => {
+    // Trader 2's slot 1: the resting order of storage id 1, then one of 1 + capacity takes the slot over (step 1).
     const capacity = s.state.account(3).orders.capacity;
     const [m0] = makers();
     const newer = signOrder({ ...m0!.order, storageId: 1 + capacity }, s.traders[2]!.key);
-    const t = (storageId: number) => signed(0, { storageId, side: Side.Buy, amount: 10n, price: 60n });
-    const fills: Fill[] = [
+    const t = (storageId: number, amount = 10n) => signed(0, { storageId, side: Side.Buy, amount, price: 60n });
+    const takeover: Fill[] = [
       { taker: t(10), maker: m0!, baseAmount: 10n },
       { taker: t(11), maker: newer, baseAmount: 10n },
     ];
-    const rows = fillRows(fills);
-    const state = s.state.clone();
-    applyFillRows(state, rows, context());
-    expect(state.account(3).slot(1 + capacity)).to.deep.equal({ storageId: 1 + capacity, filled: 10n });
-    const swapped = copyRows(rows);
-    const [a, b] = [swapped.fills[0]!.orderRows[1], swapped.fills[1]!.orderRows[1]];
-    [swapped.orderRows[a], swapped.orderRows[b]] = [swapped.orderRows[b]!, swapped.orderRows[a]!];
-    swapped.fills[0]!.orderRows[1] = b;
-    swapped.fills[1]!.orderRows[1] = a;
-    refused(swapped, /slot taken over by storage id/, "F6");
-    const ungrouped = copyRows(rows);
-    const first = ungrouped.orderRows.shift()!;
-    ungrouped.orderRows.push(first);
-    ungrouped.fills.forEach((f) => (f.orderRows = f.orderRows.map((i) => (i === 0 ? ungrouped.orderRows.length - 1 : i - 1)) as [number, number]));
-    refused(ungrouped, /not grouped by account row/, "F6");
-  });
-
-  it("is stricter than fill by fill where two orders share a slot and their fills interleave: the sequencer seals before such a fill", () => {
-    // Orders X and Y of trader 2 share storage id 5 (one slot): X 100 filled 60, Y 100 filled 40,
-    // then X 30 more. One by one: 60 <= 100, 100 <= 100, 130 > 100 refused; so take X 30, Y 40, X 30.
+    sequential(s.state, takeover);
+    refused(fillRows(takeover, cfg), /a second order row on slot 1 of account 3/, "F6");
+    // Orders X and Y of trader 2 share storage id 5: fill by fill X 30, Y 40 (70 <= 70), X 30 (100 <= 100).
     const x = signed(2, { storageId: 5, side: Side.Sell, amount: 100n, price: 50n });
     const y = signed(2, { storageId: 5, side: Side.Sell, amount: 70n, price: 50n });
-    const t = (storageId: number, amount: bigint) => signed(0, { storageId, side: Side.Buy, amount, price: 60n });
-    const fills: Fill[] = [
+    const shared: Fill[] = [
       { taker: t(12, 30n), maker: x, baseAmount: 30n },
       { taker: t(13, 40n), maker: y, baseAmount: 40n },
       { taker: t(14, 30n), maker: x, baseAmount: 30n },
     ];
-    sequential(s.state, fills); // 30, 70 <= 70, 100 <= 100
-    refused(fillRows(fills), /overfill 60 \+ 40 > 70/, "F6");
+    sequential(s.state, shared);
+    refused(fillRows(shared, cfg), /a second order row on slot 5 of account 3/, "F6");
+
+    const rows = fillRows(fillsOf([{ maker: 0, taker: 0, size: 10n, takerFee: 0, makerFee: 0 }, { maker: 2, taker: 1, size: 10n, takerFee: 0, makerFee: 0 }]), cfg);
+    const swapped = copyRows(rows);
+    const [a, b] = [swapped.fills[0]!.orderRows[0], swapped.fills[1]!.orderRows[0]];
+    [swapped.orderRows[a], swapped.orderRows[b]] = [swapped.orderRows[b]!, swapped.orderRows[a]!];
+    swapped.fills.forEach((f) => (f.orderRows = f.orderRows.map((i) => (i === a ? b : i === b ? a : i)) as [number, number]));
+    refused(swapped, /not sorted by account and slot/, "F6");
+    const accounts = copyRows(rows);
+    const [c, d] = [accounts.fills[0]!.accountRows[0], accounts.fills[1]!.accountRows[0]];
+    [accounts.accountRows[c], accounts.accountRows[d]] = [accounts.accountRows[d]!, accounts.accountRows[c]!];
+    accounts.fills.forEach((f) => (f.accountRows = f.accountRows.map((i) => (i === c ? d : i === d ? c : i)) as [number, number]));
+    accounts.orderRows.forEach((r) => (r.accountRow = r.accountRow === c ? d : r.accountRow === d ? c : r.accountRow));
+    refused(accounts, /not sorted by account/, "F7");
+    const owner = copyRows(rows);
+    owner.orderRows[0]!.accountRow = 1;
+    refused(owner, /does not name its account's first account row/, "F2");
   });
 });
