@@ -1,14 +1,10 @@
 pragma circom 2.1.9;
 
-include "../node_modules/circomlib/circuits/bitify.circom";
-include "../node_modules/circomlib/circuits/poseidon.circom";
-include "ProtocolConstants.circom";
-include "QuadMerkleUpdate.circom";
+include "AccountRow.circom";
+include "QuadMerklePair.circom";
 
-// One account's part of a fill (rule F8): its base balance, then its quote balance, then one order
-// slot change; then its leaf H(ax, ay, nonce, balanceRoot, orderRoot) moves from rootIn to rootOut.
-// The new balances are range checked to AMOUNT_BITS, which is rule F7: a balance that cannot pay
-// wraps around the field and fails the check.
+// One account's part of a fill (rule F8): one order slot change in its order tree, and its two
+// balances and leaf as an AccountRow (which range checks the new balances: rule F7).
 template AccountUpdate(accountDepth, balanceDepth, orderDepth) {
     signal input rootIn;
     signal input accountBits[2 * accountDepth];
@@ -33,42 +29,27 @@ template AccountUpdate(accountDepth, balanceDepth, orderDepth) {
 
     signal output rootOut;
 
-    signal newBase <== baseBalance + baseDelta;
-    signal newQuote <== quoteBalance + quoteDelta;
-    component baseRange = Num2Bits(AMOUNT_BITS());
-    baseRange.in <== newBase;
-    component quoteRange = Num2Bits(AMOUNT_BITS());
-    quoteRange.in <== newQuote;
-
-    // Balance root before, and after the base change: both from the base leaf's path (the root
-    // before is what the account leaf commits to, so it needs no separate check).
-    component base = QuadMerklePair(balanceDepth);
-    base.leaves <== [baseBalance, newBase];
-    base.indexBits <== baseBits;
-    base.siblings <== basePath;
-
-    component quoteUpdate = QuadMerkleUpdate(balanceDepth);
-    quoteUpdate.oldRoot <== base.roots[1];
-    quoteUpdate.oldLeaf <== quoteBalance;
-    quoteUpdate.newLeaf <== newQuote;
-    quoteUpdate.indexBits <== quoteBits;
-    quoteUpdate.siblings <== quotePath;
-
     component orders = QuadMerklePair(orderDepth);
     orders.leaves <== [slotOldLeaf, slotNewLeaf];
     orders.indexBits <== slotBits;
     orders.siblings <== slotPath;
 
-    component leafBefore = Poseidon(5);
-    leafBefore.inputs <== [ax, ay, nonce, base.roots[0], orders.roots[0]];
-    component leafAfter = Poseidon(5);
-    leafAfter.inputs <== [ax, ay, nonce, quoteUpdate.newRoot, orders.roots[1]];
-
-    component accountUpdate = QuadMerkleUpdate(accountDepth);
-    accountUpdate.oldRoot <== rootIn;
-    accountUpdate.oldLeaf <== leafBefore.out;
-    accountUpdate.newLeaf <== leafAfter.out;
-    accountUpdate.indexBits <== accountBits;
-    accountUpdate.siblings <== accountPath;
-    rootOut <== accountUpdate.newRoot;
+    component row = AccountRow(accountDepth, balanceDepth);
+    row.rootIn <== rootIn;
+    row.accountBits <== accountBits;
+    row.accountPath <== accountPath;
+    row.ax <== ax;
+    row.ay <== ay;
+    row.nonce <== nonce;
+    row.baseBits <== baseBits;
+    row.quoteBits <== quoteBits;
+    row.baseBalance <== baseBalance;
+    row.quoteBalance <== quoteBalance;
+    row.baseDelta <== baseDelta;
+    row.quoteDelta <== quoteDelta;
+    row.basePath <== basePath;
+    row.quotePath <== quotePath;
+    row.orderRootIn <== orders.roots[0];
+    row.orderRootOut <== orders.roots[1];
+    rootOut <== row.rootOut;
 }

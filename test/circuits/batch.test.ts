@@ -275,7 +275,7 @@ describe("circuit: Batch (test size)", function () {
 
     it("F7: a balance that cannot pay", async () => {
       const batch = await sealed(({ buyFill }) => buyFill({ taker: { price: 120n, amount: 900_000n }, maker: { price: 120n, amount: 900_000n }, baseAmount: 900_000n }));
-      await expectRejectedAt(batch, "AccountUpdate", "quoteRange.in <== newQuote", "Num2Bits");
+      await expectRejectedAt(batch, "AccountRow", "quoteRange.in <== newQuote", "Num2Bits");
     });
 
     it("F7: a receiving balance that would overflow 96 bits", async () => {
@@ -283,7 +283,7 @@ describe("circuit: Batch (test size)", function () {
         (s) => s.buyFill(),
         (s) => s.state.setGenesisBalance(s.traders[1]!.accountId, QUOTE, MAX_AMOUNT - 10n),
       );
-      await expectRejectedAt(batch, "AccountUpdate", "quoteRange.in <== newQuote", "Num2Bits");
+      await expectRejectedAt(batch, "AccountRow", "quoteRange.in <== newQuote", "Num2Bits");
     });
 
     it("an order side that is not 0 or 1", async () => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { Fill } from "../../src/batch/fill.js";
 import { applyFillRows, fillRows } from "../../src/batch/fill-rows.js";
-import { orderRowWitnesses } from "../../src/batch/row-witness.js";
+import { rowWitnesses } from "../../src/batch/row-witness.js";
 import { orderInput } from "../../src/batch/witness-format.js";
 import { Side } from "../../src/constants.js";
 import { orderHash, type Order } from "../../src/crypto/order-hash.js";
@@ -51,7 +51,7 @@ describe("circuit OrderRow: one signed order checked once for the batch's fills 
 
   it("accepts each row of a valid batch with the model's order root after it and the order's hash", async () => {
     const rows = batch();
-    const witnesses = orderRowWitnesses(s.state, rows);
+    const witnesses = rowWitnesses(s.state, rows).orderRows;
     const after = s.state.clone();
     applyFillRows(after, rows, { domain: s.domain, timestamp: TEST_TIMESTAMP });
     for (const [i, w] of witnesses.entries()) {
@@ -64,14 +64,14 @@ describe("circuit OrderRow: one signed order checked once for the batch's fills 
   });
 
   it("takes a padding row (batchFilled 0) with any order and no signature, and changes nothing", async () => {
-    const [w] = orderRowWitnesses(s.state, batch());
+    const [w] = rowWitnesses(s.state, batch()).orderRows;
     const got = await outputs({ ...w!, signature: ["0", "0", "0"], batchFilled: "0", slot: ["5", "7"], ...header() });
     expect(got.enabled).to.equal(0n);
     expect(got.orderRootOut).to.equal(BigInt(w!.orderRootIn));
   });
 
   it("refuses a signature by another key, and an order whose fields differ from the signed ones by one, each field", async () => {
-    const [w] = orderRowWitnesses(s.state, batch());
+    const [w] = rowWitnesses(s.state, batch()).orderRows;
     const other = s.traders[3]!.key.publicKey;
     await rejected({ ...w!, ax: String(other.ax), ay: String(other.ay), ...header() }, "EdDSAPoseidonCheck", "eqX.in <==", "ForceEqualIfEnabled");
     for (let f = 0; f < 9; f++) {
@@ -84,14 +84,14 @@ describe("circuit OrderRow: one signed order checked once for the batch's fills 
 
   it("refuses a row past its order's amount, an expired order, a slot or order root that is not the tree's, and a takeover of 4 generations", async () => {
     const rows = batch();
-    const witnesses = orderRowWitnesses(s.state, rows);
+    const witnesses = rowWitnesses(s.state, rows).orderRows;
     const maker = rows.orderRows.findIndex((r) => r.signed.order.accountId === 3);
     const w = witnesses[maker]!;
     await rejected({ ...w, batchFilled: "101", ...header() }, "OrderSlotUpdate", "notOverfilled.out");
     await rejected({ ...w, batchFilled: String(1n << 96n), ...header() }, "OrderRow", "filledRange.in <== batchFilled", "Num2Bits");
     const expired = signed(2, { storageId: 1, side: Side.Sell, amount: 100n, price: 50n, validUntil: TEST_TIMESTAMP - 1 });
     const taker = signed(1, { storageId: 2, side: Side.Buy, amount: 45n, price: 55n });
-    const late = orderRowWitnesses(s.state, fillRows([{ taker, maker: expired, baseAmount: 45n }], cfg)).find((x) => x.order[0] === "3")!;
+    const late = rowWitnesses(s.state, fillRows([{ taker, maker: expired, baseAmount: 45n }], cfg)).orderRows.find((x) => x.order[0] === "3")!;
     await rejected({ ...late, ...header() }, "OrderRow", "(1 - live.out) * enabled");
     expect(await witnessError(wasm, { ...late, domain: String(s.domain), timestamp: String(TEST_TIMESTAMP - 1) }), "valid until then").to.equal(undefined);
     await rejected({ ...w, slot: [w.slot[0]!, "1"], ...header() }, "OrderRow", "(path.roots[0] - orderRootIn) * enabled");
@@ -99,12 +99,12 @@ describe("circuit OrderRow: one signed order checked once for the batch's fills 
     // Trader 0's slot 3 holds storage id 0's generation: 3 + 4·capacity is 4 generations past it.
     const capacity = s.state.account(1).orders.capacity;
     const far = signed(0, { storageId: 3 + 4 * capacity, side: Side.Buy, amount: 30n, price: 55n });
-    const [t] = orderRowWitnesses(s.state, fillRows([{ taker: far, maker: rows.orderRows[maker]!.signed, baseAmount: 30n }], cfg));
+    const [t] = rowWitnesses(s.state, fillRows([{ taker: far, maker: rows.orderRows[maker]!.signed, baseAmount: 30n }], cfg)).orderRows;
     await rejected({ ...t!, ...header() }, "StorageStep", "range.in <== step * enabled", "Num2Bits");
   });
 
   it("refuses an account outside the account tree", async () => {
-    const [w] = orderRowWitnesses(s.state, batch());
+    const [w] = rowWitnesses(s.state, batch()).orderRows;
     const o = { ...s.order(s.traders[0]!, { side: Side.Buy }), accountId: 4 ** cfg.accountDepth };
     const signature = s.traders[0]!.key.sign(orderHash(o));
     await rejected({ ...w!, order: orderInput(o), signature: [signature.r8x, signature.r8y, signature.s].map(String), batchFilled: "1", ...header() }, "OrderRow", "verify.accountBits[k] === 0");
