@@ -10,6 +10,7 @@ import { ProofbookError, ValidationError } from "../../src/errors.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import type { RollupState } from "../../src/state/rollup-state.js";
 import { scenario, TEST_TIMESTAMP } from "../helpers/fixtures.js";
+import { flowFills, type FlowStep, flowSteps, restingOrders } from "../helpers/fill-flow.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
 
@@ -50,39 +51,14 @@ describe("netted fills: order rows, account rows and the fills that name them", 
     fills: rows.fills.map((f) => ({ ...f, orderRows: [...f.orderRows], accountRows: [...f.accountRows] })),
   });
 
-  // Two market makers (traders 2 and 3) rest a sell and a buy each; takers (traders 0 and 1) come
-  // with new orders, each hitting one resting order: the realistic flow of §4.5 in small.
-  const makers = () => [
-    signed(2, { storageId: 1, side: Side.Sell, amount: 500n, price: 50n, maxFeeRate: 1_000 }),
-    signed(2, { storageId: 2, side: Side.Buy, amount: 500n, price: 48n, maxFeeRate: 1_000 }),
-    signed(3, { storageId: 1, side: Side.Sell, amount: 300n, price: 51n, maxFeeRate: 1_000 }),
-    signed(3, { storageId: 2, side: Side.Buy, amount: 300n, price: 47n, maxFeeRate: 1_000 }),
-  ];
-  const flow = fc.array(fc.record({ maker: fc.nat(3), taker: fc.nat(1), size: fc.bigInt({ min: 1n, max: 120n }), takerFee: fc.nat(3_000), makerFee: fc.nat(1_000) }), { minLength: 1, maxLength: 14 });
-  const fillsOf = (steps: { maker: number; taker: number; size: bigint; takerFee: number; makerFee: number }[]) => {
-    const resting = makers();
-    const copy = s.state.clone();
-    const fills: Fill[] = [];
-    let storageId = 10;
-    for (const step of steps) {
-      const maker = resting[step.maker]!;
-      const side = maker.order.side === Side.Sell ? Side.Buy : Side.Sell;
-      const taker = signed(step.taker, { storageId: storageId++, side, amount: step.size, price: side === Side.Buy ? 60n : 40n, maxFeeRate: 3_000 });
-      const fill: Fill = { taker, maker, baseAmount: step.size, takerFeeRate: step.takerFee, makerFeeRate: step.makerFee, lotExponent: 0, tickExponent: 0 };
-      try {
-        applyFill(copy, fill, context()); // the sequencer takes only what it can apply
-        fills.push(fill);
-      } catch (e) {
-        if (!(e instanceof FillRuleError)) throw e;
-      }
-    }
-    return fills;
-  };
+  const makers = () => restingOrders(s);
+  const flow = flowSteps(14);
+  const fillsOf = (steps: Omit<FlowStep, "sweep">[]) => flowFills(s, steps.map((step) => ({ sweep: false, ...step })));
 
   it("reaches the state the fills reach one by one, on random flows of resting makers and new takers", () => {
     fc.assert(
       fc.property(flow, (steps) => {
-        const fills = fillsOf(steps);
+        const fills = flowFills(s, steps);
         const rows = fillRows(fills, cfg);
         const state = s.state.clone();
         applyFillRows(state, rows, context());

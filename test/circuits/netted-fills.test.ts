@@ -1,10 +1,11 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
-import { applyFill } from "../../src/batch/apply-fill.js";
+import { applyFill, fillRecord } from "../../src/batch/apply-fill.js";
 import { pow10 } from "../../src/batch/decimal-scale.js";
 import { type Fill, fillMarket } from "../../src/batch/fill.js";
-import { applyFillRows, fillRows, type FillRows, type RowBudget } from "../../src/batch/fill-rows.js";
+import { applyFillRows, checkRowBudget, fillRows, type FillRows, type RowBudget } from "../../src/batch/fill-rows.js";
 import { encodeFillRecord, type FillRecord, fillRecordBytes } from "../../src/batch/pubdata.js";
 import { nettedFillsInput } from "../../src/batch/row-witness.js";
 import { Side } from "../../src/constants.js";
@@ -14,6 +15,7 @@ import { CIRCUITS_DIR } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { templateCircuit } from "../../src/prover/template-constraints.js";
 import { scenario, TEST_TIMESTAMP } from "../helpers/fixtures.js";
+import { flowFills, flowSteps } from "../helpers/fill-flow.js";
 import { expectRejectedAt } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.demo;
@@ -94,6 +96,29 @@ describe("circuit NettedFills: fills settled through order rows and account rows
     expect(got.records.map((r) => Buffer.from(r).toString("hex"))).to.deep.equal(netted.map((r) => Buffer.from(encodeFillRecord(r, shape)).toString("hex")));
     // Fill 0: 30 · 50 = 1,500 quote, the taker's 0.2% fee 3 and the maker's 0.1% 1.5, floored to 1.
     expect(got.fees).to.deep.equal([4n, 0n, 0n]);
+  });
+
+  it("on random flows that fit the budget: the model's root, and each fill's record with its orders' steps against the slots before the section", async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(flowSteps(4), async (steps) => {
+        const rows = fillRows(flowFills(s, steps), cfg);
+        const after = s.state.clone();
+        try {
+          checkRowBudget(rows, budget);
+          applyFillRows(after, rows, context());
+        } catch {
+          return; // the sequencer seals before such a fill
+        }
+        const got = await outputs(input(rows));
+        expect(got.rootOut).to.equal(after.root);
+        const records = rows.fills.map(({ fill }) => Buffer.from(encodeFillRecord(fillRecord(s.state, fill, fillMarket(fill), 0), shape)).toString("hex"));
+        expect(got.records.slice(0, rows.fills.length).map((r) => Buffer.from(r).toString("hex"))).to.deep.equal(records);
+        checked++;
+      }),
+      { numRuns: 12 },
+    );
+    expect(checked, "flows that fit").to.be.greaterThan(3);
   });
 
   it("takes an all-padding section: the root does not move", async () => {
