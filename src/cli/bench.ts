@@ -11,7 +11,7 @@ import { printTable } from "./demo.js";
 import { merkleArity } from "./merkle-arity.js";
 import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
-import { fillBudget } from "./fill-budget.js";
+import { fillBudget, nettedSectionBudget } from "./fill-budget.js";
 import { commitmentCost } from "./commitment-bench.js";
 import { type SettlementCost, settlementCost } from "./settlement-bench.js";
 import { intakeRates } from "./intake-bench.js";
@@ -63,7 +63,8 @@ export async function bench(argv: readonly string[]): Promise<number> {
 async function benchFillBudget(): Promise<void> {
   const config = CIRCUIT_CONFIGS.production;
   const budget = await fillBudget(config, (m) => console.log(`[bench] fill-budget: ${m}`));
-  const report = { scenario: "fill-budget", date: new Date().toISOString(), machine: machine(), depths: { account: config.accountDepth, balance: config.balanceDepth, order: config.orderDepth }, ...budget };
+  const built = await nettedSectionBudget(config, (m) => console.log(`[bench] fill-budget: ${m}`));
+  const report = { scenario: "fill-budget", date: new Date().toISOString(), machine: machine(), depths: { account: config.accountDepth, balance: config.balanceDepth, order: config.orderDepth }, ...budget, built };
   const file = await writeReport("fill-budget", report);
   console.log("");
   printTable(["template", "constraints"], budget.templates.map((t) => [t.template, String(t.constraints)]));
@@ -73,6 +74,13 @@ async function benchFillBudget(): Promise<void> {
     budget.designs.map((d) => [String(d.fills), String(d.orderRows), String(d.accountRows), String(d.perFillRealistic), String(d.batchConstraints)]),
   );
   console.log(`\nnetted design: fill ${budget.design.fillCore} + selectors, order row ${budget.design.orderRow}, account row ${budget.design.accountRow}; worst case ${budget.worst.perFill} per fill (today ${budget.today.fill})`);
+  const c = built.coefficients;
+  console.log(`\nbuilt: ${built.templates.map((t) => `${t.template} ${t.constraints}`).join(", ")}`);
+  console.log(`NettedFills(F, O, A) = ${c.c0} + ${c.cF}·F + ${c.cO}·O + ${c.cA}·A + ${c.cFO}·F·O + ${c.cFA}·F·A + ${c.cOA}·O·A (checked at 3, 5, 3: measured ${built.check.measured}, model ${built.check.model})\n`);
+  printTable(
+    ["fills", "order rows", "account rows", "section constraints", "per fill (realistic)", "per fill (worst: 2F, 2F)"],
+    built.designs.map((d, i) => [String(d.fills), String(d.orderRows), String(d.accountRows), String(d.sectionConstraints), String(d.perFillRealistic), String(built.worst[i]!.perFill)]),
+  );
   console.log(`\nwrote ${file}\n`);
 }
 

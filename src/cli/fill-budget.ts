@@ -69,3 +69,54 @@ export async function fillBudget(config: CircuitConfig, log: (m: string) => void
   const worst = { perFill: fillCore + selectors(72, 72) + 2 * orderRow(72) + 2 * accountRow };
   return { templates: rows, today: { fill, accountUpdate, orderVerifier }, design: { fillCore, orderRow: orderRow(28), accountRow }, designs, worst };
 }
+
+/** The netted fill section's constraints as measured: N(F, O, A) = c0 + cF·F + cO·O + cA·A + cFO·F·O + cFA·F·A + cOA·O·A. */
+export interface SectionCoefficients {
+  c0: number;
+  cF: number;
+  cO: number;
+  cA: number;
+  cFO: number;
+  cFA: number;
+  cOA: number;
+}
+
+/**
+ * The built netted fill section (circuits/NettedFills.circom) at `config`'s depths: its templates
+ * measured alone, and the section compiled at seven small sizes, from which its constraint count
+ * (bilinear in fills F, order rows O and account rows A, as its loops are) is solved exactly and
+ * checked against an eighth size; then its constraints per fill on the realistic flow and in the
+ * worst case (every fill two new orders and two new accounts).
+ */
+export async function nettedSectionBudget(config: CircuitConfig, log: (m: string) => void) {
+  const { accountDepth: a, balanceDepth: b, orderDepth: o } = config;
+  const marketBits = Math.log2(config.nMarkets);
+  const file = (name: string) => join(CIRCUITS_DIR, `${name}.circom`);
+  const measure = async (name: string, args: string): Promise<TemplateCost> => {
+    log(`compiling ${name}(${args}) ...`);
+    return { template: `${name}(${args})`, constraints: await templateConstraints(file(name), `${name}(${args})`) };
+  };
+  const templates = [await measure("OrderRow", `${a}, ${o}`), await measure("AccountRow", `${a}, ${b}`), await measure("FillCore", `${a}, ${o}, ${marketBits}`)];
+  const section = async (f: number, r: number, c: number) => (await measure("NettedFills", `${f}, ${r}, ${c}, ${a}, ${b}, ${o}, ${marketBits}`)).constraints;
+  const n222 = await section(2, 2, 2);
+  const [n422, n242, n224] = [await section(4, 2, 2), await section(2, 4, 2), await section(2, 2, 4)];
+  const [n442, n424, n244] = [await section(4, 4, 2), await section(4, 2, 4), await section(2, 4, 4)];
+  const cFO = (n442 - n422 - n242 + n222) / 4;
+  const cFA = (n424 - n422 - n224 + n222) / 4;
+  const cOA = (n244 - n242 - n224 + n222) / 4;
+  const cF = (n422 - n222) / 2 - 2 * cFO - 2 * cFA;
+  const cO = (n242 - n222) / 2 - 2 * cFO - 2 * cOA;
+  const cA = (n224 - n222) / 2 - 2 * cFA - 2 * cOA;
+  const c0 = n222 - 2 * (cF + cO + cA) - 4 * (cFO + cFA + cOA);
+  const coefficients: SectionCoefficients = { c0, cF, cO, cA, cFO, cFA, cOA };
+  const model = (f: number, r: number, c: number) => c0 + cF * f + cO * r + cA * c + cFO * f * r + cFA * f * c + cOA * r * c;
+  const check = { fills: 3, orderRows: 5, accountRows: 3, measured: await section(3, 5, 3), model: model(3, 5, 3) };
+  const designs = [24, 30, 36, 40].map((fills) => {
+    const { orderRows, accountRows } = realisticRows(fills);
+    const constraints = model(fills, orderRows, accountRows);
+    return { fills, orderRows, accountRows, sectionConstraints: constraints, perFillRealistic: Math.round(constraints / fills) };
+  });
+  const worst = designs.map(({ fills }) => ({ fills, orderRows: 2 * fills, accountRows: 2 * fills, perFill: Math.round(model(fills, 2 * fills, 2 * fills) / fills) }));
+  return { templates, coefficients, check, designs, worst };
+}
+
