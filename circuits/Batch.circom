@@ -6,6 +6,7 @@ include "DepositSettlement.circom";
 include "WithdrawalSettlement.circom";
 include "CancelSettlement.circom";
 include "FillSettlement.circom";
+include "NettedFills.circom";
 include "MarketSelect.circom";
 include "MarketSection.circom";
 include "PowerOfTen.circom";
@@ -17,8 +18,13 @@ include "PubdataChunks.circom";
 // pair, fee rates and scale and total its fees; the public
 // signals are oldRoot, newRoot, header = batchNumber + timestamp*2^32, domain and the pubdata (the
 // records of the five sections in that order) in 31-byte chunks. Signatures are checked for
-// `domain`, order expiries against `timestamp`.
-template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth, balanceDepth, orderDepth) {
+// `domain`, order expiries against `timestamp`. With nOrderRows > 0 the fills settle through
+// nOrderRows order rows and nAccountRows account rows (NettedFills, docs/protocol.md §4.5), else one
+// by one (FillSettlement): the inputs of the other way are empty arrays.
+template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth, balanceDepth, orderDepth, nOrderRows, nAccountRows) {
+    var NETTED = nOrderRows > 0 ? 1 : 0;
+    var nSeq = (1 - NETTED) * nFills;
+    var nNet = NETTED * nFills;
     var marketBits = 0;
     while ((1 << marketBits) < nMarkets) marketBits++;
     assert((1 << marketBits) == nMarkets);
@@ -59,21 +65,39 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth
     signal input cancelSlotPaths[nCancels][orderDepth][3];
     signal input cancelAccountPaths[nCancels][accountDepth][3];
 
-    signal input orders[nFills][2][9];
-    signal input signatures[nFills][2][3];
     signal input lots[nFills];
     signal input ticks[nFills];
     // the market record each fill names, and the records: baseToken, quoteToken, takerFeeRate,
     // makerFeeRate, lotExponent, tickExponent
     signal input fillMarkets[nFills];
     signal input markets[nMarkets][6];
-    signal input keys[nFills][2][2];
-    signal input nonces[nFills][2];
-    signal input accountPaths[nFills][2][accountDepth][3];
-    signal input balances[nFills][2][2];
-    signal input balancePaths[nFills][2][2][balanceDepth][3];
-    signal input slots[nFills][2][2];
-    signal input slotPaths[nFills][2][orderDepth][3];
+    // fills one by one (FillSettlement)
+    signal input orders[nSeq][2][9];
+    signal input signatures[nSeq][2][3];
+    signal input keys[nSeq][2][2];
+    signal input nonces[nSeq][2];
+    signal input accountPaths[nSeq][2][accountDepth][3];
+    signal input balances[nSeq][2][2];
+    signal input balancePaths[nSeq][2][2][balanceDepth][3];
+    signal input slots[nSeq][2][2];
+    signal input slotPaths[nSeq][2][orderDepth][3];
+    // netted fills (NettedFills' inputs of the same names, prefixed)
+    signal input fillOrderRows[nNet][2][nOrderRows];
+    signal input fillAccountRows[nNet][2][nAccountRows];
+    signal input rowOrders[nOrderRows][9];
+    signal input rowSignatures[nOrderRows][3];
+    signal input rowSlots[nOrderRows][2];
+    signal input rowSlotPaths[nOrderRows][orderDepth][3];
+    signal input orderAccountRows[nOrderRows][nAccountRows];
+    signal input accountEnabled[nAccountRows];
+    signal input accountIds[nAccountRows];
+    signal input accountKeys[nAccountRows][2];
+    signal input accountNonces[nAccountRows];
+    signal input accountTokens[nAccountRows][2];
+    signal input accountBalances[nAccountRows][2];
+    signal input accountBalancePaths[nAccountRows][2][balanceDepth][3];
+    signal input accountOrderRoots[nAccountRows];
+    signal input accountAccountPaths[nAccountRows][accountDepth][3];
 
     component batchNumberRange = Num2Bits(BATCH_NUMBER_BITS());
     batchNumberRange.in <== batchNumber;
@@ -90,7 +114,7 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth
     pubdata.chunks <== chunks;
     var bit = 0;
     // The root after each transaction, in order.
-    signal roots[nDeposits + nWithdrawals + nCancels + nFills + 1];
+    signal roots[nDeposits + nWithdrawals + nCancels + nSeq + 1];
     roots[0] <== oldRoot;
 
     component deposit[nDeposits];
@@ -156,12 +180,14 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth
     }
 
     component select[nFills];
-    component fill[nFills];
     for (var i = 0; i < nFills; i++) {
-        var t = nDeposits + nWithdrawals + nCancels + i;
         select[i] = MarketSelect(nMarkets, marketBits);
         select[i].index <== fillMarkets[i];
         select[i].markets <== rows;
+    }
+    component fill[nSeq];
+    for (var i = 0; i < nSeq; i++) {
+        var t = nDeposits + nWithdrawals + nCancels + i;
         fill[i] = FillSettlement(accountDepth, balanceDepth, orderDepth, marketBits);
         fill[i].rootIn <== roots[t];
         fill[i].domain <== domain;
@@ -182,7 +208,40 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth
         roots[t + 1] <== fill[i].rootOut;
         for (var b = 0; b < FILL_BITS; b++) { pubdata.bits[bit] <== fill[i].pubdata[b]; bit++; }
     }
-    roots[nDeposits + nWithdrawals + nCancels + nFills] === newRoot;
+    component section[NETTED];
+    for (var n = 0; n < NETTED; n++) {
+        section[n] = NettedFills(nFills, nOrderRows, nAccountRows, accountDepth, balanceDepth, orderDepth, marketBits);
+        section[n].rootIn <== roots[nDeposits + nWithdrawals + nCancels];
+        section[n].domain <== domain;
+        section[n].timestamp <== timestamp;
+        section[n].lots <== lots;
+        section[n].ticks <== ticks;
+        for (var i = 0; i < nFills; i++) {
+            section[n].markets[i] <== select[i].out;
+            section[n].marketIndexBits[i] <== select[i].bits;
+        }
+        section[n].fillOrderRows <== fillOrderRows;
+        section[n].fillAccountRows <== fillAccountRows;
+        section[n].orders <== rowOrders;
+        section[n].signatures <== rowSignatures;
+        section[n].slots <== rowSlots;
+        section[n].slotPaths <== rowSlotPaths;
+        section[n].orderAccountRows <== orderAccountRows;
+        section[n].accountEnabled <== accountEnabled;
+        section[n].accountIds <== accountIds;
+        section[n].keys <== accountKeys;
+        section[n].nonces <== accountNonces;
+        section[n].tokens <== accountTokens;
+        section[n].balances <== accountBalances;
+        section[n].balancePaths <== accountBalancePaths;
+        section[n].orderRoots <== accountOrderRoots;
+        section[n].accountPaths <== accountAccountPaths;
+        for (var b = 0; b < nFills * FILL_BITS; b++) { pubdata.bits[bit] <== section[n].pubdata[b]; bit++; }
+        section[n].rootOut === newRoot;
+    }
+    if (NETTED == 0) {
+        roots[nDeposits + nWithdrawals + nCancels + nSeq] === newRoot;
+    }
 
     // The market section: the records, with each one's fees, credited on L1.
     component marketSection = MarketSection(nFills, nMarkets);
@@ -190,8 +249,13 @@ template Batch(nDeposits, nWithdrawals, nCancels, nFills, nMarkets, accountDepth
     for (var j = 0; j < nMarkets; j++) for (var e = 0; e < 2; e++) marketSection.exponentBits[j][e] <== scale[j][e].bits;
     for (var i = 0; i < nFills; i++) {
         marketSection.selected[i] <== select[i].selected;
-        marketSection.enabled[i] <== fill[i].enabled;
-        marketSection.fees[i] <== fill[i].fees;
+        if (NETTED == 1) {
+            marketSection.enabled[i] <== section[0].enabled[i];
+            marketSection.fees[i] <== section[0].fees[i];
+        } else {
+            marketSection.enabled[i] <== fill[i].enabled;
+            marketSection.fees[i] <== fill[i].fees;
+        }
     }
     for (var b = 0; b < MARKET_BITS; b++) { pubdata.bits[bit] <== marketSection.pubdata[b]; bit++; }
 }

@@ -3,4 +3,4 @@ pragma circom 2.1.9;
 // Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
 include "../Batch.circom";
 
-component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(3, 1, 1, 2, 1, 2, 1, 2);
+component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(3, 1, 1, 2, 1, 2, 1, 2, 0, 0);

@@ -5,9 +5,11 @@ import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { RollupState } from "../state/rollup-state.js";
 import { applyCancelRecord, type CancelWitness, cancelRecord, checkCancel } from "./apply-cancel.js";
 import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
-import { type ApplyOptions, applyFill, checkFillRules, type FillWitness, PADDING_FILL } from "./apply-fill.js";
+import { type ApplyOptions, applyFill, checkFillRules, fillRecord, FillRuleError, type FillWitness, PADDING_FILL } from "./apply-fill.js";
 import { applyWithdrawalRecord, checkWithdrawal, forcedWithdrawalRecord, withdrawalRecord, type WithdrawalWitness } from "./apply-withdrawal.js";
 import { type Fill, fillFees, fillMarket, sameMarket } from "./fill.js";
+import { checkFillRows, fillRows, rowBudget } from "./fill-rows.js";
+import { nettedFillsInput } from "./row-witness.js";
 import {
   type CancelRecord,
   type DepositRecord,
@@ -17,6 +19,7 @@ import {
   PADDING_CANCEL,
   PADDING_DEPOSIT,
   PADDING_MARKET,
+  PADDING_RECORD,
   PADDING_WITHDRAWAL,
   type WithdrawalRecord,
 } from "./pubdata.js";
@@ -67,6 +70,26 @@ export interface SealedBatch {
   circuitInput: Record<string, unknown>;
 }
 
+/** A section of fills one by one has no rows: the netted inputs of the batch circuit are empty. */
+const EMPTY_NETTED_INPUT = {
+  fillOrderRows: [],
+  fillAccountRows: [],
+  rowOrders: [],
+  rowSignatures: [],
+  rowSlots: [],
+  rowSlotPaths: [],
+  orderAccountRows: [],
+  accountEnabled: [],
+  accountIds: [],
+  accountKeys: [],
+  accountNonces: [],
+  accountTokens: [],
+  accountBalances: [],
+  accountBalancePaths: [],
+  accountOrderRoots: [],
+  accountAccountPaths: [],
+};
+
 /** Options for deposits and withdrawals: tests turn the rule checks off to feed the circuit what it must reject. */
 export interface TxOptions {
   check?: boolean;
@@ -84,6 +107,12 @@ export class BatchBuilder {
   private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
   private readonly cancels: { witness: CancelWitness; record: CancelRecord }[] = [];
   private readonly fills: { witness: FillWitness; record: FillRecord }[] = [];
+  /** The fills taken and the market record each names (a netted section's rows are made from them at seal). */
+  private readonly placed: { fill: Fill; marketIndex: number }[] = [];
+  /** The state before the fill section (taken at the first fill), which a netted section's rows start from. */
+  private fillBase?: RollupState;
+  /** Whether every fill was checked (tests add unchecked ones, for the circuit to refuse). */
+  private allChecked = true;
   private readonly taken: BatchTransaction[] = [];
   /** The earliest `validUntil` of the orders filled so far. */
   private latestTimestamp = NO_EXPIRY;
@@ -204,19 +233,43 @@ export class BatchBuilder {
   }
 
   /**
+   * Whether a netted fill section (docs/protocol.md §4.5) has rows for `fill`: its orders and
+   * accounts within the row budget, and no other order on either order's slot (one order row a
+   * slot). Always true for a section of fills one by one. The sequencer seals first when not.
+   */
+  hasRowsFor(fill: Fill): boolean {
+    const budget = rowBudget(this.config);
+    if (!budget) return true;
+    const rows = fillRows([...this.placed.map((p) => p.fill), fill], this.config);
+    if (rows.orderRows.length > budget.nOrderRows || rows.accountRows.length > budget.nAccountRows) return false;
+    const capacity = 4 ** this.config.orderDepth;
+    const slots = rows.orderRows.map(({ signed: { order: o } }) => o.accountId * capacity + (o.storageId % capacity));
+    return new Set(slots).size === slots.length;
+  }
+
+  /**
    * Applies a fill; throws FillRuleError (state unchanged) if it breaks a rule, and ValidationError
-   * if the batch has no room for it (no fill slot, or no market record: see `marketIndexFor`).
+   * if the batch has no room for it (no fill slot, no market record: see `marketIndexFor`; in a
+   * netted section, no rows: see `hasRowsFor`).
    */
   add(fill: Fill, options?: ApplyOptions): void {
     if (this.full) throw new ValidationError("batch", `holds at most ${this.config.nFills} fills`);
     if (options?.check ?? true) checkFillRules(this.state, fill, this.header, options);
+    if (!this.hasRowsFor(fill)) {
+      // Alone in a section, a fill lacks rows only when its two orders share a slot.
+      if (this.placed.length === 0) throw new FillRuleError("F6", "taker", "the taker's and the maker's orders are on one slot of one account");
+      throw new ValidationError("batch", "has no order row or account row left for this fill, or another order on its slot: seal it first");
+    }
     const marketIndex = this.marketIndexFor(fill);
     if (marketIndex === undefined) throw new ValidationError("batch", `has at most ${this.config.nMarkets} market records (pair, fee rates and scale), each collecting fees below 2^96`);
     this.closeCancels();
+    if (this.placed.length === 0 && rowBudget(this.config)) this.fillBase = this.state.clone();
     const market = this.markets[marketIndex] ?? fillMarket(fill);
     const applied = applyFill(this.state, fill, this.header, { ...options, check: false }, { marketIndex, market });
     this.markets[marketIndex] = { ...market, fees: market.fees + fillFees(fill) };
     this.fills.push(applied);
+    this.placed.push({ fill, marketIndex });
+    if (options?.check === false) this.allChecked = false;
     this.latestTimestamp = Math.min(this.latestTimestamp, fill.taker.order.validUntil, fill.maker.order.validUntil);
     this.taken.push({ type: "fill", fill });
   }
@@ -245,6 +298,44 @@ export class BatchBuilder {
     while (this.cancels.length < this.config.nCancels) this.cancels.push({ witness: applyCancelRecord(this.state, PADDING_CANCEL), record: PADDING_CANCEL });
   }
 
+  /**
+   * The netted fill section (docs/protocol.md §4.5) of the fills taken: their rows from the state
+   * before the section, checked there unless a fill was taken unchecked, its circuit input, and
+   * the fill records, each party's step against its slot before the section (then padding).
+   */
+  private nettedSection(markets: readonly MarketRecord[]) {
+    const base = this.fillBase ?? this.state;
+    const budget = rowBudget(this.config)!;
+    const rows = fillRows(this.placed.map((p) => p.fill), this.config);
+    if (this.allChecked) checkFillRows(base, rows, this.header, { signaturesVerified: true });
+    const records = this.placed.map(({ fill, marketIndex }) => fillRecord(base, fill, markets[marketIndex]!, marketIndex));
+    while (records.length < this.config.nFills) records.push(PADDING_RECORD);
+    const section = nettedFillsInput(base, rows, budget);
+    const fillMarkets = [...this.placed.map((p) => String(p.marketIndex)), ...Array.from({ length: this.config.nFills - this.placed.length }, () => "0")];
+    const input = {
+      lots: section.lots,
+      ticks: section.ticks,
+      fillMarkets,
+      fillOrderRows: section.fillOrderRows,
+      fillAccountRows: section.fillAccountRows,
+      rowOrders: section.orders,
+      rowSignatures: section.signatures,
+      rowSlots: section.slots,
+      rowSlotPaths: section.slotPaths,
+      orderAccountRows: section.orderAccountRows,
+      accountEnabled: section.accountEnabled,
+      accountIds: section.accountIds,
+      accountKeys: section.keys,
+      accountNonces: section.nonces,
+      accountTokens: section.tokens,
+      accountBalances: section.balances,
+      accountBalancePaths: section.balancePaths,
+      accountOrderRoots: section.orderRoots,
+      accountAccountPaths: section.accountPaths,
+    };
+    return { records, input };
+  }
+
   seal(): SealedBatch {
     const { config, state } = this;
     this.closeCancels();
@@ -256,10 +347,12 @@ export class BatchBuilder {
     const fills = [...this.fills];
     const markets = [...this.markets];
     while (markets.length < config.nMarkets) markets.push(PADDING_MARKET);
+    const budget = rowBudget(config);
+    const netted = budget ? this.nettedSection(markets) : undefined;
     const padding = { marketIndex: 0, market: markets[0]! };
-    while (fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, this.header, { check: false }, padding));
+    while (!netted && fills.length < config.nFills) fills.push(applyFill(state, PADDING_FILL, this.header, { check: false }, padding));
     const newRoot = state.root;
-    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), cancels: cancels.map((c) => c.record), fills: fills.map((f) => f.record), markets };
+    const records = { deposits: deposits.map((d) => d.record), withdrawals: withdrawals.map((w) => w.record), cancels: cancels.map((c) => c.record), fills: netted ? netted.records : fills.map((f) => f.record), markets };
     const pubdata = encodePubdata(records, config);
     const inputs = publicInputs(this.oldRoot, newRoot, this.header, pubdata);
     const pick = <W, K extends keyof W>(xs: { witness: W }[], k: K) => xs.map((x) => x.witness[k]);
@@ -308,19 +401,24 @@ export class BatchBuilder {
         cancelSlots: pick(cancels, "slot"),
         cancelSlotPaths: pick(cancels, "slotPath"),
         cancelAccountPaths: pick(cancels, "accountPath"),
-        orders: pick(fills, "orders"),
-        signatures: pick(fills, "signatures"),
-        lots: pick(fills, "lots"),
-        ticks: pick(fills, "ticks"),
-        fillMarkets: pick(fills, "market"),
         markets: markets.map((m) => [m.baseToken, m.quoteToken, m.takerFeeRate, m.makerFeeRate, m.lotExponent, m.tickExponent].map(String)),
-        keys: pick(fills, "keys"),
-        nonces: pick(fills, "nonces"),
-        accountPaths: pick(fills, "accountPaths"),
-        balances: pick(fills, "balances"),
-        balancePaths: pick(fills, "balancePaths"),
-        slots: pick(fills, "slots"),
-        slotPaths: pick(fills, "slotPaths"),
+        ...(netted
+          ? { ...netted.input, orders: [], signatures: [], keys: [], nonces: [], accountPaths: [], balances: [], balancePaths: [], slots: [], slotPaths: [] }
+          : {
+              orders: pick(fills, "orders"),
+              signatures: pick(fills, "signatures"),
+              lots: pick(fills, "lots"),
+              ticks: pick(fills, "ticks"),
+              fillMarkets: pick(fills, "market"),
+              keys: pick(fills, "keys"),
+              nonces: pick(fills, "nonces"),
+              accountPaths: pick(fills, "accountPaths"),
+              balances: pick(fills, "balances"),
+              balancePaths: pick(fills, "balancePaths"),
+              slots: pick(fills, "slots"),
+              slotPaths: pick(fills, "slotPaths"),
+              ...EMPTY_NETTED_INPUT,
+            }),
       },
     };
   }

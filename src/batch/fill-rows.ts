@@ -7,6 +7,7 @@ import { encodeSlot, type OrderSlot, type StateDims } from "../state/account.js"
 import type { RollupState } from "../state/rollup-state.js";
 import { type CheckOptions, checkFillTerms, type FillContext, FillRuleError } from "./apply-fill.js";
 import { feeAmount, type Fill, fillMarket, fillQuoteAmount } from "./fill.js";
+import type { BatchShape } from "./pubdata.js";
 
 /**
  * The netted fill section (docs/protocol.md §4.5), the reference model its circuit is held to: a
@@ -49,6 +50,11 @@ export interface RowBudget {
   nFills: number;
   nOrderRows: number;
   nAccountRows: number;
+}
+
+/** A batch shape's row budget when it settles its fills through rows (docs/protocol.md §4.5); undefined when it settles them one by one. */
+export function rowBudget(shape: BatchShape): RowBudget | undefined {
+  return shape.nOrderRows ? { nFills: shape.nFills, nOrderRows: shape.nOrderRows, nAccountRows: shape.nAccountRows ?? 0 } : undefined;
 }
 
 /**
@@ -129,6 +135,25 @@ export function checkRowBudget(rows: FillRows, budget: RowBudget): void {
  * Throws FillRuleError on the first broken rule; `state` is then unchanged.
  */
 export function applyFillRows(state: RollupState, rows: FillRows, context: FillContext, options: CheckOptions = {}): void {
+  const { slots, balances } = checkFillRows(state, rows, context, options);
+  const touched = new Set<number>();
+  for (const { accountId } of [...slots, ...balances]) touched.add(accountId);
+  for (const accountId of touched) {
+    const account = state.account(accountId);
+    for (const s of slots) if (s.accountId === accountId) account.orders.set(s.index, encodeSlot(s.slot));
+    for (const b of balances) if (b.accountId === accountId) account.balances.set(b.token, b.balance);
+    state.putAccount(accountId, account);
+  }
+}
+
+/** The slots and balances the rows leave. */
+export interface RowChanges {
+  slots: { accountId: number; index: number; slot: OrderSlot }[];
+  balances: { accountId: number; token: number; balance: bigint }[];
+}
+
+/** applyFillRows' checks alone (`state` is only read): the slots and balances the rows would leave. */
+export function checkFillRows(state: RollupState, rows: FillRows, context: FillContext, options: CheckOptions = {}): RowChanges {
   // What each row must carry: the sums of the fills that name it.
   const filled = rows.orderRows.map(() => 0n);
   const deltas = rows.accountRows.map(() => ({ base: 0n, quote: 0n, fills: 0 }));
@@ -201,12 +226,5 @@ export function applyFillRows(state: RollupState, rows: FillRows, context: FillC
       balances.set(key, { accountId: row.accountId, token, balance: after });
     }
   }
-  const touched = new Set<number>();
-  for (const { accountId } of [...slots, ...balances.values()]) touched.add(accountId);
-  for (const accountId of touched) {
-    const account = state.account(accountId);
-    for (const s of slots) if (s.accountId === accountId) account.orders.set(s.index, encodeSlot(s.slot));
-    for (const b of balances.values()) if (b.accountId === accountId) account.balances.set(b.token, b.balance);
-    state.putAccount(accountId, account);
-  }
+  return { slots, balances: [...balances.values()] };
 }

@@ -113,6 +113,9 @@ export interface BatchShape extends RecordShape {
   /** L2 cancels per batch (docs/protocol.md §4.4). */
   nCancels: number;
   nFills: number;
+  /** Order rows and account rows of a netted fill section (docs/protocol.md §4.5); absent: fills settle one by one. */
+  nOrderRows?: number;
+  nAccountRows?: number;
 }
 
 /** Bits a fill names its market record in: log2(nMarkets). */

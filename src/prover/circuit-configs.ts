@@ -27,6 +27,9 @@ export const CIRCUIT_CONFIGS = {
   // The production state (2^20 accounts, 2^14 order slots each) with a small batch: the operator
   // node's intake bench (docs/protocol.md §11) needs the real state layout, not a big batch.
   intake: { name: "batch_intake", nDeposits: 4, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
+  // The netted fill section (docs/protocol.md §4.5) on the demo's depths: 3 fills through 5 order
+  // rows and 4 account rows. The other configurations still settle fill by fill (FillSettlement).
+  netted: { name: "batch_netted", nDeposits: 1, nWithdrawals: 1, nCancels: 1, nFills: 3, nOrderRows: 5, nAccountRows: 4, nMarkets: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 2 },
 } as const satisfies Record<string, CircuitConfig>;
 
 export type CircuitConfigName = keyof typeof CIRCUIT_CONFIGS;
@@ -47,6 +50,6 @@ export function renderMain(config: CircuitConfig): string {
 // Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
 include "../Batch.circom";
 
-component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nCancels}, ${config.nFills}, ${config.nMarkets}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth});
+component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(${config.nDeposits}, ${config.nWithdrawals}, ${config.nCancels}, ${config.nFills}, ${config.nMarkets}, ${config.accountDepth}, ${config.balanceDepth}, ${config.orderDepth}, ${config.nOrderRows ?? 0}, ${config.nAccountRows ?? 0});
 `;
 }

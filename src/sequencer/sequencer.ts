@@ -364,8 +364,10 @@ export class Sequencer {
     const taker = signedOf(proposed.takerId);
     const { lotExponent, tickExponent } = this.scale(this.market(taker.order));
     const fill: Fill = { taker, maker: signedOf(proposed.makerId), baseAmount: proposed.quantity, takerFeeRate: this.fees.taker, makerFeeRate: this.fees.maker, lotExponent, tickExponent };
-    // The open batch has no market record left for this pair, rates and scale: the fill goes into the next batch.
-    if (!this.builder.hasMarketFor(fill)) settling.sealed.push(this.sealOpenBatch());
+    // The open batch has no market record left for this pair, rates and scale, or (a netted fill
+    // section) no rows for its orders and accounts or another order on a slot of them: the fill
+    // goes into the next batch.
+    if (!this.builder.hasMarketFor(fill) || (this.builder.size > 0 && !this.builder.hasRowsFor(fill))) settling.sealed.push(this.sealOpenBatch());
     try {
       // Both orders were verified against their accounts' keys when admitted.
       this.builder.add(fill, { signaturesVerified: true });

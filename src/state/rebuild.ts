@@ -16,10 +16,21 @@ export function applyPubdata(state: RollupState, pubdata: Uint8Array, shape: Bat
   for (const d of deposits) applyDepositRecord(state, d);
   for (const w of withdrawals) applyWithdrawalRecord(state, w);
   for (const c of cancels) applyCancelRecord(state, c);
+  // A netted section's records carry each order's step against its slot before the section
+  // (docs/protocol.md §4.5): the step applies at a slot's first record, later ones continue it.
+  const netted = shape.nOrderRows !== undefined && shape.nOrderRows > 0;
+  const stepped = new Set<string>();
+  const step = (accountId: number, slot: number, s: number) => {
+    const key = `${accountId}:${slot}`;
+    const first = !stepped.has(key);
+    stepped.add(key);
+    return !netted || first ? s : 0;
+  };
   for (const f of fills) {
     const market = markets[f.market];
     if (market === undefined) throw new ValidationError("pubdata", `a fill names market record ${f.market} of ${markets.length}`);
-    applyRecord(state, f, market);
+    const record = f.lots === 0n ? f : { ...f, takerStep: step(f.takerAccountId, f.takerSlot, f.takerStep), makerStep: step(f.makerAccountId, f.makerSlot, f.makerStep) };
+    applyRecord(state, record, market);
   }
   return state.root;
 }

@@ -1,0 +1,6 @@
+pragma circom 2.1.9;
+
+// Generated from src/prover/circuit-configs.ts by npm run build. Do not edit.
+include "../Batch.circom";
+
+component main {public [oldRoot, newRoot, header, domain, chunks]} = Batch(1, 1, 1, 3, 1, 2, 1, 2, 5, 4);
