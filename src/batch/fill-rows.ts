@@ -52,6 +52,14 @@ export interface RowBudget {
   nAccountRows: number;
 }
 
+/**
+ * An order's identity: all its signed fields (as its hash commits to them), without validating it,
+ * so that rows are made for any fill (the tests feed the circuit orders the model refuses).
+ */
+function orderKey(o: Order): string {
+  return [o.accountId, o.storageId, o.baseToken, o.quoteToken, o.side, o.validUntil, o.maxFeeRate, o.amount, o.price, o.domain].join(":");
+}
+
 /** A batch shape's row budget when it settles its fills through rows (docs/protocol.md §4.5); undefined when it settles them one by one. */
 export function rowBudget(shape: BatchShape): RowBudget | undefined {
   return shape.nOrderRows ? { nFills: shape.nFills, nOrderRows: shape.nOrderRows, nAccountRows: shape.nAccountRows ?? 0 } : undefined;
@@ -59,7 +67,7 @@ export function rowBudget(shape: BatchShape): RowBudget | undefined {
 
 /**
  * Groups `fills` (in the order the sequencer took them) into rows: one order row per signed order
- * (by its hash), one account row per account and pair. Account rows are sorted by account (first
+ * (by its fields), one account row per account and pair. Account rows are sorted by account (first
  * appearance among one account's), order rows by account and slot index; each order row names its
  * account's first account row. Rows that break a rule (two orders on one slot) are still made:
  * applyFillRows refuses them.
@@ -67,11 +75,11 @@ export function rowBudget(shape: BatchShape): RowBudget | undefined {
 export function fillRows(fills: readonly Fill[], dims: Pick<StateDims, "orderDepth">): FillRows {
   const capacity = 4 ** dims.orderDepth;
   const accounts = new Map<string, AccountRow>();
-  const orders = new Map<bigint, { signed: SignedOrder; batchFilled: bigint }>();
-  const refs: { fill: Fill; orders: [bigint, bigint]; accounts: [string, string] }[] = [];
+  const orders = new Map<string, { signed: SignedOrder; batchFilled: bigint }>();
+  const refs: { fill: Fill; orders: [string, string]; accounts: [string, string] }[] = [];
   for (const fill of fills) {
     const changes = balanceChanges(fill);
-    const ref = { fill, orders: [0n, 0n] as [bigint, bigint], accounts: ["", ""] as [string, string] };
+    const ref = { fill, orders: ["", ""] as [string, string], accounts: ["", ""] as [string, string] };
     [fill.taker, fill.maker].forEach((signed, p) => {
       const o = signed.order;
       const key = `${o.accountId}:${o.baseToken}:${o.quoteToken}`;
@@ -79,11 +87,11 @@ export function fillRows(fills: readonly Fill[], dims: Pick<StateDims, "orderDep
       row.baseDelta += changes[p]!.base;
       row.quoteDelta += changes[p]!.quote;
       accounts.set(key, row);
-      const hash = orderHash(o);
-      const order = orders.get(hash) ?? { signed, batchFilled: 0n };
+      const id = orderKey(o);
+      const order = orders.get(id) ?? { signed, batchFilled: 0n };
       order.batchFilled += fill.baseAmount;
-      orders.set(hash, order);
-      ref.orders[p] = hash;
+      orders.set(id, order);
+      ref.orders[p] = id;
       ref.accounts[p] = key;
     });
     refs.push(ref);
@@ -165,7 +173,7 @@ export function checkFillRows(state: RollupState, rows: FillRows, context: FillC
       const party = p === 0 ? "taker" : "maker";
       const row = rows.orderRows[orderRows[p]!];
       const account = rows.accountRows[accountRows[p]!];
-      if (!row || orderHash(row.signed.order) !== orderHash(signed.order)) throw new FillRuleError("F1", party, "the fill's order is not its order row's");
+      if (!row || orderKey(row.signed.order) !== orderKey(signed.order)) throw new FillRuleError("F1", party, "the fill's order is not its order row's");
       const o = signed.order;
       if (!account || account.accountId !== o.accountId || account.baseToken !== o.baseToken || account.quoteToken !== o.quoteToken) {
         throw new FillRuleError("F2", party, "the fill's account row is not its order's account and pair");

@@ -10,7 +10,7 @@ import type { FillRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
-import { BASE, QUOTE, scenario, signUnchecked, TEST_TIMESTAMP, testHeader } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, signUnchecked, TEST_TIMESTAMP, testHeader, uncheckedFillBatch } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt as expectRejected, publicInputsWith, witnessError } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.test;
@@ -23,13 +23,7 @@ describe("circuit: Batch (test size)", function () {
   before(() => ({ wasm, r1cs } = circuit()));
 
   /** A batch of one fill, sealed without the TS rule checks: the circuit must do the rejecting. */
-  async function sealed(make: (s: Scenario) => Fill, prepare?: (s: Scenario) => void): Promise<SealedBatch> {
-    const s = await scenario(cfg);
-    prepare?.(s);
-    const b = new BatchBuilder(cfg, s.state, testHeader(1));
-    b.add(make(s), { check: false });
-    return b.seal();
-  }
+  const sealed = (make: (s: Scenario) => Fill, prepare?: (s: Scenario) => void) => uncheckedFillBatch(cfg, make, prepare);
 
   /** The public input of `batch` with its first fill record patched. */
   function publicInputsFor(batch: SealedBatch, patch: Partial<FillRecord>) {
