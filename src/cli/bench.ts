@@ -13,7 +13,8 @@ import { moneyGas, txConstraints } from "./money-bench.js";
 import { CIRCUIT_CONFIGS, circuitConfig } from "../prover/circuit-configs.js";
 import { fillBudget, nettedSectionBudget } from "./fill-budget.js";
 import { commitmentCost } from "./commitment-bench.js";
-import { type SettlementCost, settlementCost } from "./settlement-bench.js";
+import { type SettlementCost, settlementCost, type SettlementFlow } from "./settlement-bench.js";
+import { rowBudget } from "../batch/fill-rows.js";
 import { intakeRates } from "./intake-bench.js";
 import { proverBench } from "./prover-bench.js";
 import { fleetBench } from "./fleet-bench.js";
@@ -25,7 +26,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 const SCENARIOS = ["engine", "intake", "node", "pipeline", "money", "settlement", "commitment", "prover", "fleet", "fill-budget", "policy"] as const;
 
-export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT] [--rate ORDERS_PER_S]
+export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|")}] [--ops N] [--clients C] [--markets M] [--depth D1,D2] [--ks K1,K2] [--runs R] [--batches N] [--circuit NAME] [--workers W] [--seed S] [--prover native|snarkjs] [--prover-queue redis://HOST:PORT] [--rate ORDERS_PER_S] [--flow realistic|fresh]
   Measures and writes JSON under bench/results/, printing a table per scenario (docs and README: Figures).
   --prover chooses the backend of the pipeline, settlement and fleet scenarios (default: native where its
   addon loads); the prover scenario always measures both. --prover-queue: the pipeline scenario proves
@@ -37,7 +38,7 @@ export const USAGE = `usage: proofbook bench [--scenario all|${SCENARIOS.join("|
  * bench/results/ and printing a table.
  */
 export async function bench(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { rate: "string", scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string", "prover-queue": "string" });
+  const args = parseArgs(argv, { flow: "string", rate: "string", scenario: "string", batches: "string", circuit: "string", workers: "string", seed: "string", ops: "string", markets: "string", depth: "string", runs: "string", clients: "string", ks: "string", prover: "string", "prover-queue": "string" });
   proverArg(args.prover);
   if (typeof args["prover-queue"] === "string") redisOptions(args["prover-queue"], "--prover-queue");
   const scenario = args.scenario ?? "all";
@@ -192,13 +193,22 @@ async function benchEngine(args: Partial<Record<string, string | true>>): Promis
  * time. By default the largest configuration (`large`: production depths, as many fills as circom2
  * compiles here; its first build takes ~25 minutes, cached after); `--circuit demo` for a quick look.
  */
+/** `--flow`: the settlement bench's fills (src/cli/settlement-bench.ts). */
+function flowArg(value: string | true | undefined, fallback: SettlementFlow): SettlementFlow {
+  if (value === undefined) return fallback;
+  if (value !== "realistic" && value !== "fresh") throw new ValidationError("--flow", "must be realistic or fresh", value);
+  return value;
+}
+
 async function benchSettlement(args: Partial<Record<string, string | true>>): Promise<void> {
   const circuit = typeof args.circuit === "string" ? args.circuit : "large";
   const ks = intListArg(args.ks, [1, 4, 8, 20, 40], "--ks");
   const [artifacts] = await build({ circuits: [circuit], log: (m) => console.log(`[build] ${m}`) });
-  const { rows, proofs } = await settlementCost(artifacts!, ks, (m) => console.log(`[bench] settlement: ${m}`), proverArg(args.prover));
-  const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), proofs, rows };
-  const file = await writeReport(`settlement-${circuit}`, report);
+  const flow = flowArg(args.flow, rowBudget(artifacts!.config) ? "realistic" : "fresh");
+  const { rows, proofs, flow: used } = await settlementCost(artifacts!, ks, (m) => console.log(`[bench] settlement: ${m}`), proverArg(args.prover), flow);
+  const report = { scenario: "settlement", date: new Date().toISOString(), circuit: { ...artifacts!.config, constraints: artifacts!.constraints }, machine: machine(), proofs, flow: used, rows };
+  const file = await writeReport(`settlement-${circuit}${flow === "fresh" && rowBudget(artifacts!.config) ? "-fresh" : ""}`, report);
+  console.log(`\nflow ${used.kind}: ${used.fillsPerBatch} fills a batch${used.orderRowsPerBatch === undefined ? "" : `, ${used.orderRowsPerBatch} order rows, ${used.accountRowsPerBatch} account rows`}`);
   console.log("");
   printTable(
     ["circuit", "batches per tx (k)", "transactions", "fill record B", "pubdata B/fill", "L1 gas/fill", "calldata B/fill", "constraints/fill", "prove ms/fill"],

@@ -7,7 +7,8 @@ import { DEMO_BASE_TOKEN, DEMO_QUOTE_TOKEN, type GenesisTrader } from "../state/
 import type { RollupState } from "../state/rollup-state.js";
 
 /**
- * `count` consecutive batches of `config` with every fill slot used, numbered from `header`'s
+ * `count` consecutive batches of `config` with every fill slot used (in a netted fill section, as
+ * many as its order rows take), numbered from `header`'s
  * batch number on: trader 0 buys 1 base token at 50 from trader 1, a fresh order pair per fill
  * (the benches' batches: the same on every run for the same inputs). Needs `initCrypto()` first;
  * moves `state` on.
@@ -21,7 +22,9 @@ export function fullBatches(config: CircuitConfig, state: RollupState, traders: 
     const b = new BatchBuilder(config, state, { ...header, batchNumber });
     for (let f = 0; f < config.nFills; f++) {
       const storageId = i * config.nFills + f;
-      b.add({ taker: signOrder(order(buyer.accountId, storageId, Side.Buy), buyer.key), maker: signOrder(order(seller.accountId, storageId, Side.Sell), seller.key), baseAmount: 1n });
+      const fill = { taker: signOrder(order(buyer.accountId, storageId, Side.Buy), buyer.key), maker: signOrder(order(seller.accountId, storageId, Side.Sell), seller.key), baseAmount: 1n };
+      if (!b.hasRowsFor(fill)) break; // a netted section's order rows end first: two new orders a fill
+      b.add(fill);
     }
     batches.push(b.seal());
   }

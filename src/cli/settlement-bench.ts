@@ -7,7 +7,9 @@ import { initCrypto } from "../crypto/index.js";
 import type { CircuitArtifacts } from "../prover/artifacts.js";
 import type { ProverBackend } from "../prover/prove-worker.js";
 import { type ProvedBatch, ProverPool } from "../prover/prover-pool.js";
+import { fillRows, rowBudget } from "../batch/fill-rows.js";
 import { fullBatches } from "./full-batches.js";
+import { realisticBatches, realisticTraders } from "./realistic-batches.js";
 import { ProofCache } from "./proof-cache.js";
 import { demoGenesis } from "../state/genesis.js";
 
@@ -32,8 +34,17 @@ export interface SettlementCost {
  */
 const BENCH_TIMESTAMP = 4_000_000_000;
 
+/**
+ * Where the benched batches' fills come from: `realistic`, the realistic flow of docs/protocol.md
+ * §4.5 (src/cli/realistic-batches.ts); `fresh`, a new order pair for every fill (src/cli/full-batches.ts),
+ * the worst case of a netted fill section, whose batches then end where their order rows do.
+ */
+export type SettlementFlow = "realistic" | "fresh";
+
 export interface SettlementCostReport {
   rows: SettlementCost[];
+  /** The flow and what its batches used: fills, order rows and account rows per batch (the rows of a netted section). */
+  flow: { kind: SettlementFlow; fillsPerBatch: number; orderRowsPerBatch?: number; accountRowsPerBatch?: number };
   /** Proofs made by this run, and proofs kept from an earlier run of the same batches (their prove times are that run's). */
   proofs: { made: number; kept: number };
 }
@@ -45,11 +56,11 @@ export interface SettlementCostReport {
  * circuit's constraints and the measured proving time per fill. Proofs are kept (ProofCache), so a
  * second run lands the same batches without proving them again.
  */
-export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly number[], log: (m: string) => void, backend?: ProverBackend): Promise<SettlementCostReport> {
+export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly number[], log: (m: string) => void, backend?: ProverBackend, flow: SettlementFlow = "fresh"): Promise<SettlementCostReport> {
   await initCrypto();
   const { config } = artifacts;
   const count = Math.max(...ks);
-  const { state, traders } = demoGenesis(config, 2);
+  const { state, traders } = demoGenesis(config, flow === "realistic" ? realisticTraders(config) : 2);
   const genesisRoot = state.root;
   const deploy = async () => {
     const connection = await network.connect();
@@ -60,7 +71,10 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
   const probe = await deploy();
   const header = { batchNumber: 1, timestamp: BENCH_TIMESTAMP, domain: await probe.client.domain() };
   await probe.connection.close();
-  const batches = fullBatches(config, state, traders, header, count);
+  const batches = (flow === "realistic" ? realisticBatches : fullBatches)(config, state, traders, header, count);
+  const budget = rowBudget(config);
+  const rowsUsed = budget ? fillRows(batches[0]!.transactions.flatMap((t) => (t.type === "fill" ? [t.fill] : [])), config) : undefined;
+  const used = { kind: flow, fillsPerBatch: batches[0]!.fills, ...(rowsUsed && { orderRowsPerBatch: rowsUsed.orderRows.length, accountRowsPerBatch: rowsUsed.accountRows.length }) };
   const cache = new ProofCache(join(artifacts.dir, "settlement-proofs"));
   const pool = new ProverPool(artifacts, { allowInsecureDevSetup: true, ...(backend && { backend }) });
   const proofs = { made: 0, kept: 0 };
@@ -81,7 +95,7 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
   } finally {
     await pool.close();
   }
-  const fills = count * config.nFills;
+  const fills = batches.reduce((n, b) => n + b.fills, 0);
   const proveMsPerFill = proved.reduce((s, p) => s + p.proveMs, 0) / fills;
   const rows: SettlementCost[] = [];
   for (const k of ks) {
@@ -102,10 +116,10 @@ export async function settlementCost(artifacts: CircuitArtifacts, ks: readonly n
         }
       }
       const gasPerFillBy = by as SettlementCost["gasPerFillBy"];
-      rows.push({ k, transactions, fillRecordBytes: fillRecordBytes(config), pubdataBytesPerFill: pubdataLength(config) / config.nFills, l1GasPerFill: Number(gas) / fills, calldataBytesPerFill: bytes / fills, constraintsPerFill: artifacts.constraints / config.nFills, proveMsPerFill, gasPerFillBy });
+      rows.push({ k, transactions, fillRecordBytes: fillRecordBytes(config), pubdataBytesPerFill: (pubdataLength(config) * count) / fills, l1GasPerFill: Number(gas) / fills, calldataBytesPerFill: bytes / fills, constraintsPerFill: (artifacts.constraints * count) / fills, proveMsPerFill, gasPerFillBy });
     } finally {
       await connection.close();
     }
   }
-  return { rows, proofs };
+  return { rows, proofs, flow: used };
 }

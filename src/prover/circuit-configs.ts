@@ -21,9 +21,10 @@ export const CIRCUIT_CONFIGS = {
   // phase-2 contribution (test/prover/setup.test.ts) needs a circuit, not a big one.
   setup: { name: "batch_setup", nDeposits: 0, nWithdrawals: 0, nCancels: 0, nFills: 1, nMarkets: 1, accountDepth: 2, balanceDepth: 1, orderDepth: 1 },
   production: { name: "batch_production", nDeposits: 4, nWithdrawals: 4, nCancels: 2, nFills: 16, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
-  // The production state with as many fills as circom2 (WASM, ~2^20 constraints) compiles here:
-  // the largest batch, for the settlement-cost bench (docs/protocol.md §7). Dev setup only.
-  large: { name: "batch_large", nDeposits: 2, nWithdrawals: 2, nCancels: 2, nFills: 20, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
+  // The production state with as many fills as a 2^20 batch (what circom2, WASM, compiles here)
+  // takes on the realistic flow, settled through rows (docs/protocol.md §4.5): 36 fills, 42 order
+  // rows, 28 account rows; the largest batch, for the settlement-cost bench (§7). Dev setup only.
+  large: { name: "batch_large", nDeposits: 2, nWithdrawals: 2, nCancels: 2, nFills: 36, nOrderRows: 42, nAccountRows: 28, nMarkets: 4, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },
   // The production state (2^20 accounts, 2^14 order slots each) with a small batch: the operator
   // node's intake bench (docs/protocol.md §11) needs the real state layout, not a big batch.
   intake: { name: "batch_intake", nDeposits: 4, nWithdrawals: 1, nCancels: 1, nFills: 1, nMarkets: 1, accountDepth: 10, balanceDepth: 5, orderDepth: 7 },

@@ -26,4 +26,12 @@ describe("cli: the benches' full batches (src/cli/full-batches.ts)", () => {
     expect(batches.map((b) => createHash("sha256").update(b.pubdata).digest("hex"))).to.deep.equal(["cf0cf7ca43f1395c1d0eaf80ee6ea7f593cfe8a6915336b538faa999753bd1a6", "82a9e185555ec24edde206fe3ead60ea1da3683037cdbd5cfa159e470a0587f9"]);
     expect(make().map((b) => b.publicInputs)).to.deep.equal(batches.map((b) => b.publicInputs));
   });
+
+  it("in a netted fill section, a batch ends where its order rows do: two new orders a fill", () => {
+    const config = CIRCUIT_CONFIGS.netted; // 3 fills, 5 order rows: 2 fills of fresh pairs
+    const { state, traders } = demoGenesis(config, 2);
+    const batches = fullBatches(config, state, traders, { batchNumber: 1, timestamp: 4_000_000_000, domain: 7n }, 2);
+    expect(batches.map((b) => b.fills)).to.deep.equal([2, 2]);
+    expect(batches[1]!.oldRoot).to.equal(batches[0]!.newRoot);
+  });
 });
