@@ -3,9 +3,10 @@ import type { Fill } from "../../src/batch/fill.js";
 import type { FillRecord } from "../../src/batch/pubdata.js";
 import { MAX_AMOUNT, Side } from "../../src/constants.js";
 import type { Order } from "../../src/crypto/order-hash.js";
+import { signCancel } from "../../src/crypto/index.js";
 import { signOrder } from "../../src/crypto/signed-order.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
-import { BASE, QUOTE, scenario, signUnchecked, TEST_TIMESTAMP, testHeader, uncheckedFillBatch } from "../helpers/fixtures.js";
+import { BASE, QUOTE, scenario, sealedBatch, signUnchecked, TEST_DOMAIN, TEST_TIMESTAMP, testHeader, uncheckedFillBatch } from "../helpers/fixtures.js";
 import { compiledCircuit, expectRejectedAt as expectRejected, publicInputsWith } from "../helpers/witness.js";
 
 const cfg = CIRCUIT_CONFIGS.netted;
@@ -161,5 +162,14 @@ describe("circuit: Batch with a netted fill section rejects a witness that break
     input.fillAccountRows[1]![0] = input.fillAccountRows[0]![0]!;
     await expectRejectedAt(input, "FillCore", "parties[p][ACCOUNT] * isPadding.out");
     await expectRejectedAt({ ...batch.circuitInput, ticks: [batch.records[0]!.ticks.toString(), "5", "0"] }, "FillCore", "ticks * isPadding.out");
+  });
+
+  it("F6 after a cancel: the cancelled order cannot fill later in the same batch (its slot is full)", async () => {
+    const cancelOf = (s: Scenario, storageId: number) => signCancel({ accountId: s.traders[1]!.accountId, storageId, domain: TEST_DOMAIN }, s.traders[1]!.key);
+    const same = await sealedBatch(cfg, (b, s) => {
+      b.cancel(cancelOf(s, 0));
+      b.add(s.buyFill({ baseAmount: 1n }), { check: false });
+    });
+    await expectRejectedAt(same, "OrderSlotUpdate", "notOverfilled.out");
   });
 });
