@@ -204,5 +204,17 @@ describe("circuit NettedFills: fills settled through order rows and account rows
       moved[k] = withRow(withRow(xs, 1, xs[last]), last, xs[1]);
     }
     await rejected(moved, "NettedFills", "rowEnabled[j] * (1 - rowEnabled[j - 1])");
+    // Padding before an enabled account row: account row 1 (trader 2's) and the last (padding) exchanged.
+    const lastAccount = budget.nAccountRows - 1;
+    const swap = <T>(xs: T[]) => withRow(withRow(xs, 1, xs[lastAccount]!), lastAccount, xs[1]!);
+    const early: Record<string, unknown> = {
+      ...valid,
+      fillAccountRows: valid.fillAccountRows.map((f) => f.map(swap)),
+      orderAccountRows: valid.orderAccountRows.map(swap),
+    };
+    for (const k of ["accountEnabled", "accountIds", "keys", "nonces", "tokens", "balances", "balancePaths", "orderRoots", "accountPaths"] as const) early[k] = swap(valid[k] as unknown[]);
+    await rejected(early, "NettedFills", "accountEnabled[a] * (1 - accountEnabled[a - 1])");
+    // An account row flag that is not 0 or 1.
+    await rejected({ ...valid, accountEnabled: withRow(valid.accountEnabled, lastAccount, "2") }, "NettedFills", "accountEnabled[a] * (accountEnabled[a] - 1)");
   });
 });
