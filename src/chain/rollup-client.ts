@@ -50,6 +50,8 @@ export interface L1Position {
   /** Entries of the deposit and the forced-withdrawal queue that landed batches consumed: the next batch goes on from there. */
   depositsConsumed: number;
   forcedConsumed: number;
+  /** The block every field above was read at: a batch landing during the read changes none of them. */
+  blockNumber: bigint;
 }
 
 type Connection = NetworkConnection<string>;
@@ -190,12 +192,17 @@ export class RollupClient {
     return await (await this.contract()).read.batchCount();
   }
 
-  /** Where L1 stands for the next batch: what it must start from, its number and its time bounds. */
-  async position(): Promise<L1Position> {
-    const rollup = await this.contract();
-    const r = rollup.read;
-    const [batchCount, stateRoot, lastBatchTimestamp, chainTime, deposits, forced] = await Promise.all([r.batchCount(), r.stateRoot(), r.lastBatchTimestamp(), this.chainTime(), r.depositsConsumed(), r.forcedConsumed()]);
-    return { batchCount: Number(batchCount), stateRoot, lastBatchTimestamp: Number(lastBatchTimestamp), chainTime, depositsConsumed: Number(deposits), forcedConsumed: Number(forced) };
+  /**
+   * Where L1 stands for the next batch: what it must start from, its number and its time bounds,
+   * all read at one block (the latest, or `blockNumber`), so that a batch landing while they are
+   * read cannot pair one batch's count with another's root.
+   */
+  async position(blockNumber?: bigint): Promise<L1Position> {
+    const block = await (await this.connection.viem.getPublicClient()).getBlock(blockNumber === undefined ? {} : { blockNumber });
+    const at = { blockNumber: block.number };
+    const r = (await this.contract()).read;
+    const [batchCount, stateRoot, lastBatchTimestamp, deposits, forced] = await Promise.all([r.batchCount(at), r.stateRoot(at), r.lastBatchTimestamp(at), r.depositsConsumed(at), r.forcedConsumed(at)]);
+    return { batchCount: Number(batchCount), stateRoot, lastBatchTimestamp: Number(lastBatchTimestamp), chainTime: Number(block.timestamp), depositsConsumed: Number(deposits), forcedConsumed: Number(forced), blockNumber: block.number };
   }
 
   /** The BatchSubmitted event of batch `batchNumber`, if it landed. */

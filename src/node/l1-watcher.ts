@@ -50,7 +50,9 @@ export class L1Watcher {
   /** The last block read, by number and hash: a different hash there later is a reorganisation deeper than the confirmations. */
   private lastRead: { number: bigint; hash: string } | undefined;
   /** L1's position as last read, and when (status answers from it while L1 does not). */
-  private view: { position: L1Position; at: number } | undefined;
+  private view: { position: L1Position; at: number; read: number } | undefined;
+  /** Position reads sent so far: the view keeps the answer of the latest one sent. */
+  private reads = 0;
   private failures = 0;
   private retryAt = 0;
   /** When a poll last succeeded, and the timestamp (seconds) of the newest block read. */
@@ -83,22 +85,29 @@ export class L1Watcher {
     clearInterval(this.timer);
   }
 
-  /** Takes a position read elsewhere (the node's reconciliation) as the latest view. */
-  saw(position: L1Position): void {
-    this.view = { position, at: Date.now() };
+  /**
+   * Takes a position read here or elsewhere (the node's reconciliation) as the latest view, unless
+   * the view is of a read sent later: reads overlap, and one sent earlier may answer last. (Reads
+   * are ordered by when they were sent, not by block number, which a reorganisation takes back.)
+   */
+  saw(position: L1Position, read = ++this.reads): void {
+    if (this.view && this.view.read > read) return;
+    this.view = { position, at: Date.now(), read };
   }
 
   /** L1's position, read now if L1 answers within `timeoutMs`, else the last one read (`fresh` false). */
   async position(timeoutMs = 1_000): Promise<{ position: L1Position; at: number; fresh: boolean }> {
+    const sent = ++this.reads;
     const read = this.client.position().then((position) => {
-      this.saw(position);
-      return true;
+      this.saw(position, sent);
+      return { position, at: Date.now(), fresh: true };
     });
     read.catch(() => {}); // a late failure: the view stays as it was
     let timer: NodeJS.Timeout | undefined;
-    const fresh = await Promise.race([read, new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]).catch(() => false);
+    const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs)));
+    const answer = await Promise.race([read, late]).catch(() => undefined);
     clearTimeout(timer);
-    return { ...this.view!, fresh };
+    return answer ?? { position: this.view!.position, at: this.view!.at, fresh: false };
   }
 
   private failed(e: Error): void {

@@ -86,7 +86,14 @@ describe("contracts: Rollup", function () {
 
   it("moves the root for a valid proof, counts the batch and emits BatchSubmitted", async () => {
     const { client } = await deploy();
+    const before = await client.position();
     const receipt = await client.submit(proved);
+    // position() reads every field at one block: read again at that block, it is the same after the batch landed.
+    expect(await client.position(before.blockNumber)).to.deep.equal(before);
+    const after = await client.position();
+    expect(after.blockNumber > before.blockNumber).to.equal(true);
+    expect(after).to.include({ batchCount: 1, stateRoot: proved.batch.newRoot, lastBatchTimestamp: header.timestamp });
+    expect(before).to.include({ batchCount: 0, stateRoot: genesisRoot });
     expect(receipt.newRoot).to.equal(proved.batch.newRoot);
     expect(await client.stateRoot()).to.equal(proved.batch.newRoot);
     expect(await client.batchCount()).to.equal(1n);
