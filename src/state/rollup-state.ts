@@ -66,9 +66,14 @@ export class RollupState {
     return acc;
   }
 
+  /**
+   * A deep copy that changes independently. The trees' nodes are copied, not hashed again: the
+   * batch builder copies the state at every netted fill section (docs/protocol.md §4.5).
+   */
   clone(): RollupState {
-    const s = new RollupState(this.dims);
-    for (const [id, acc] of this.accounts) s.putAccount(id, acc.clone());
+    const s = Object.create(RollupState.prototype) as RollupState;
+    const accounts = new Map([...this.accounts].map(([id, acc]) => [id, acc.clone()]));
+    Object.assign(s, { dims: this.dims, tree: this.tree.clone(), accounts });
     return s;
   }
 

@@ -12,6 +12,7 @@ import { initCrypto, KeyPair } from "../../src/crypto/index.js";
 import { keyHash, queueName, redactedUrl } from "../../src/prover/proving-queue.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
+import { expectNodeSeesL1 } from "../helpers/node-l1-view.js";
 import { readmeBlock } from "../helpers/user-shell.js";
 import { ProverProcess } from "../../src/cli/prover-process.js";
 
@@ -95,15 +96,7 @@ describe("prover fleet and the node: redis-server, proofbook prover and proofboo
   const landed = (n: number) => node.waitFor((l) => l.msg === "batch landed" && Number(l.batch) >= n);
   const provedBy = (n: number) => (l: LogLine) => l.msg === "batch proved" && Number(l.batch) === n;
   /** The node's root is L1's, and each batch landed exactly once, in order. */
-  const expectMatchesL1 = async () => {
-    const status = await api.status();
-    const client = RollupClient.at(connection, rollup);
-    expect(status.l1.stateRoot).to.equal((await client.stateRoot()).toString());
-    expect(status.stateRoot).to.equal(status.l1.stateRoot);
-    const numbers = (await client.events()).map((e) => Number(e.batchNumber));
-    expect(numbers, "a batch landed twice or out of order").to.deep.equal(numbers.map((_, i) => i + 1));
-    return status;
-  };
+  const expectMatchesL1 = () => expectNodeSeesL1(api, RollupClient.at(connection, rollup), { settled: true });
   const metrics = async () => await (await fetch(`${api.url}/metrics`)).text();
 
   before(async function () {

@@ -12,6 +12,7 @@ import { Side } from "../../src/constants.js";
 import { initCrypto, KeyPair, NO_EXPIRY, type Order, READ_HEADER, signCancel, signOrder, signReadHeader } from "../../src/crypto/index.js";
 import { testArtifacts } from "../helpers/artifacts.js";
 import { hardhatNodeForSuite, runProofbook } from "../helpers/hardhat-node.js";
+import { expectNodeSeesL1 } from "../helpers/node-l1-view.js";
 import { createHash } from "node:crypto";
 import { NodeProcess } from "../../src/cli/node-process.js";
 import { DataDirLock, LOCK_FILE, OWNER_FILE } from "../../src/node/data-dir-lock.js";
@@ -71,30 +72,7 @@ describe("operator node: a child process against a separate hardhat node, killed
       if (a.state !== "open") expect(o.state, `order ${a.orderId}`).to.equal(a.state);
     }
   };
-  /**
-   * The node's view of L1's state root is L1's, and each landed batch number is on L1 exactly once.
-   * The two roots are read one after the other, so a batch may land between them, and the node's
-   * view is its last one while L1 answers it late (`reachable` false): read both again (200 ms
-   * apart, up to 10 s) until they are read at one moment.
-   */
-  const expectMatchesL1 = async () => {
-    const client = RollupClient.at(connection, rollup);
-    let status = await api.status();
-    for (let i = 0; ; i++) {
-      const root = (await client.stateRoot()).toString();
-      if (status.l1.reachable && status.l1.stateRoot === root) break;
-      if (i === 50) {
-        expect(status.l1.reachable, "L1 answers the node").to.equal(true);
-        expect(status.l1.stateRoot, "the node's view of L1's state root").to.equal(root);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      status = await api.status();
-    }
-    const numbers = (await client.events()).map((e) => Number(e.batchNumber));
-    expect(new Set(numbers).size, "a batch landed twice").to.equal(numbers.length);
-    expect(numbers).to.deep.equal(numbers.map((_, i) => i + 1));
-    return status;
-  };
+  const expectMatchesL1 = () => expectNodeSeesL1(api, RollupClient.at(connection, rollup));
   const landed = (n: number) => (l: { msg: string; batch?: unknown }) => l.msg === "batch landed" && Number(l.batch) >= n;
   /** kill -9 once the log shows `batch`, restart, and check that it lands once, nothing acknowledged is lost and the roots match L1. */
   const killAndRecover = async (batch: unknown) => {
@@ -102,8 +80,7 @@ describe("operator node: a child process against a separate hardhat node, killed
     await start();
     await node.waitFor(landed(Number(batch)));
     await expectAckedKept();
-    const status = await expectMatchesL1();
-    expect(status.stateRoot).to.equal(status.l1.stateRoot);
+    await expectNodeSeesL1(api, RollupClient.at(connection, rollup), { settled: true });
   };
 
   /** Hardhat wallet `index` with `amount` of the base token minted and approved to the rollup, a fresh L2 key, and the rollup as that wallet. */

@@ -58,4 +58,28 @@ describe("state: 4-ary Poseidon trees", () => {
     expect(s.balance(3, 1)).to.equal(10n);
     expect(s.clone().root).to.equal(s.root);
   });
+
+  it("clones a state that changes independently of the original, both ways, and equals a state built from scratch", () => {
+    const dims = { accountDepth: 2, balanceDepth: 1, orderDepth: 1 };
+    const key = KeyPair.fromSeed("x").publicKey;
+    const build = (extra: (s: RollupState) => void) => {
+      const s = new RollupState(dims);
+      s.createAccount(1, key);
+      s.setGenesisBalance(1, 1, 10n);
+      extra(s);
+      return s;
+    };
+    const original = build(() => {});
+    const copy = original.clone();
+    expect(copy.root).to.equal(original.root);
+    copy.setGenesisBalance(1, 1, 11n);
+    copy.createAccount(2, key);
+    expect(original.balance(1, 1)).to.equal(10n);
+    expect(original.hasAccount(2)).to.equal(false);
+    expect(original.root).to.equal(build(() => {}).root);
+    expect(copy.root).to.equal(build((s) => (s.setGenesisBalance(1, 1, 11n), s.createAccount(2, key))).root);
+    original.setGenesisBalance(1, 2, 5n);
+    expect(copy.balance(1, 2)).to.equal(0n);
+    expect(copy.root).to.not.equal(original.root);
+  });
 });
