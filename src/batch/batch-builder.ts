@@ -2,6 +2,7 @@ import type { SignedCancel } from "../crypto/cancel.js";
 import type { SignedWithdrawal } from "../crypto/withdrawal.js";
 import { ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
+import type { Account } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
 import { applyCancelRecord, type CancelWitness, cancelRecord, checkCancel } from "./apply-cancel.js";
 import { applyDepositRecord, checkDeposit, type DepositWitness } from "./apply-deposit.js";
@@ -109,8 +110,12 @@ export class BatchBuilder {
   private readonly fills: { witness: FillWitness; record: FillRecord }[] = [];
   /** The fills taken and the market record each names (a netted section's rows are made from them at seal). */
   private readonly placed: { fill: Fill; marketIndex: number }[] = [];
-  /** The state before the fill section (taken at the first fill), which a netted section's rows start from. */
-  private fillBase?: RollupState;
+  /**
+   * A netted section's rows start from the state before the fill section: kept as the accounts
+   * its fills change, each as it was before the section's first change to it (`undefined`: there
+   * was none), and the state root then. At seal, a fork of the state with these put back is it.
+   */
+  private fillBase?: { root: bigint; accounts: Map<number, Account | undefined> };
   /** Whether every fill was checked (tests add unchecked ones, for the circuit to refuse). */
   private allChecked = true;
   private readonly taken: BatchTransaction[] = [];
@@ -263,7 +268,10 @@ export class BatchBuilder {
     const marketIndex = this.marketIndexFor(fill);
     if (marketIndex === undefined) throw new ValidationError("batch", `has at most ${this.config.nMarkets} market records (pair, fee rates and scale), each collecting fees below 2^96`);
     this.closeCancels();
-    if (this.placed.length === 0 && rowBudget(this.config)) this.fillBase = this.state.clone();
+    if (this.placed.length === 0 && rowBudget(this.config)) this.fillBase = { root: this.state.root, accounts: new Map() };
+    for (const id of this.fillBase ? [fill.taker.order.accountId, fill.maker.order.accountId] : []) {
+      if (!this.fillBase!.accounts.has(id)) this.fillBase!.accounts.set(id, this.state.hasAccount(id) ? this.state.existing(id).clone() : undefined);
+    }
     const market = this.markets[marketIndex] ?? fillMarket(fill);
     const applied = applyFill(this.state, fill, this.header, { ...options, check: false }, { marketIndex, market });
     this.markets[marketIndex] = { ...market, fees: market.fees + fillFees(fill) };
@@ -304,7 +312,7 @@ export class BatchBuilder {
    * the fill records, each party's step against its slot before the section (then padding).
    */
   private nettedSection(markets: readonly MarketRecord[]) {
-    const base = this.fillBase ?? this.state;
+    const base = this.stateBeforeFills();
     const budget = rowBudget(this.config)!;
     const rows = fillRows(this.placed.map((p) => p.fill), this.config);
     if (this.allChecked) checkFillRows(base, rows, this.header, { signaturesVerified: true });
@@ -334,6 +342,15 @@ export class BatchBuilder {
       accountAccountPaths: section.accountPaths,
     };
     return { records, input };
+  }
+
+  /** The state before the fill section (the state itself without fills): a fork of the state with the accounts the fills changed put back. */
+  private stateBeforeFills(): RollupState {
+    if (!this.fillBase) return this.state;
+    const base = this.state.fork();
+    for (const [id, account] of this.fillBase.accounts) base.restoreAccount(id, account?.clone());
+    if (base.root !== this.fillBase.root) throw new Error(`the state before the fill section has root ${base.root}, not ${this.fillBase.root}: a fill changed an account other than its orders'`);
+    return base;
   }
 
   seal(): SealedBatch {

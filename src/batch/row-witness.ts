@@ -46,7 +46,7 @@ export interface AccountRowWitness {
  * them all. The rows are applyFillRows' (sorted by account, and by account and slot).
  */
 export function rowWitnesses(state: RollupState, rows: FillRows): { orderRows: OrderRowWitness[]; accountRows: AccountRowWitness[]; after: RollupState } {
-  const next = state.clone();
+  const next = state.fork();
   const orderRootBefore = new Map<number, bigint>();
   for (const { accountId } of rows.accountRows) if (!orderRootBefore.has(accountId)) orderRootBefore.set(accountId, next.account(accountId).orders.root);
   const orderRows = rows.orderRows.map(({ signed: { order: o, signature }, batchFilled }) => {

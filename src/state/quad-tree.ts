@@ -12,6 +12,8 @@ export class QuadTree {
   private readonly levels: Map<number, bigint>[];
   /** empty[l] is the value of an untouched node at level l. */
   private readonly empty: bigint[];
+  /** A fork's parent (see `fork`): the nodes this tree has not set are the parent's. */
+  private readonly parent?: QuadTree;
 
   constructor(
     readonly depth: number,
@@ -70,15 +72,26 @@ export class QuadTree {
     return out;
   }
 
-  /** Deep copy (the sparse maps are copied; values are immutable bigints). */
+  /** Deep copy (the sparse maps are copied; values are immutable bigints). A fork's copy is a fork of the same parent. */
   clone(): QuadTree {
     const t = Object.create(QuadTree.prototype) as QuadTree;
-    Object.assign(t, { depth: this.depth, emptyLeaf: this.emptyLeaf, empty: this.empty, levels: this.levels.map((m) => new Map(m)) });
+    Object.assign(t, { depth: this.depth, emptyLeaf: this.emptyLeaf, empty: this.empty, levels: this.levels.map((m) => new Map(m)), parent: this.parent });
+    return t;
+  }
+
+  /**
+   * A copy in O(1) that changes independently of this tree: it reads the nodes it has not set from
+   * this tree, so this tree must not change while the fork is in use (the batch builder's view of
+   * the state before a fill section, docs/protocol.md §4.5).
+   */
+  fork(): QuadTree {
+    const t = Object.create(QuadTree.prototype) as QuadTree;
+    Object.assign(t, { depth: this.depth, emptyLeaf: this.emptyLeaf, empty: this.empty, levels: this.levels.map(() => new Map()), parent: this });
     return t;
   }
 
   private node(level: number, index: number): bigint {
-    return this.levels[level]!.get(index) ?? this.empty[level]!;
+    return this.levels[level]!.get(index) ?? this.parent?.node(level, index) ?? this.empty[level]!;
   }
 
   private checkIndex(index: number): void {

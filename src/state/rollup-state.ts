@@ -11,7 +11,10 @@ import { QuadTree } from "./quad-tree.js";
  */
 export class RollupState {
   readonly tree: QuadTree;
-  private readonly accounts = new Map<number, Account>();
+  /** The accounts this state holds; in a fork, null marks one its parent holds and the fork does not (see `fork`). */
+  private readonly accounts = new Map<number, Account | null>();
+  /** A fork's parent: the accounts this state has not touched are the parent's. */
+  private readonly parent?: RollupState;
 
   constructor(readonly dims: StateDims) {
     const empty = Account.empty(dims);
@@ -28,17 +31,18 @@ export class RollupState {
    */
   account(id: number): Account {
     this.checkAccountId(id);
-    return this.accounts.get(id) ?? Account.empty(this.dims);
+    return this.own(id) ?? Account.empty(this.dims);
   }
 
   hasAccount(id: number): boolean {
-    return this.accounts.has(id);
+    const own = this.accounts.get(id);
+    return own === undefined ? (this.parent?.hasAccount(id) ?? false) : own !== null;
   }
 
   /** Registers a key at an unused account id (genesis, and later L1 deposits). */
   createAccount(id: number, publicKey: PublicKey): void {
     this.checkAccountId(id);
-    if (this.accounts.has(id)) throw new ValidationError("accountId", "is already taken", id);
+    if (this.hasAccount(id)) throw new ValidationError("accountId", "is already taken", id);
     this.putAccount(id, new Account(publicKey, 0n, new QuadTree(this.dims.balanceDepth), new QuadTree(this.dims.orderDepth)));
   }
 
@@ -61,19 +65,51 @@ export class RollupState {
   }
 
   existing(id: number): Account {
-    const acc = this.accounts.get(id);
+    const acc = this.own(id);
     if (!acc) throw new ValidationError("accountId", "has no account", id);
     return acc;
   }
 
   /**
-   * A deep copy that changes independently. The trees' nodes are copied, not hashed again: the
-   * batch builder copies the state at every netted fill section (docs/protocol.md §4.5).
+   * Puts back an account as it was (`undefined`: there was none), its leaf with it: how the batch
+   * builder turns a fork of the state after a fill section into the state before it.
+   */
+  restoreAccount(id: number, account: Account | undefined): void {
+    if (account) return this.putAccount(id, account);
+    if (this.parent) this.accounts.set(id, null);
+    else this.accounts.delete(id);
+    this.tree.set(id, Account.empty(this.dims).leaf);
+  }
+
+  /**
+   * A copy in O(1) that changes independently of this state: it reads the accounts it has not
+   * touched from this state (each is copied into the fork when first read, as callers change an
+   * account in place before `putAccount`). This state must not change while the fork is in use.
+   */
+  fork(): RollupState {
+    const s = Object.create(RollupState.prototype) as RollupState;
+    Object.assign(s, { dims: this.dims, tree: this.tree.fork(), accounts: new Map(), parent: this });
+    return s;
+  }
+
+  /** This state's own account at `id`, a fork's first read copying its parent's; undefined if there is none. */
+  private own(id: number): Account | undefined {
+    const own = this.accounts.get(id);
+    if (own !== undefined) return own ?? undefined;
+    if (!this.parent?.hasAccount(id)) return undefined;
+    const copy = this.parent.existing(id).clone();
+    this.accounts.set(id, copy);
+    return copy;
+  }
+
+  /**
+   * A deep copy that changes independently. The trees' nodes are copied, not hashed again. A
+   * fork's copy is a fork of the same parent (which must still not change).
    */
   clone(): RollupState {
     const s = Object.create(RollupState.prototype) as RollupState;
-    const accounts = new Map([...this.accounts].map(([id, acc]) => [id, acc.clone()]));
-    Object.assign(s, { dims: this.dims, tree: this.tree.clone(), accounts });
+    const accounts = new Map([...this.accounts].map(([id, acc]) => [id, acc?.clone() ?? null]));
+    Object.assign(s, { dims: this.dims, tree: this.tree.clone(), accounts, parent: this.parent });
     return s;
   }
 

@@ -82,4 +82,58 @@ describe("state: 4-ary Poseidon trees", () => {
     expect(copy.balance(1, 2)).to.equal(0n);
     expect(copy.root).to.not.equal(original.root);
   });
+
+  it("forks a tree in O(1): the fork reads the nodes it has not set from its parent, and changes without changing it", () => {
+    const parent = new QuadTree(2, 7n);
+    parent.set(1, 11n);
+    parent.set(9, 12n);
+    const before = parent.root;
+    const fork = parent.fork();
+    expect(fork.root).to.equal(before);
+    expect(fork.path(9)).to.deep.equal(parent.path(9));
+    fork.set(9, 13n);
+    fork.set(15, 14n);
+    const scratch = new QuadTree(2, 7n);
+    for (const [i, v] of [[1, 11n], [9, 13n], [15, 14n]] as const) scratch.set(i, v);
+    expect(fork.root).to.equal(scratch.root);
+    expect(fork.path(1)).to.deep.equal(scratch.path(1));
+    expect(parent.root).to.equal(before);
+    expect(parent.get(9)).to.equal(12n);
+    const copy = fork.clone();
+    copy.set(1, 0n);
+    expect(fork.root).to.equal(scratch.root);
+  });
+
+  it("forks a state: accounts read through to the parent are copied on first read, so changing one in place and putting it changes only the fork; restoreAccount puts back an account, or its absence", () => {
+    const dims = { accountDepth: 2, balanceDepth: 1, orderDepth: 1 };
+    const key = KeyPair.fromSeed("x").publicKey;
+    const parent = new RollupState(dims);
+    parent.createAccount(1, key);
+    parent.setGenesisBalance(1, 1, 10n);
+    const before = parent.root;
+    const fork = parent.fork();
+    expect(fork.root).to.equal(before);
+    expect(fork.hasAccount(1)).to.equal(true);
+    const acc = fork.account(1);
+    expect(acc).to.not.equal(parent.account(1));
+    acc.balances.set(1, 9n);
+    fork.putAccount(1, acc);
+    fork.createAccount(2, key);
+    expect(parent.balance(1, 1)).to.equal(10n);
+    expect(parent.hasAccount(2)).to.equal(false);
+    expect(parent.root).to.equal(before);
+    expect(fork.balance(1, 1)).to.equal(9n);
+    // A fork of the fork, turned back into the parent's state by putting back what it was.
+    const back = fork.fork();
+    back.restoreAccount(1, parent.existing(1).clone());
+    back.restoreAccount(2, undefined);
+    expect(back.hasAccount(2)).to.equal(false);
+    expect(back.root).to.equal(before);
+    expect(fork.hasAccount(2)).to.equal(true);
+    expect(() => back.existing(2)).to.throw(ValidationError, "accountId");
+    back.createAccount(2, key);
+    const withTwo = parent.clone();
+    withTwo.createAccount(2, key);
+    expect(back.root).to.equal(withTwo.root);
+  });
 });
