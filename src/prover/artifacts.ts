@@ -127,6 +127,12 @@ export interface SetupOptions {
   cacheDir?: string;
 }
 
+/** The power of two of a circuit's evaluation domain (what a ptau must hold at least): compiles it (cached) and reads its r1cs' header. */
+export async function circuitPower(config: CircuitConfig, progress: Progress = () => {}): Promise<number> {
+  const info = await r1csHeader(join(await compileCircuit(config, progress), `${config.name}.r1cs`));
+  return domainPower(info.nConstraints, info.nOutputs + info.nPubInputs);
+}
+
 /** A dev ptau of at least 2^power from the cache, generating it if needed (a stand-in ceremony file for tests). */
 export async function devPtau(power: number, progress: Progress = () => {}): Promise<string> {
   const dir = join(CACHE_DIR, "ptau");

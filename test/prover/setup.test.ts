@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import { BatchBuilder } from "../../src/batch/batch-builder.js";
-import { buildCircuit, devPtau, type CircuitArtifacts } from "../../src/prover/artifacts.js";
+import { buildCircuit, circuitPower, devPtau, type CircuitArtifacts } from "../../src/prover/artifacts.js";
 import { CIRCUIT_CONFIGS } from "../../src/prover/circuit-configs.js";
 import { InsecureSetupError, SetupError } from "../../src/prover/errors.js";
 import { ProverPool } from "../../src/prover/prover-pool.js";
@@ -47,10 +47,11 @@ describe("prover: setup and the worker pool", function () {
   });
 
   it("the README's build-real block (build and deploy with --ptau FILE) adds a random phase-2 contribution, deploys its verifier, and still proves and verifies", async () => {
-    // Stands in for a ceremony file: any prepared ptau large enough (the test circuit's). The
-    // one-fill circuit `setup` stands in for production and keeps the phase-2 contribution short;
-    // the code path is the same for all. The block runs as written otherwise, through sh and npx.
-    const ptau = await devPtau(dev.power);
+    // Stands in for a ceremony file: any prepared ptau large enough (the smallest that is: a dev
+    // ptau costs ~1 minute a power of two). The one-fill circuit `setup` stands in for production
+    // and keeps the phase-2 contribution short; the code path is the same for all. The block runs
+    // as written otherwise, through sh and npx.
+    const ptau = await devPtau(await circuitPower(CIRCUIT_CONFIGS.setup));
     const script = readmeBlock("build-real")
       .lines.map((l) => l.replaceAll("--circuit production", "--circuit setup").replaceAll("./ceremony.ptau", ptau).replaceAll("0xOPERATOR_KEY", OPERATOR_KEY).replaceAll("https://l1.example", nodeUrl()))
       .join("\n");
