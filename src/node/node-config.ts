@@ -24,7 +24,7 @@ const marketSchema = z.object({
  * README's settings table is generated from this schema (`configTable`), and a test keeps the two equal.
  */
 export const nodeConfigSchema = z.strictObject({
-  circuit: z.string().min(1).default("demo").describe("The circuit configuration the node proves with (src/prover/circuit-configs.ts): test, demo, production, large; built and cached on first use."),
+  circuit: z.string().min(1).default("demo").describe("The circuit configuration the node proves with (src/prover/circuit-configs.ts): test, demo, netted, production, large (netted and large settle fills through order and account rows); built and cached on first use."),
   dataDir: z.string().min(1).default("./proofbook-data").describe("The folder of the journal and the node's other files: one node per folder."),
   host: z.string().min(1).default("127.0.0.1").describe("The address the API listens on."),
   port: z.number().int().min(0).max(65_535).default(9_545).describe("The API's port (0: any free port, logged)."),
