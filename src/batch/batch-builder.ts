@@ -1,6 +1,6 @@
 import type { SignedCancel } from "../crypto/cancel.js";
 import type { SignedWithdrawal } from "../crypto/withdrawal.js";
-import { ValidationError } from "../errors.js";
+import { ProofbookError, ValidationError } from "../errors.js";
 import type { CircuitConfig } from "../prover/circuit-configs.js";
 import type { Account } from "../state/account.js";
 import type { RollupState } from "../state/rollup-state.js";
@@ -103,6 +103,12 @@ export interface TxOptions {
  * fills (docs/protocol.md §4), so a batch takes them in that order: each section closes when a
  * transaction of a later one arrives.
  */
+/**
+ * The state the builder works on changed other than through it while a netted fill section was
+ * open: the section's rows would start from a state that never was. Nothing is sealed.
+ */
+export class BatchStateError extends ProofbookError {}
+
 export class BatchBuilder {
   private readonly deposits: { witness: DepositWitness; record: DepositRecord }[] = [];
   private readonly withdrawals: { witness: WithdrawalWitness; record: WithdrawalRecord }[] = [];
@@ -349,7 +355,7 @@ export class BatchBuilder {
     if (!this.fillBase) return this.state;
     const base = this.state.fork();
     for (const [id, account] of this.fillBase.accounts) base.restoreAccount(id, account?.clone());
-    if (base.root !== this.fillBase.root) throw new Error(`the state before the fill section has root ${base.root}, not ${this.fillBase.root}: a fill changed an account other than its orders'`);
+    if (base.root !== this.fillBase.root) throw new BatchStateError(`the state before the fill section has root ${base.root}, not ${this.fillBase.root}: an account other than the fills' changed during the section (the state changed outside the builder)`);
     return base;
   }
 

@@ -186,13 +186,6 @@ async function benchEngine(args: Partial<Record<string, string | true>>): Promis
   console.log(`\nwrote ${file}\n`);
 }
 
-/**
- * Several proofs per L1 transaction: max(k) full batches of a circuit landed k per transaction
- * (Rollup.submitBatches) for each k of `--ks` (default 1,4,8,20,40: 40 proofs, ~60 min on `large`
- * the first time, kept for later runs): per fill, L1 gas, calldata bytes, constraints and proving
- * time. By default the largest configuration (`large`: production depths, as many fills as circom2
- * compiles here; its first build takes ~25 minutes, cached after); `--circuit demo` for a quick look.
- */
 /** `--flow`: the settlement bench's fills (src/cli/settlement-bench.ts). */
 function flowArg(value: string | true | undefined, fallback: SettlementFlow): SettlementFlow {
   if (value === undefined) return fallback;
@@ -200,6 +193,14 @@ function flowArg(value: string | true | undefined, fallback: SettlementFlow): Se
   return value;
 }
 
+/**
+ * Several proofs per L1 transaction: max(k) full batches of a circuit landed k per transaction
+ * (Rollup.submitBatches) for each k of `--ks` (default 1,4,8,20,40: 40 proofs, ~60 min on `large`
+ * the first time, kept for later runs): per fill, L1 gas, calldata bytes, constraints and proving
+ * time. By default the largest configuration (`large`: production depths, as many fills as circom2
+ * compiles here; its first build takes ~25 minutes, cached after); `--circuit demo` for a quick look.
+ * `--flow` (default: realistic on a netted configuration, else fresh) chooses the batches' fills.
+ */
 async function benchSettlement(args: Partial<Record<string, string | true>>): Promise<void> {
   const circuit = typeof args.circuit === "string" ? args.circuit : "large";
   const ks = intListArg(args.ks, [1, 4, 8, 20, 40], "--ks");

@@ -74,9 +74,7 @@ export class QuadTree {
 
   /** Deep copy (the sparse maps are copied; values are immutable bigints). A fork's copy is a fork of the same parent. */
   clone(): QuadTree {
-    const t = Object.create(QuadTree.prototype) as QuadTree;
-    Object.assign(t, { depth: this.depth, emptyLeaf: this.emptyLeaf, empty: this.empty, levels: this.levels.map((m) => new Map(m)), parent: this.parent });
-    return t;
+    return this.derived(this.levels.map((m) => new Map(m)), this.parent);
   }
 
   /**
@@ -85,9 +83,12 @@ export class QuadTree {
    * the state before a fill section, docs/protocol.md §4.5).
    */
   fork(): QuadTree {
-    const t = Object.create(QuadTree.prototype) as QuadTree;
-    Object.assign(t, { depth: this.depth, emptyLeaf: this.emptyLeaf, empty: this.empty, levels: this.levels.map(() => new Map()), parent: this });
-    return t;
+    return this.derived(this.levels.map(() => new Map()), this);
+  }
+
+  /** A tree of this shape with these nodes over `parent`'s, without hashing the empty levels again. */
+  private derived(levels: Map<number, bigint>[], parent: QuadTree | undefined): QuadTree {
+    return Object.assign(Object.create(QuadTree.prototype) as QuadTree, { depth: this.depth, emptyLeaf: this.emptyLeaf, empty: this.empty, levels, parent });
   }
 
   private node(level: number, index: number): bigint {

@@ -78,7 +78,7 @@ export class RollupState {
     if (account) return this.putAccount(id, account);
     if (this.parent) this.accounts.set(id, null);
     else this.accounts.delete(id);
-    this.tree.set(id, Account.empty(this.dims).leaf);
+    this.tree.set(id, this.tree.emptyLeaf); // the empty account's leaf
   }
 
   /**
@@ -87,9 +87,12 @@ export class RollupState {
    * account in place before `putAccount`). This state must not change while the fork is in use.
    */
   fork(): RollupState {
-    const s = Object.create(RollupState.prototype) as RollupState;
-    Object.assign(s, { dims: this.dims, tree: this.tree.fork(), accounts: new Map(), parent: this });
-    return s;
+    return this.derived(this.tree.fork(), new Map(), this);
+  }
+
+  /** A state of these dimensions with this tree and these accounts over `parent`'s. */
+  private derived(tree: QuadTree, accounts: Map<number, Account | null>, parent: RollupState | undefined): RollupState {
+    return Object.assign(Object.create(RollupState.prototype) as RollupState, { dims: this.dims, tree, accounts, parent });
   }
 
   /** This state's own account at `id`, a fork's first read copying its parent's; undefined if there is none. */
@@ -107,10 +110,7 @@ export class RollupState {
    * fork's copy is a fork of the same parent (which must still not change).
    */
   clone(): RollupState {
-    const s = Object.create(RollupState.prototype) as RollupState;
-    const accounts = new Map([...this.accounts].map(([id, acc]) => [id, acc?.clone() ?? null]));
-    Object.assign(s, { dims: this.dims, tree: this.tree.clone(), accounts, parent: this.parent });
-    return s;
+    return this.derived(this.tree.clone(), new Map([...this.accounts].map(([id, acc]) => [id, acc?.clone() ?? null])), this.parent);
   }
 
   private checkAccountId(id: number): void {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { BatchBuilder } from "../../src/batch/batch-builder.js";
+import { BatchBuilder, BatchStateError } from "../../src/batch/batch-builder.js";
 import type { Fill } from "../../src/batch/fill.js";
 import { FillRuleError } from "../../src/batch/apply-fill.js";
 import { Side } from "../../src/constants.js";
@@ -51,6 +51,15 @@ describe("circuit: Batch with a netted fill section (netted size)", function () 
     expect(await witnessError(wasm, batch.circuitInput)).to.equal(undefined);
     expect(applyPubdata(before, batch.pubdata, cfg)).to.equal(batch.newRoot);
     expect(before.root).to.equal(b.state.root);
+  });
+
+  it("refuses to seal a netted section after the state changed outside the builder (an account no fill touched), naming the roots (BatchStateError)", () => {
+    const b = builder();
+    const [first] = fills();
+    b.add(first!);
+    const untouched = s.traders[3]!.accountId; // in no fill yet
+    b.state.setGenesisBalance(untouched, 1, b.state.balance(untouched, 1) + 1n);
+    expect(() => b.seal()).to.throw(BatchStateError, /state before the fill section has root \d+, not \d+/);
   });
 
   it("accepts a batch of padding only, and one with a deposit before its fill", async () => {

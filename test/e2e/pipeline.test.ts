@@ -37,6 +37,7 @@ describe("end to end: deposits -> orders -> fills -> withdrawals -> proofs in wo
       expect(result.settled.reduce((n, s) => n + s.proved.batch.fills, 0), "fills landed").to.be.at.least(3);
       expect(result.settled.map((s) => s.receipt.batchNumber)).to.deep.equal(result.settled.map((_, i) => i + 1));
       expect(result.onChainRoot).to.equal(result.localRoot);
+      expect(result.withdrawals).to.have.length(3);
       for (const w of result.withdrawals) expect(w.arrived).to.equal(w.amount);
       const rebuilt = await rebuildFromL1(result.client, new RollupState(artifacts.config));
       expect(rebuilt).to.deep.equal({ batches: result.settled.length, root: result.onChainRoot });
